@@ -1,0 +1,93 @@
+// How statuses, Anthropic error types and Claude Code's categories map onto each other and onto
+// the classes the user sees. Kept in tables so every era of Claude Code reads the same way.
+import type { FailureClass } from './types';
+
+/** Anthropic error body `error.type` → the HTTP status it is sent with. */
+const STATUS_BY_ERROR_TYPE: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+/** Claude Code's top-level `error` category on final failures (newer builds). */
+const STATUS_BY_CATEGORY: Readonly<Record<string, number>> = {
+  rate_limit: 429,
+  authentication_failed: 401,
+  oauth_org_not_allowed: 403,
+  billing_error: 402,
+  invalid_request: 400,
+  overloaded: 529,
+};
+
+const CLASS_BY_CATEGORY: Readonly<Record<string, FailureClass>> = {
+  server_error: 'server',
+  overloaded: 'overloaded',
+  rate_limit: 'rate_limit',
+  authentication_failed: 'auth',
+  oauth_org_not_allowed: 'auth',
+  billing_error: 'client',
+  invalid_request: 'client',
+  model_not_found: 'client',
+  max_output_tokens: 'client',
+  unknown: 'unknown',
+};
+
+export function statusFromErrorType(errorType: string | null | undefined): number | null {
+  return (errorType && STATUS_BY_ERROR_TYPE[errorType]) || null;
+}
+
+export function statusFromCategory(category: string | null | undefined): number | null {
+  return (category && STATUS_BY_CATEGORY[category]) || null;
+}
+
+export function classFromCategory(category: string | null | undefined): FailureClass | null {
+  return (category && CLASS_BY_CATEGORY[category]) || null;
+}
+
+export function classFromStatus(status: number): FailureClass {
+  if (status === 529) return 'overloaded';
+  if (status === 429) return 'rate_limit';
+  if (status === 401 || status === 403) return 'auth';
+  if (status >= 500 && status <= 599) return 'server';
+  if (status >= 400 && status <= 499) return 'client';
+  return 'unknown';
+}
+
+/**
+ * Words in Claude Code's own error text that tell the class when no status does.
+ * Only ever applied to the text of a record already known (by structure) to be an API error.
+ */
+const CLASS_BY_WORDING: ReadonlyArray<readonly [RegExp, FailureClass]> = [
+  [/overloaded/i, 'overloaded'],
+  [/server error|server-side|internal server|bad gateway|service unavailable|gateway time-?out/i, 'server'],
+  [/rate limit|usage limit|session limit|weekly limit|monthly limit|limit reached|too many requests|resets? /i, 'rate_limit'],
+  [/log ?in|logged in|api key|oauth|token (?:has )?(?:expired|revoked)|unauthori[sz]ed|forbidden|not allowed|credential|permission/i, 'auth'],
+  [/connect|connection|network|timed out|timeout|dns|internet|offline|socket|fetch failed|reach the api/i, 'network'],
+  [/credit balance|billing|invalid request|prompt is too long|not found|too large/i, 'client'],
+];
+
+export function classFromWording(text: string): FailureClass | null {
+  for (const [pattern, failureClass] of CLASS_BY_WORDING) {
+    if (pattern.test(text)) return failureClass;
+  }
+  return null;
+}
+
+/** Decide the class from the strongest evidence available, in DESIGN §2 order. */
+export function decideClass(evidence: {
+  status: number | null;
+  networkCode: string | null;
+  category: string | null;
+  text: string;
+}): FailureClass {
+  if (evidence.status !== null) return classFromStatus(evidence.status);
+  if (evidence.networkCode) return 'network';
+  return classFromCategory(evidence.category) ?? classFromWording(evidence.text) ?? 'unknown';
+}

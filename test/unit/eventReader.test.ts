@@ -1,0 +1,114 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TranscriptEventReader } from '../../src/core/eventReader';
+import type { ApiEvent, ApiFailureEvent } from '../../src/core/types';
+import { assistantText, finalFailure, retryFlat, retrySdkError, syntheticNotFailure, toolResult, userPrompt } from '../fixtures/transcripts';
+
+const FILE = '/tmp/config/projects/-home-dev-shop/s1.jsonl';
+
+function read(lines: string[], file = FILE): ApiEvent[] {
+  const events: ApiEvent[] = [];
+  const reader = new TranscriptEventReader((e) => events.push(e));
+  lines.forEach((line, i) => reader.acceptLine(file, Buffer.from(line), i + 1));
+  reader.flush(file);
+  return events;
+}
+
+const failures = (events: ApiEvent[]) => events.filter((e): e is ApiFailureEvent => e.kind !== 'success');
+
+describe('TranscriptEventReader', () => {
+  it('gives a failure without its own ID the IDs of the retries before it, newest first', () => {
+    const events = read([
+      userPrompt('hello'),
+      assistantText('hi', { version: '2.1.118' }, 'claude-opus-4-1', 'req_ok1111111'),
+      retryFlat({ status: 500, message: 'Internal server error', requestId: 'req_retry111111' }, 1, { version: '2.1.120' }),
+      retryFlat({ status: 500, message: 'Internal server error', requestId: 'req_retry222222' }, 2, { version: '2.1.120' }),
+      finalFailure('API Error: 500 Internal server error. This is a server-side issue.', { version: '2.1.120' }),
+    ]);
+    const [r1, r2, f] = failures(events);
+    assert.equal(r1.kind, 'retry');
+    assert.deepEqual(r1.requestIds, ['req_retry111111']);
+    assert.equal(r2.attempt, 2);
+    assert.equal(f.kind, 'failure');
+    assert.deepEqual(f.requestIds, ['req_retry222222', 'req_retry111111']);
+    assert.equal(f.requestId, 'req_retry222222');
+    assert.equal(f.model, 'claude-opus-4-1');
+    assert.equal(f.lastSuccessVersion, '2.1.118');
+    assert.equal(f.version, '2.1.120');
+    assert.equal(f.line, 5);
+    assert.equal(f.file, FILE);
+  });
+
+  it('keeps a failure\'s own ID first, then the retries\'', () => {
+    const [, f] = failures(
+      read([
+        retrySdkError(529, 'overloaded_error', 'Overloaded', 'req_retryAAAAAA', 1),
+        finalFailure('API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_ownBBBBBBBB"}'),
+      ]),
+    );
+    assert.deepEqual(f.requestIds, ['req_ownBBBBBBBB', 'req_retryAAAAAA']);
+  });
+
+  it('does not lend the IDs of retries that a success ended to a later failure', () => {
+    const events = read([
+      retryFlat({ status: 529, message: 'Overloaded', requestId: 'req_oldretry111' }, 1),
+      assistantText('recovered', {}, 'claude-sonnet-4-5', 'req_success1111'),
+      finalFailure('API Error: Unable to connect to API (ECONNRESET)'),
+    ]);
+    const f = failures(events)[1];
+    assert.deepEqual(f.requestIds, []);
+    assert.equal(f.requestId, null);
+    assert.equal(f.model, 'claude-sonnet-4-5');
+  });
+
+  it('emits successes in order: the one that ended a failure comes after it', () => {
+    const events = read([
+      assistantText('one', {}, 'claude-sonnet-4-5', 'req_a11111111'),
+      finalFailure('API Error: 500 Internal server error.'),
+      userPrompt('again'),
+      assistantText('two', {}, 'claude-sonnet-4-5', 'req_b22222222'),
+    ]);
+    assert.deepEqual(
+      events.map((e) => [e.kind, e.line]),
+      [
+        ['success', 1],
+        ['failure', 2],
+        ['success', 4],
+      ],
+    );
+  });
+
+  it('takes the model of the last real success, skipping synthetic and decoy lines', () => {
+    const events = read([
+      assistantText('a', {}, 'claude-opus-4-1'),
+      assistantText('b', {}, 'claude-haiku-4-5'),
+      syntheticNotFailure('No response requested.'),
+      toolResult('ok', {}, { role: 'assistant', note: 'structured result mentioning "assistant"' }),
+      finalFailure('API Error: 529 Overloaded'),
+    ]);
+    assert.equal(failures(events)[0].model, 'claude-haiku-4-5');
+  });
+
+  it('keeps inline sidechains (1.0.x) apart from the main thread', () => {
+    const events = read([
+      assistantText('main', {}, 'claude-opus-4-1'),
+      assistantText('agent', { isSidechain: true }, 'claude-haiku-4-5'),
+      finalFailure('API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}}', { isSidechain: true }),
+      finalFailure('API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'),
+    ]);
+    const [side, main] = failures(events);
+    assert.equal(side.isSidechain, true);
+    assert.equal(side.model, 'claude-haiku-4-5');
+    assert.equal(main.model, 'claude-opus-4-1');
+  });
+
+  it('ignores quoted errors and aborts entirely', () => {
+    const events = read([
+      userPrompt('API Error: 500 {"type":"error","error":{"type":"api_error"}}'),
+      toolResult(finalFailure('API Error: 529 Overloaded')),
+      finalFailure('API Error: Request was aborted.'),
+      finalFailure('[Request interrupted by user]'),
+    ]);
+    assert.deepEqual(failures(events), []);
+  });
+});
