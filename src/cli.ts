@@ -1,13 +1,62 @@
 #!/usr/bin/env node
-// claude-api-watch: the detection core from a terminal.
-function main(argv: string[]): number {
-  const [command] = argv;
-  if (!command || command === '--help' || command === '-h') {
-    console.log('Usage: claude-api-watch <scan|watch|report|health> [options]');
-    return 0;
+// claude-api-watch: the extension's detection core from a terminal.
+import { ExitCode, UsageError, type CliIo } from './cli/common';
+import { runHealthCommand } from './cli/health';
+import { runReportCommand } from './cli/report';
+import { runScanCommand, runWatchCommand } from './cli/scan';
+
+const USAGE = `Usage: claude-api-watch <command> [options]
+
+Commands:
+  scan     every Claude Code API failure and retry found in the transcripts
+  watch    print each new failure or retry as it is written, until interrupted
+  report   a complete bug report for a failure (Markdown, GitHub issue URL or JSON)
+  health   is it me or Anthropic? Check the API and Anthropic's status page
+
+Run 'claude-api-watch <command> --help' for a command's options.
+Exit codes: 0 ok, 1 the config dir cannot be read or nothing to report, 2 bad usage.`;
+
+async function main(argv: string[]): Promise<number> {
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text + '\n'),
+    stderr: (text) => process.stderr.write(text + '\n'),
+    env: process.env,
+    now: () => new Date(),
+  };
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'scan':
+        return await runScanCommand(args, io);
+      case 'watch': {
+        const interrupted = new AbortController();
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted.abort());
+        return await runWatchCommand(args, io, interrupted.signal);
+      }
+      case 'report':
+        return await runReportCommand(args, io);
+      case 'health':
+        return await runHealthCommand(args, io);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(USAGE);
+        return command === undefined ? ExitCode.usage : ExitCode.ok;
+      default:
+        io.stderr(`claude-api-watch: unknown command '${command}'\n\n${USAGE}`);
+        return ExitCode.usage;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`claude-api-watch ${command}: ${error.message}`);
+      return ExitCode.usage;
+    }
+    io.stderr(`claude-api-watch ${command}: ${(error as Error).stack ?? String(error)}`);
+    return ExitCode.failure;
   }
-  console.error(`claude-api-watch: unknown command '${command}'. Try --help.`);
-  return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,99 @@
+// A full pass over the transcripts: every retry and final failure, in file order, with context.
+import { listTranscriptFiles } from './files/discover';
+import { readCompleteLines } from './files/lines';
+import { TranscriptEventReader } from './eventReader';
+import type { ApiEvent, ApiFailureEvent } from './types';
+
+export interface ScanOptions {
+  configDirs: string[];
+  /** Only events at or after this time (epoch ms); null for everything. */
+  sinceMs: number | null;
+  /** Also receive successes (the tracker needs them; the CLI does not). */
+  onEvent?: (event: ApiEvent) => void;
+}
+
+/** Every failure and retry under the config dirs. Throws `ConfigDirError` when a dir cannot be read. */
+export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEvent[]> {
+  const found: ApiFailureEvent[] = [];
+  const since = options.sinceMs;
+  const isRecent = (timestamp: string | null): boolean =>
+    since === null || timestamp === null || Date.parse(timestamp) >= since;
+
+  const reader = new TranscriptEventReader((event) => {
+    if (!isRecent(event.timestamp)) return;
+    options.onEvent?.(event);
+    if (event.kind !== 'success') found.push(event);
+  });
+
+  // A file last written before `since` cannot hold a newer line.
+  const files = await listTranscriptFiles(options.configDirs, since === null ? {} : { modifiedSinceMs: since });
+  for (const file of files) {
+    try {
+      await readCompleteLines(file.path, 0, 1, (line, lineNumber) => reader.acceptLine(file.path, line, lineNumber));
+    } catch {
+      // Unreadable or vanished mid-scan: nothing of it can be reported. The watcher logs such files.
+      continue;
+    } finally {
+      reader.flush(file.path);
+      reader.forget(file.path);
+    }
+  }
+  return found;
+}
+
+const RELATIVE_SINCE = /^(\d+)\s*(m|h|d|w)$/i;
+const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `all` → null; `30m`, `24h`, `7d`, `2w` → now minus that; an ISO time → that time. Throws on anything else. */
+export function parseSince(value: string, now: number): number | null {
+  const trimmed = value.trim();
+  if (trimmed === 'all') return null;
+  const relative = RELATIVE_SINCE.exec(trimmed);
+  if (relative) return now - Number(relative[1]) * UNIT_MS[relative[2].toLowerCase()];
+  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) {
+    const time = Date.parse(trimmed);
+    if (Number.isFinite(time)) return time;
+  }
+  throw new Error(`--since takes 'all', a duration like 30m, 24h or 7d, or an ISO time; got '${value}'`);
+}
+
+/** The exact record `scan --json` and `watch --json` print, one per line. */
+export interface ScanJsonRecord {
+  kind: 'failure' | 'retry';
+  uuid: string | null;
+  sessionId: string | null;
+  timestamp: string | null;
+  status: number | null;
+  class: string;
+  requestId: string | null;
+  requestIds: string[];
+  message: string;
+  version: string | null;
+  model: string | null;
+  cwd: string | null;
+  file: string;
+  line: number;
+  attempt: number | null;
+  maxRetries: number | null;
+}
+
+export function toScanJson(event: ApiFailureEvent): ScanJsonRecord {
+  return {
+    kind: event.kind,
+    uuid: event.uuid,
+    sessionId: event.sessionId,
+    timestamp: event.timestamp,
+    status: event.status,
+    class: event.failureClass,
+    requestId: event.requestId,
+    requestIds: event.requestIds,
+    message: event.message,
+    version: event.version,
+    model: event.model,
+    cwd: event.cwd,
+    file: event.file,
+    line: event.line,
+    attempt: event.kind === 'retry' ? event.attempt : null,
+    maxRetries: event.kind === 'retry' ? event.maxRetries : null,
+  };
+}

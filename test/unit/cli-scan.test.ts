@@ -1,0 +1,179 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { CliIo } from '../../src/cli/common';
+import { runScanCommand, runWatchCommand } from '../../src/cli/scan';
+import type { ScanJsonRecord } from '../../src/core/scan';
+import {
+  assistantText,
+  finalFailure,
+  retryFlat,
+  retryNetworkCause,
+  retrySdkError,
+  syntheticNotFailure,
+  toolResult,
+  userPrompt,
+  writeConfigDir,
+} from '../fixtures/transcripts';
+
+const T = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`;
+const NOW = new Date('2026-11-20T12:00:00.000Z');
+
+function captureIo(env: Record<string, string | undefined> = {}): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (s) => out.push(s), stderr: (s) => err.push(s), env, now: () => NOW };
+}
+
+function jsonLines(out: string[]): ScanJsonRecord[] {
+  return out.join('\n').split('\n').filter(Boolean).map((line) => JSON.parse(line) as ScanJsonRecord);
+}
+
+describe('claude-api-watch scan', () => {
+  let root: string;
+  let configDir: string;
+
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-scan-'));
+    configDir = await writeConfigDir(path.join(root, 'claude'), {
+      // 2.1.x session: retries then a final failure whose ID comes from the retries.
+      '-home-dev-shop/sess-a.jsonl': [
+        userPrompt('fix the build', { sessionId: 'sess-a', timestamp: T(0) }),
+        assistantText('On it.', { sessionId: 'sess-a', timestamp: T(1), version: '2.1.118' }, 'claude-opus-4-1', 'req_okA0000001'),
+        retrySdkError(500, 'api_error', 'Internal server error', 'req_retryA00001', 1, { sessionId: 'sess-a', timestamp: T(2), version: '2.1.120' }),
+        retryFlat({ status: 500, message: 'Internal server error', requestId: 'req_retryA00002' }, 2, { sessionId: 'sess-a', timestamp: T(3), version: '2.1.120' }),
+        finalFailure('API Error: 500 Internal server error. This is a server-side issue, usually temporary.', { sessionId: 'sess-a', timestamp: T(4), version: '2.1.120' }),
+        toolResult('log: API Error: 529 {"type":"error","error":{"type":"overloaded_error"}}', { sessionId: 'sess-a', timestamp: T(5) }),
+        finalFailure('API Error: Request was aborted.', { sessionId: 'sess-a', timestamp: T(6) }),
+      ],
+      // 1.0.x session with an inline sidechain failure.
+      '-home-dev-api/sess-b.jsonl': [
+        assistantText('ok', { sessionId: 'sess-b', timestamp: T(10), version: '1.0.88' }, 'claude-sonnet-4-20250514'),
+        finalFailure('API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_ownB0000001"}', {
+          sessionId: 'sess-b',
+          timestamp: T(11),
+          version: '1.0.88',
+          isSidechain: true,
+        }),
+        syntheticNotFailure('No response requested.', { sessionId: 'sess-b', timestamp: T(12) }),
+      ],
+      // 2.1.2+ subagent file and a 2.0.x agent file.
+      '-home-dev-api/sess-c/subagents/agent-x1.jsonl': [retryNetworkCause('ECONNRESET', 1, { sessionId: 'sess-c', timestamp: T(20) })],
+      '-home-dev-api/agent-y2.jsonl': [finalFailure("You've hit your session limit · resets 5:40pm", { sessionId: 'sess-d', timestamp: T(30) }, { error: 'rate_limit' })],
+    });
+  });
+
+  after(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it('reports every failure and retry with status, class and request ID, and nothing else', async () => {
+    const io = captureIo();
+    assert.equal(await runScanCommand(['--config-dir', configDir, '--since', 'all', '--json'], io), 0);
+    const records = jsonLines(io.out);
+    const summary = records.map((r) => [r.kind, r.status, r.class, r.requestId, path.basename(r.file), r.line]);
+    assert.deepEqual(
+      summary.sort((a, b) => String(a[4]).localeCompare(String(b[4])) || Number(a[5]) - Number(b[5])),
+      [
+        ['retry', null, 'network', null, 'agent-x1.jsonl', 1],
+        ['failure', 429, 'rate_limit', null, 'agent-y2.jsonl', 1],
+        ['retry', 500, 'server', 'req_retryA00001', 'sess-a.jsonl', 3],
+        ['retry', 500, 'server', 'req_retryA00002', 'sess-a.jsonl', 4],
+        ['failure', 500, 'server', 'req_retryA00002', 'sess-a.jsonl', 5],
+        ['failure', 529, 'overloaded', 'req_ownB0000001', 'sess-b.jsonl', 2],
+      ],
+    );
+    const failureA = records.find((r) => r.kind === 'failure' && r.sessionId === 'sess-a')!;
+    assert.deepEqual(Object.keys(failureA), [
+      'kind', 'uuid', 'sessionId', 'timestamp', 'status', 'class', 'requestId', 'requestIds', 'message',
+      'version', 'model', 'cwd', 'file', 'line', 'attempt', 'maxRetries',
+    ]);
+    assert.deepEqual(failureA.requestIds, ['req_retryA00002', 'req_retryA00001']);
+    assert.equal(failureA.model, 'claude-opus-4-1');
+    assert.equal(failureA.version, '2.1.120');
+    assert.equal(failureA.attempt, null);
+    assert.ok(path.isAbsolute(failureA.file));
+    const retry = records.find((r) => r.requestId === 'req_retryA00002' && r.kind === 'retry')!;
+    assert.equal(retry.attempt, 2);
+    assert.equal(retry.maxRetries, 10);
+  });
+
+  it('filters by --since (duration and ISO time)', async () => {
+    const io = captureIo();
+    await runScanCommand(['--config-dir', configDir, '--since', '2026-11-20T10:15:00Z', '--json'], io);
+    assert.deepEqual(jsonLines(io.out).map((r) => r.timestamp), [T(20), T(30)].sort());
+    const recent = captureIo();
+    // NOW is 12:00; 2h back reaches 10:00, so all six; 1h back none.
+    await runScanCommand(['--config-dir', configDir, '--since', '1h', '--json'], recent);
+    assert.deepEqual(jsonLines(recent.out), []);
+  });
+
+  it('prints a readable table with a summary', async () => {
+    const io = captureIo();
+    await runScanCommand(['--config-dir', configDir, '--since', 'all'], io);
+    const text = io.out.join('\n');
+    assert.match(text, /^TIME \(UTC\)\s+KIND\s+STATUS\s+CLASS\s+REQUEST ID\s+PROJECT\s+MESSAGE/);
+    assert.match(text, /2026-11-20 10:04:00\s+failure\s+500\s+server\s+req_retryA00002\s+shop\s+500 Internal server error/);
+    assert.match(text, /3 failures, 3 retries in 4 sessions in all transcripts\./);
+  });
+
+  it('takes the config dir from CLAUDE_CONFIG_DIR', async () => {
+    const io = captureIo({ CLAUDE_CONFIG_DIR: configDir, HOME: root });
+    await runScanCommand(['--since', 'all', '--json'], io);
+    assert.equal(jsonLines(io.out).length, 6);
+  });
+
+  it('exits 1 with a clear message when the config dir is missing, 2 on bad usage', async () => {
+    const missing = captureIo();
+    assert.equal(await runScanCommand(['--config-dir', path.join(root, 'nope')], missing), 1);
+    assert.match(missing.err.join('\n'), /no Claude Code config dir at .*nope/);
+
+    const cli = path.resolve('src/cli.ts');
+    const run = promisify(execFile);
+    const usage = await run(process.execPath, ['--import', 'tsx', cli, 'scan', '--bogus'], { env: { ...process.env, HOME: root } }).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((usage as { code: number }).code, 2);
+    assert.match((usage as { stderr: string }).stderr, /Unknown option '--bogus'/);
+    const badSince = await run(process.execPath, ['--import', 'tsx', cli, 'scan', '--config-dir', configDir, '--since', 'yesterday']).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((badSince as { code: number }).code, 2);
+  });
+});
+
+describe('claude-api-watch watch', () => {
+  it('prints each new failure or retry as it is appended, and not what was there before', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-watch-'));
+    const stop = new AbortController();
+    try {
+      const configDir = await writeConfigDir(path.join(root, 'claude'), {
+        '-w/s1.jsonl': [finalFailure('API Error: 500 Internal server error.', { timestamp: new Date().toISOString() })],
+      });
+      const io = captureIo();
+      const lines: ScanJsonRecord[] = [];
+      io.stdout = (s) => lines.push(JSON.parse(s) as ScanJsonRecord);
+      const running = runWatchCommand(['--config-dir', configDir, '--json'], io, stop.signal);
+      // Let the watcher take its first look before appending.
+      await new Promise((r) => setTimeout(r, 300));
+      const file = path.join(configDir, 'projects', '-w', 's1.jsonl');
+      await fs.appendFile(file, retrySdkError(529, 'overloaded_error', 'Overloaded', 'req_live0000001', 1) + '\n');
+      await fs.mkdir(path.join(configDir, 'projects', '-new'), { recursive: true });
+      await fs.writeFile(path.join(configDir, 'projects', '-new', 's2.jsonl'), finalFailure('API Error: Unable to connect to API (ECONNRESET)') + '\n');
+      const deadline = Date.now() + 10_000;
+      while (lines.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      stop.abort();
+      assert.equal(await running, 0);
+      assert.deepEqual(
+        lines.map((l) => [l.kind, l.status, l.class, l.requestId]).sort(),
+        [
+          ['failure', null, 'network', null],
+          ['retry', 529, 'overloaded', 'req_live0000001'],
+        ],
+      );
+    } finally {
+      stop.abort();
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});
