@@ -1,0 +1,289 @@
+import assert from 'node:assert/strict';
+import { appendFile, chmod, mkdir, mkdtemp, rename, rm, rmdir, truncate, unlink, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { TranscriptTail, type TailResetReason, type TranscriptTailOptions } from '../../src/core/files/tail';
+
+interface Delivered {
+  file: string;
+  text: string;
+  lineNumber: number;
+}
+
+function recordingTail(options: Partial<TranscriptTailOptions> = {}) {
+  const lines: Delivered[] = [];
+  const problems: { file: string; error: Error }[] = [];
+  const resets: { file: string; reason: TailResetReason }[] = [];
+  const batches: string[] = [];
+  const tail = new TranscriptTail({
+    onLine: (file, line, lineNumber) => lines.push({ file, text: line.toString('utf8'), lineNumber }),
+    onProblem: (file, error) => problems.push({ file, error }),
+    onReset: (file, reason) => resets.push({ file, reason }),
+    onBatchEnd: (file) => batches.push(file),
+    ...options,
+  });
+  const texts = () => lines.map((l) => l.text);
+  return { tail, lines, problems, resets, batches, texts };
+}
+
+/** mulberry32: a small seeded PRNG, so a failing trial can be replayed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What a correct reader must produce from `content`: complete lines, BOM and CR stripped. */
+function expectedLines(content: Buffer): string[] {
+  let body = content;
+  if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) body = body.subarray(3);
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let i = body.indexOf(10); i !== -1; i = body.indexOf(10, start)) {
+    let line = body.subarray(start, i);
+    if (line.length > 0 && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
+    parts.push(line);
+    start = i + 1;
+  }
+  return parts.map((p) => p.toString('hex'));
+}
+
+function randomContent(random: () => number, withLongLine: boolean): Buffer {
+  const pieces: Buffer[] = [];
+  if (random() < 0.3) pieces.push(Buffer.from([0xef, 0xbb, 0xbf]));
+  const count = 1 + Math.floor(random() * 40);
+  const alphabet = ['a', 'Z', '{', '"', ':', ' ', 'é', '€', '😀', '\r', '\\n'];
+  for (let i = 0; i < count; i++) {
+    const length = random() < 0.1 ? 0 : Math.floor(random() * 300);
+    let text = '';
+    for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * alphabet.length)];
+    pieces.push(Buffer.from(text));
+    pieces.push(Buffer.from(random() < 0.3 ? '\r\n' : '\n'));
+  }
+  if (withLongLine) pieces.push(Buffer.from('B'.repeat(600_000 + Math.floor(random() * 1_500_000)) + '\n'));
+  if (random() < 0.5) pieces.push(Buffer.from('partial{"x":'));
+  return Buffer.concat(pieces);
+}
+
+describe('TranscriptTail', () => {
+  let dir: string;
+  let counter = 0;
+  const newPath = () => path.join(dir, `t${counter++}.jsonl`);
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'files-tail-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('delivers the same lines whatever the chunking of the appends (property, seeded)', async () => {
+    const trials = 150;
+    for (let trial = 0; trial < trials; trial++) {
+      const seed = 0x5eed + trial;
+      const random = prng(seed);
+      const content = randomContent(random, trial % 15 === 0);
+      const file = newPath();
+      await writeFile(file, '');
+      const seen: string[] = [];
+      const numbers: number[] = [];
+      const tail = new TranscriptTail({
+        onLine: (_file, line, lineNumber) => {
+          seen.push(Buffer.from(line).toString('hex'));
+          numbers.push(lineNumber);
+        },
+        onProblem: (_file, error) => assert.fail(`seed ${seed}: unexpected problem ${error.message}`),
+      });
+      // Random split points, anywhere: inside CRLF, a BOM, a multi-byte character.
+      const cuts = new Set<number>();
+      const cutCount = Math.floor(random() * 30);
+      for (let i = 0; i < cutCount; i++) cuts.add(Math.floor(random() * content.length));
+      const points = [0, ...[...cuts].sort((a, b) => a - b), content.length];
+      for (let i = 1; i < points.length; i++) {
+        await appendFile(file, content.subarray(points[i - 1], points[i]));
+        const reads = random() < 0.2 ? 0 : random() < 0.1 ? 2 : 1;
+        for (let r = 0; r < reads; r++) await tail.read(file);
+      }
+      await tail.read(file);
+      const expected = expectedLines(content);
+      assert.deepEqual(seen, expected, `seed ${seed}: lines differ`);
+      assert.deepEqual(numbers, expected.map((_, i) => i + 1), `seed ${seed}: line numbers differ`);
+      await unlink(file);
+    }
+  });
+
+  it('delivers each line once when reads of one file overlap', async () => {
+    const { tail, texts } = recordingTail();
+    const file = newPath();
+    await writeFile(file, 'a\nb\n');
+    const first = [tail.read(file), tail.read(file), tail.read(file)];
+    await appendFile(file, 'c\n');
+    first.push(tail.read(file));
+    await Promise.all(first);
+    await tail.read(file);
+    assert.deepEqual(texts(), ['a', 'b', 'c']);
+  });
+
+  it('holds a partial last line until its newline arrives, and signals the end of each batch', async () => {
+    const { tail, lines, batches } = recordingTail();
+    const file = newPath();
+    await writeFile(file, '{"a":1}\n{"b":');
+    await tail.read(file);
+    await appendFile(file, '2}\r');
+    await tail.read(file);
+    assert.deepEqual(lines.map((l) => [l.text, l.lineNumber]), [['{"a":1}', 1]]);
+    await appendFile(file, '\n');
+    await tail.read(file);
+    assert.deepEqual(lines.map((l) => [l.text, l.lineNumber]), [['{"a":1}', 1], ['{"b":2}', 2]]);
+    assert.deepEqual(batches, [file, file]);
+    await tail.read(file); // nothing new: no batch
+    assert.equal(batches.length, 2);
+  });
+
+  it('starts over at line 1 when a file is truncated', async () => {
+    const { tail, lines, resets } = recordingTail();
+    const file = newPath();
+    await writeFile(file, 'one\ntwo\nthree\n');
+    await tail.read(file);
+    await truncate(file, 0);
+    await appendFile(file, 'fresh\n');
+    await tail.read(file);
+    assert.deepEqual(lines.map((l) => [l.text, l.lineNumber]), [['one', 1], ['two', 2], ['three', 3], ['fresh', 1]]);
+    assert.deepEqual(resets, [{ file, reason: 'truncated' }]);
+  });
+
+  it('starts over when a file is replaced by a new one, even a longer one', async () => {
+    const { tail, lines, resets } = recordingTail();
+    const file = newPath();
+    await writeFile(file, 'old\n');
+    await tail.read(file);
+    const replacement = `${file}.tmp`;
+    await writeFile(replacement, 'new 1\nnew 2\nnew 3\n');
+    await rename(replacement, file);
+    await tail.read(file);
+    assert.deepEqual(lines.map((l) => [l.text, l.lineNumber]), [['old', 1], ['new 1', 1], ['new 2', 2], ['new 3', 3]]);
+    assert.deepEqual(resets, [{ file, reason: 'replaced' }]);
+  });
+
+  it('reports a deletion and reads a recreated file from its start', async () => {
+    const { tail, lines, resets, problems } = recordingTail();
+    const file = newPath();
+    await writeFile(file, 'a\nb\n');
+    await tail.read(file);
+    await unlink(file);
+    await tail.read(file);
+    assert.equal(tail.position(file), undefined);
+    await writeFile(file, 'c\n');
+    await tail.read(file);
+    assert.deepEqual(lines.map((l) => [l.text, l.lineNumber]), [['a', 1], ['b', 2], ['c', 1]]);
+    assert.deepEqual(resets, [{ file, reason: 'deleted' }]);
+    assert.deepEqual(problems, []);
+  });
+
+  it('reports an unreadable path once, skips it while unchanged, and reads it once it is a file', async () => {
+    const { tail, texts, problems } = recordingTail();
+    const file = newPath();
+    await mkdir(file); // a directory named like a transcript: open works, reading does not
+    await tail.read(file);
+    await tail.read(file);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].file, file);
+    assert.match(problems[0].error.message, /not a regular file/);
+    assert.equal(tail.hasProblem(file), true);
+    await rmdir(file);
+    await writeFile(file, 'readable\n');
+    await tail.read(file);
+    assert.deepEqual(texts(), ['readable']);
+    assert.equal(problems.length, 1);
+    assert.equal(tail.hasProblem(file), false);
+  });
+
+  it(
+    'reports a file without read permission once',
+    { skip: process.getuid?.() === 0 ? 'runs as root, where chmod 000 does not block reads (the directory case covers it)' : false },
+    async () => {
+      const { tail, problems } = recordingTail();
+      const file = newPath();
+      await writeFile(file, 'secret\n');
+      await chmod(file, 0);
+      await tail.read(file);
+      await tail.read(file);
+      assert.equal(problems.length, 1);
+      assert.equal((problems[0].error as NodeJS.ErrnoException).code, 'EACCES');
+    },
+  );
+
+  it("starts a new file at its end with startAt 'end', keeping line numbers true", async () => {
+    const { tail, lines } = recordingTail({ startAt: 'end' });
+    const file = newPath();
+    await writeFile(file, 'a\nb\nc\npart');
+    await tail.read(file);
+    assert.equal(lines.length, 0);
+    await appendFile(file, 'ial\nd\n');
+    await tail.read(file);
+    assert.deepEqual(lines.map((l) => [l.text, l.lineNumber]), [['partial', 4], ['d', 5]]);
+  });
+
+  it('starts a new file after a given byte offset (what was appended since it was listed)', async () => {
+    const { tail, lines } = recordingTail();
+    const file = newPath();
+    await writeFile(file, 'a\nb\n');
+    const listedSize = 4;
+    await appendFile(file, 'c\n');
+    await tail.read(file, listedSize);
+    assert.deepEqual(lines.map((l) => [l.text, l.lineNumber]), [['c', 3]]);
+  });
+
+  it('forgets a file: the next read starts it afresh', async () => {
+    const { tail, texts } = recordingTail();
+    const file = newPath();
+    await writeFile(file, 'a\n');
+    await tail.read(file);
+    tail.forget(file);
+    assert.equal(tail.position(file), undefined);
+    await tail.read(file);
+    assert.deepEqual(texts(), ['a', 'a']);
+  });
+
+  it('follows a multi-MB line written in pieces without losing or repeating it', async () => {
+    const { tail, lines } = recordingTail();
+    const file = newPath();
+    const big = 'R'.repeat(3 * 1024 * 1024);
+    await writeFile(file, 'start\n');
+    for (let i = 0; i < big.length; i += 256 * 1024) {
+      await appendFile(file, big.slice(i, i + 256 * 1024));
+      await tail.read(file);
+    }
+    await appendFile(file, '\nend\n');
+    await tail.read(file);
+    assert.deepEqual(lines.map((l) => [l.text.length, l.lineNumber]), [[5, 1], [big.length, 2], [3, 3]]);
+    assert.equal(lines[1].text, big);
+  });
+
+  it('keeps delivering when onLine throws, and rethrows the first error', async () => {
+    const seen: string[] = [];
+    const tail = new TranscriptTail({
+      onLine: (_file, line) => {
+        seen.push(line.toString());
+        if (line.toString() === 'bad') throw new Error('consumer bug');
+      },
+    });
+    const file = newPath();
+    await writeFile(file, 'ok\nbad\nafter\n');
+    await assert.rejects(tail.read(file), /consumer bug/);
+    await tail.read(file);
+    assert.deepEqual(seen, ['ok', 'bad', 'after']);
+  });
+
+  it('ignores a missing file that it never followed', async () => {
+    const { tail, lines, resets, problems } = recordingTail();
+    await tail.read(path.join(dir, 'never.jsonl'));
+    assert.deepEqual([lines, resets, problems], [[], [], []]);
+  });
+});
