@@ -1,12 +1,19 @@
 import * as vscode from 'vscode';
+import { ClaudeApiWatch } from './editor/claudeApiWatch';
 
-// Placeholder activation: the watcher, status bar and commands are wired here as they land.
 export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Claude API Watch', { log: true });
-  context.subscriptions.push(log);
-  log.info('Claude API Watch activated');
+  const watch = new ClaudeApiWatch(context);
+  context.subscriptions.push(watch);
+  try {
+    watch.start();
+    watch.log.info(`Claude API Watch ${context.extension.packageJSON.version} activated`);
+  } catch (error) {
+    // Never take the extension host down: say what failed and keep the commands usable.
+    watch.log.error('Claude API Watch failed to start', error);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Claude API Watch could not start: {0}', String(error)));
+  }
 }
 
 export function deactivate(): void {
-  // Everything is owned by context.subscriptions.
+  // ClaudeApiWatch is disposed through context.subscriptions.
 }

@@ -1,0 +1,17 @@
+// Every command id the extension contributes, in one place (package.json must list the same).
+export const CommandId = {
+  copyBugReport: 'claudeApiWatch.copyBugReport',
+  openGitHubIssue: 'claudeApiWatch.openGitHubIssue',
+  showRecentFailures: 'claudeApiWatch.showRecentFailures',
+  openTranscriptAtFailure: 'claudeApiWatch.openTranscriptAtFailure',
+  openAnthropicStatus: 'claudeApiWatch.openAnthropicStatus',
+  showLog: 'claudeApiWatch.showLog',
+  clearIndicator: 'claudeApiWatch.clearIndicator',
+  searchExistingIssues: 'claudeApiWatch.searchExistingIssues',
+  checkApiHealth: 'claudeApiWatch.checkApiHealth',
+  storeApiKey: 'claudeApiWatch.storeApiKey',
+  clearApiKey: 'claudeApiWatch.clearApiKey',
+  reportExtensionProblem: 'claudeApiWatch.reportExtensionProblem',
+} as const;
+
+export type CommandId = (typeof CommandId)[keyof typeof CommandId];

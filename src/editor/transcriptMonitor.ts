@@ -1,0 +1,56 @@
+// Follows Claude Code's transcripts and turns their lines into API events for the tracker.
+import * as vscode from 'vscode';
+import { TranscriptEventReader } from '../core/eventReader';
+import { ConfigDirError } from '../core/files/discover';
+import { TranscriptWatcher } from '../core/files/watcher';
+import type { ApiEvent } from '../core/types';
+
+export class TranscriptMonitor implements vscode.Disposable {
+  private watcher: TranscriptWatcher | null = null;
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly onEvent: (event: ApiEvent) => void,
+  ) {}
+
+  /**
+   * (Re)starts following `configDirs`. Returns at once: the backlog of the lookback window is
+   * read in the background so activation never waits on the disk.
+   */
+  start(configDirs: string[], lookbackMs: number): void {
+    this.stop();
+    const reader = new TranscriptEventReader(this.onEvent);
+    const watcher = new TranscriptWatcher(configDirs, {
+      lookbackMs,
+      onLine: (file, line, lineNumber) => reader.acceptLine(file, line, lineNumber),
+      onBatchEnd: (file) => reader.flush(file),
+      onFileGone: (file) => reader.forget(file),
+      onProblem: (file, error) => this.log.warn(`Cannot read ${file}: ${error.message}`),
+    });
+    this.watcher = watcher;
+    this.log.info(`Watching Claude Code transcripts in ${configDirs.join(', ')} (reading the last ${Math.round(lookbackMs / 3_600_000)} h first)`);
+    const startedAt = Date.now();
+    watcher.start().then(
+      () => {
+        if (this.watcher === watcher) this.log.info(`Read recent transcripts in ${Date.now() - startedAt} ms; following new lines`);
+      },
+      (error: unknown) => {
+        if (this.watcher !== watcher) return;
+        if (error instanceof ConfigDirError) {
+          this.log.warn(`${error.message}. Set "claudeApiWatch.configDir" if Claude Code keeps its files elsewhere.`);
+        } else {
+          this.log.error('Watching transcripts failed', error);
+        }
+      },
+    );
+  }
+
+  stop(): void {
+    this.watcher?.dispose();
+    this.watcher = null;
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+}
