@@ -1,0 +1,617 @@
+// The bug report a support engineer wishes they always got: what failed, when, how often, every
+// request ID, and the environment, laid out in the order of the claude-code bug form
+// (.github/ISSUE_TEMPLATE/bug_report.yml). Only error messages, IDs, versions and names go in —
+// never prompt or file content — and every field is redacted before it is returned.
+import type { ApiFailureEvent, FailureClass } from '../types';
+import type { EnvironmentFacts, OsOption, PlatformOption, TerminalOption } from './environment';
+import { redact } from './redact';
+
+export interface BugReportInput {
+  /** The chosen failure, or the whole outage (failures and retries; see `selectOutageEvents`). */
+  events: ApiFailureEvent[];
+  environment: EnvironmentFacts;
+  healthCheck?: { summary: string } | null;
+  anthropicStatus?: { summary: string } | null;
+  /** Used when the events themselves do not tell the last working version. */
+  lastWorkingVersion?: string | null;
+  now: Date;
+  /** IANA zone for local times; default: this machine's. */
+  timeZone?: string;
+  /** The failure the report is about; default: the latest final failure, else the latest retry. */
+  chosen?: ApiFailureEvent;
+}
+
+/** The text fields of the bug form that a URL can pre-fill, by id. */
+export type IssueFieldId =
+  | 'title'
+  | 'actual'
+  | 'expected'
+  | 'error_output'
+  | 'reproduction'
+  | 'working_version'
+  | 'version'
+  | 'additional';
+
+export const ISSUE_FIELD_IDS: readonly IssueFieldId[] = [
+  'title',
+  'actual',
+  'expected',
+  'error_output',
+  'reproduction',
+  'working_version',
+  'version',
+  'additional',
+];
+
+export type IssueFields = Record<IssueFieldId, string>;
+
+export type ModelOption = 'Sonnet (default)' | 'Opus' | 'Not sure / Multiple models' | 'Other';
+export type RegressionAnswer = 'yes' | 'no' | 'unknown';
+
+/** What to pick in the form's dropdowns, which a URL cannot pre-fill. */
+export interface DetectedDropdowns {
+  model: ModelOption;
+  regression: RegressionAnswer;
+  platform: PlatformOption;
+  os: OsOption;
+  terminal: TerminalOption;
+}
+
+export interface FailureSummary {
+  status: number | null;
+  failureClass: FailureClass;
+  errorType: string | null;
+  networkCode: string | null;
+  /** One human line, redacted. */
+  message: string;
+  /** ISO timestamps of the first and last event, when known. */
+  firstAt: string | null;
+  lastAt: string | null;
+  failures: number;
+  retries: number;
+  /** Short (8-character) session IDs, in order of first appearance. */
+  sessions: string[];
+  /** Project folder names (basename of the redacted cwd). */
+  projects: string[];
+  model: string | null;
+  version: string | null;
+  lastWorkingVersion: string | null;
+}
+
+export interface BugReport {
+  title: string;
+  /** Every request ID involved, de-duplicated, the chosen failure's own first. */
+  requestIds: string[];
+  summary: FailureSummary;
+  fields: IssueFields;
+  detected: DetectedDropdowns;
+  /** The whole report for the clipboard, in the form's order. */
+  markdown: string;
+}
+
+const REGRESSION_LABEL: Readonly<Record<RegressionAnswer, string>> = {
+  yes: 'Yes, this worked in a previous version',
+  no: 'No, this never worked',
+  unknown: "I don't know",
+};
+
+const EXPECTED_BY_CLASS: Readonly<Record<FailureClass, string>> = {
+  server:
+    "Claude Code's API requests should succeed. A brief server-side error should be absorbed by the retries instead of ending the turn.",
+  overloaded:
+    "Claude Code's API requests should succeed. Brief overload should be absorbed by the retries instead of ending the turn.",
+  rate_limit:
+    "Requests within my plan's limits should be accepted; when a limit is hit, the error should say which limit and when it resets.",
+  auth: 'Claude Code should authenticate with my current credentials, or say exactly what to fix.',
+  client: 'The requests Claude Code builds should be accepted by the API.',
+  network: 'Claude Code should reach the API, or recover by itself once the connection is back.',
+  unknown: "Claude Code's API requests should succeed.",
+};
+
+const SHORT_SESSION_ID = 8;
+const TITLE_MESSAGE_MAX = 90;
+const TITLE_REQUEST_ID_MAX = 16;
+const MAX_LOG_LINES = 100;
+const DEFAULT_OUTAGE_GAP_MS = 10 * 60 * 1000;
+
+export function buildBugReport(input: BugReportInput): BugReport {
+  const facts = gatherFacts(input);
+  const { chosen, environment, clean } = facts;
+  const summary: FailureSummary = {
+    status: chosen.status,
+    failureClass: chosen.failureClass,
+    errorType: facts.errorType,
+    networkCode: facts.networkCode,
+    message: facts.message,
+    firstAt: facts.firstAt,
+    lastAt: facts.lastAt,
+    failures: facts.failures,
+    retries: facts.retries,
+    sessions: facts.sessions,
+    projects: facts.projects,
+    model: facts.model,
+    version: facts.version,
+    lastWorkingVersion: facts.lastWorkingVersion,
+  };
+  const detected: DetectedDropdowns = {
+    model: modelOption(facts.models.length > 1 ? null : facts.model, facts.models.length > 1),
+    regression: facts.lastWorkingVersion ? 'yes' : 'unknown',
+    platform: environment.platformOption,
+    os: environment.os,
+    terminal: environment.terminalOption,
+  };
+  const fields: IssueFields = {
+    title: clean(buildTitle(chosen, facts.requestIds[0] ?? null)),
+    actual: clean(whatsWrong(facts)),
+    expected: EXPECTED_BY_CLASS[chosen.failureClass],
+    error_output: clean(errorLog(chosen, facts.events, facts.sessions.length > 1)),
+    reproduction: clean(stepsToReproduce(facts)),
+    working_version: facts.lastWorkingVersion ?? '',
+    version: facts.version ? `${facts.version} (Claude Code)` : '',
+    additional: clean(`${detectedValues(facts, detected)}\n\n${additionalDetails(facts)}`),
+  };
+  return {
+    title: fields.title,
+    requestIds: facts.requestIds,
+    summary,
+    fields,
+    detected,
+    markdown: renderMarkdown(fields, facts, detected),
+  };
+}
+
+/** Everything the sections are written from, taken once from the events; strings already redacted. */
+interface ReportFacts {
+  input: BugReportInput;
+  environment: EnvironmentFacts;
+  clean: (text: string) => string;
+  clock: Clock;
+  /** Oldest first. */
+  events: ApiFailureEvent[];
+  chosen: ApiFailureEvent;
+  /** One line: `API Error 500 (api_error): Internal server error`. */
+  headline: string;
+  message: string;
+  errorType: string | null;
+  networkCode: string | null;
+  failures: number;
+  retries: number;
+  sessions: string[];
+  projects: string[];
+  requestIds: string[];
+  models: string[];
+  model: string | null;
+  version: string | null;
+  lastWorkingVersion: string | null;
+  firstAt: string | null;
+  lastAt: string | null;
+}
+
+function gatherFacts(input: BugReportInput): ReportFacts {
+  if (input.events.length === 0 && !input.chosen) throw new RangeError('buildBugReport needs at least one event');
+  const { environment } = input;
+  const clean = (text: string): string => redact(text, environment.redaction);
+  const cleanOrNull = (text: string | null): string | null => (text === null ? null : clean(text));
+  const withChosen = input.chosen && !input.events.includes(input.chosen) ? [...input.events, input.chosen] : input.events;
+  const events = sortByTime(withChosen);
+  const chosen = input.chosen ?? latestFailure(events);
+  const failures = events.filter((event) => event.kind === 'failure').length;
+  const models = unique(events.map((event) => event.model)).map(clean);
+  const times = events.map((event) => event.timestamp).filter(isTime);
+  return {
+    input,
+    environment,
+    clean,
+    clock: new Clock(input.timeZone),
+    events,
+    chosen,
+    headline: describeError(chosen),
+    message: clean(chosen.message),
+    errorType: cleanOrNull(chosen.errorType),
+    networkCode: cleanOrNull(chosen.networkCode),
+    failures,
+    retries: events.length - failures,
+    sessions: unique(events.map((event) => event.sessionId?.slice(0, SHORT_SESSION_ID))).map(clean),
+    projects: unique(events.map((event) => (event.cwd ? projectName(clean(event.cwd)) : null))),
+    requestIds: unique([chosen, ...[...events].reverse()].flatMap(idsOf).map(clean)),
+    models,
+    model: cleanOrNull(chosen.model) ?? models[models.length - 1] ?? null,
+    version: cleanOrNull(chosen.version),
+    lastWorkingVersion: cleanOrNull(regressionHint(events, chosen.version, input.lastWorkingVersion ?? null)),
+    firstAt: times[0] ?? null,
+    lastAt: times[times.length - 1] ?? null,
+  };
+}
+
+function whatsWrong(facts: ReportFacts): string {
+  const { chosen, headline, firstAt, lastAt } = facts;
+  const target = platformPhrase(facts.environment.apiPlatform);
+  return [
+    chosen.kind === 'failure'
+      ? `Claude Code's requests to ${target} failed with ${headline}.`
+      : `Claude Code's requests to ${target} were failing with ${headline} while Claude Code retried${attemptText(chosen)}.`,
+    '',
+    `- When: ${describeWhen(firstAt, lastAt, facts.clock)}`,
+    `- How often: ${countText(facts.failures, facts.retries)}${spanText(firstAt, lastAt)}`,
+    `- Sessions: ${describeSessions(facts.events, facts.clean) || 'unknown'}`,
+    `- Request IDs: ${facts.requestIds.length ? facts.requestIds.join(', ') : 'none recorded'}`,
+  ].join('\n');
+}
+
+function stepsToReproduce(facts: ReportFacts): string {
+  const { environment, sessions, projects } = facts;
+  const setting = `on ${environment.os}; terminal: ${environment.terminal}; API: ${environment.apiPlatform}; model: ${facts.model ?? 'unknown'}`;
+  const spread =
+    sessions.length > 1 || projects.length > 1
+      ? [
+          `The same failure hit ${plural(sessions.length, 'session')} in ${plural(projects.length, 'project')}${spanText(facts.firstAt, facts.lastAt)}.`,
+        ]
+      : [];
+  return [
+    "Observed in Claude Code's own transcripts (no prompt or file content included):",
+    `1. Claude Code ${facts.version ?? '(version unknown)'} ${setting}.`,
+    `2. An ordinary request in a session got ${facts.headline}.`,
+    `3. ${outcomeText(facts.chosen, facts.events)}`,
+    ...spread,
+  ].join('\n');
+}
+
+function regressionText(facts: ReportFacts, detected: DetectedDropdowns): string {
+  return facts.lastWorkingVersion
+    ? `${REGRESSION_LABEL.yes} (last success on ${facts.lastWorkingVersion}, failing on ${facts.version ?? 'unknown'})`
+    : REGRESSION_LABEL[detected.regression];
+}
+
+/** The dropdowns a URL cannot fill, stated so the user can pick them. */
+function detectedValues(facts: ReportFacts, detected: DetectedDropdowns): string {
+  const { environment } = facts;
+  const withDetail = (option: string, detail: string): string => (option === detail ? option : `${option} (${detail})`);
+  return [
+    'Detected values for the dropdowns above (please select them):',
+    `- Claude Model: ${modelDescription(detected.model, facts.model, facts.models)}`,
+    `- Is this a regression?: ${regressionText(facts, detected)}`,
+    `- Platform: ${withDetail(environment.platformOption, environment.apiPlatform)}`,
+    `- Operating System: ${environment.os} (${environment.osDetail})`,
+    `- Terminal/Shell: ${withDetail(environment.terminalOption, environment.terminal)}`,
+  ].join('\n');
+}
+
+function additionalDetails(facts: ReportFacts): string {
+  const { environment, events, input } = facts;
+  const versionsSeen = unique(events.map((event) => event.version));
+  const fromSubagents = events.filter((event) => event.isSidechain).length;
+  const generatedBy = `Claude API Watch${environment.extensionVersion ? ` ${environment.extensionVersion}` : ''}`;
+  return [
+    `- Error: ${classText(facts.chosen)}`,
+    ...(versionsSeen.length > 1 ? [`- Claude Code versions in this outage: ${versionsSeen.join(', ')}`] : []),
+    ...(fromSubagents ? [`- From subagents: ${fromSubagents} of ${events.length}`] : []),
+    `- Entrypoint: ${unique(events.map((event) => event.entrypoint)).join(', ') || 'unknown'}`,
+    `- API platform: ${environment.apiPlatform}`,
+    ...(environment.editor ? [`- Editor: ${environment.editor}`] : []),
+    ...(input.healthCheck ? [`- Health check: ${input.healthCheck.summary}`] : []),
+    ...(input.anthropicStatus ? [`- Anthropic status (status.claude.com): ${input.anthropicStatus.summary}`] : []),
+    `- Report generated ${facts.clock.utc(input.now)} by ${generatedBy}`,
+  ].join('\n');
+}
+
+/** The whole report for the clipboard: the form's sections in the form's order, as GitHub renders them. */
+function renderMarkdown(fields: IssueFields, facts: ReportFacts, detected: DetectedDropdowns): string {
+  const { environment, clean } = facts;
+  const fence = codeFence(fields.error_output);
+  const sections = [
+    `**${fields.title}**`,
+    section("What's Wrong?", fields.actual),
+    section('What Should Happen?', fields.expected),
+    section('Error Messages/Logs', `${fence}shell\n${fields.error_output}\n${fence}`),
+    section('Steps to Reproduce', fields.reproduction),
+    section('Claude Model', modelDescription(detected.model, facts.model, facts.models)),
+    section('Is this a regression?', regressionText(facts, detected)),
+    section('Last Working Version', fields.working_version || 'Unknown'),
+    section('Claude Code Version', fields.version || 'Unknown'),
+    section('Platform', clean(environment.apiPlatform)),
+    section('Operating System', clean(`${environment.os} (${environment.osDetail})`)),
+    section('Terminal/Shell', clean(environment.terminal)),
+    section('Additional Information', clean(additionalDetails(facts))),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+/**
+ * The outage around `chosen`: events of the same kind of trouble (server and overloaded together,
+ * each other class on its own) chained in time, each within `gapMs` of the next. Events without a
+ * timestamp cannot be placed and are left out (unless chosen). Returned oldest first.
+ */
+export function selectOutageEvents(
+  all: ApiFailureEvent[],
+  chosen: ApiFailureEvent,
+  gapMs: number = DEFAULT_OUTAGE_GAP_MS,
+): ApiFailureEvent[] {
+  const scope = classScope(chosen.failureClass);
+  const chosenKey = locationKey(chosen);
+  const timeline = [chosen, ...all.filter((event) => locationKey(event) !== chosenKey && classScope(event.failureClass) === scope)]
+    .map((event) => ({ event, time: timeOf(event) }))
+    .filter((entry): entry is { event: ApiFailureEvent; time: number } => entry.time !== null)
+    .sort((a, b) => a.time - b.time);
+  const index = timeline.findIndex((entry) => entry.event === chosen);
+  if (index < 0) return [chosen];
+  let start = index;
+  let end = index;
+  while (start > 0 && timeline[start].time - timeline[start - 1].time <= gapMs) start--;
+  while (end < timeline.length - 1 && timeline[end + 1].time - timeline[end].time <= gapMs) end++;
+  return timeline.slice(start, end + 1).map((entry) => entry.event);
+}
+
+function classScope(failureClass: FailureClass): string {
+  return failureClass === 'overloaded' ? 'server' : failureClass;
+}
+
+function locationKey(event: ApiFailureEvent): string {
+  return `${event.file}\n${event.line}`;
+}
+
+/** The latest final failure, else (still retrying) the latest retry. */
+function latestFailure(sorted: ApiFailureEvent[]): ApiFailureEvent {
+  const finals = sorted.filter((event) => event.kind === 'failure');
+  const pool = finals.length ? finals : sorted;
+  return pool[pool.length - 1];
+}
+
+/**
+ * The regression hint: the version of the last success before the first failure, when it differs
+ * from the failing version; else the caller's value under the same rule.
+ */
+function regressionHint(sorted: ApiFailureEvent[], failingVersion: string | null, passed: string | null): string | null {
+  const fromEvents = sorted.find((event) => event.lastSuccessVersion)?.lastSuccessVersion ?? null;
+  for (const candidate of [fromEvents, passed]) {
+    if (candidate && candidate !== failingVersion) return candidate;
+  }
+  return null;
+}
+
+function sortByTime(events: ApiFailureEvent[]): ApiFailureEvent[] {
+  return events
+    .map((event, index) => ({ event, index, time: timeOf(event) ?? Number.NEGATIVE_INFINITY }))
+    .sort((a, b) => a.time - b.time || a.index - b.index)
+    .map(({ event }) => event);
+}
+
+function timeOf(event: ApiFailureEvent): number | null {
+  return isTime(event.timestamp) ? Date.parse(event.timestamp) : null;
+}
+
+function isTime(value: string | null): value is string {
+  return value !== null && Number.isFinite(Date.parse(value));
+}
+
+function idsOf(event: ApiFailureEvent): string[] {
+  return event.requestId ? [event.requestId, ...event.requestIds] : event.requestIds;
+}
+
+function unique(values: readonly (string | null | undefined)[]): string[] {
+  return [...new Set(values.filter((value): value is string => !!value))];
+}
+
+/** The last path segment, whichever separator the transcript's machine used. */
+function projectName(cwd: string): string {
+  const parts = cwd.split(/[\\/]+/).filter(Boolean);
+  return parts[parts.length - 1] ?? cwd;
+}
+
+/** `the Anthropic API`, `AWS Bedrock`, `an inference gateway (llm-gw.example.com)`. */
+function platformPhrase(apiPlatform: string): string {
+  if (apiPlatform === 'Anthropic API') return 'the Anthropic API';
+  const gateway = /^Gateway \((.*)\)$/.exec(apiPlatform);
+  return gateway ? `an inference gateway (${gateway[1]})` : apiPlatform;
+}
+
+/** `API Error 500 (api_error): Internal server error`, `API Error: Unable to connect to API (ECONNRESET)`. */
+function describeError(event: ApiFailureEvent): string {
+  const type = event.errorType ? ` (${event.errorType})` : '';
+  if (event.status === null) return `API Error${type}: ${event.message}`;
+  return `API Error ${event.status}${type}: ${messageWithoutStatus(event)}`;
+}
+
+function messageWithoutStatus(event: ApiFailureEvent): string {
+  const status = String(event.status);
+  const text = event.message.startsWith(`${status} `) ? event.message.slice(status.length + 1) : event.message;
+  return text.replace(new RegExp(`\\s*\\(${status}\\)$`), '') || event.message;
+}
+
+/** `[BUG] API Error 500: Internal server error (req_011CXabc…)` */
+function buildTitle(event: ApiFailureEvent, requestId: string | null): string {
+  const message = truncate(event.status === null ? event.message : messageWithoutStatus(event), TITLE_MESSAGE_MAX);
+  const head = event.status === null ? `API Error: ${message}` : `API Error ${event.status}: ${message}`;
+  const id = requestId ? ` (${truncate(requestId, TITLE_REQUEST_ID_MAX + 1)})` : '';
+  return `[BUG] ${head}${id}`;
+}
+
+function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+function attemptText(event: ApiFailureEvent): string {
+  if (event.attempt === null) return '';
+  return event.maxRetries === null ? ` (attempt ${event.attempt})` : ` (attempt ${event.attempt} of ${event.maxRetries})`;
+}
+
+function outcomeText(chosen: ApiFailureEvent, events: ApiFailureEvent[]): string {
+  const retriesBefore = events.filter(
+    (event) => event.kind === 'retry' && event.sessionId === chosen.sessionId && (timeOf(event) ?? 0) <= (timeOf(chosen) ?? 0),
+  );
+  if (chosen.kind === 'retry') {
+    const laterFailure = events.find(
+      (event) => event.kind === 'failure' && event.sessionId === chosen.sessionId && (timeOf(event) ?? 0) >= (timeOf(chosen) ?? 0),
+    );
+    return laterFailure
+      ? `Claude Code kept retrying, then stopped the turn with ${describeError(laterFailure)}.`
+      : `Claude Code was retrying${attemptText(chosen)}; no final error was recorded.`;
+  }
+  if (retriesBefore.length === 0) return 'Claude Code stopped the turn with the error above.';
+  const span = spanText(retriesBefore[0].timestamp, chosen.timestamp);
+  return `Claude Code retried ${plural(retriesBefore.length, 'time')}${span}, then stopped the turn with the error above.`;
+}
+
+function countText(failures: number, retries: number): string {
+  const finals = plural(failures, 'final failure');
+  if (retries === 0) return finals;
+  if (failures === 0) return `${plural(retries, 'failed attempt')} (still retrying)`;
+  return `${finals} after ${plural(retries, 'retry', 'retries')}`;
+}
+
+function spanText(from: string | null, to: string | null): string {
+  if (!isTime(from) || !isTime(to)) return '';
+  const ms = Date.parse(to) - Date.parse(from);
+  return ms > 0 ? ` over ${formatDuration(ms)}` : '';
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${Math.max(seconds, 1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function describeWhen(firstAt: string | null, lastAt: string | null, clock: Clock): string {
+  if (!firstAt || !lastAt) return 'unknown (no timestamp recorded)';
+  return clock.describe(new Date(firstAt), new Date(lastAt));
+}
+
+function describeSessions(events: ApiFailureEvent[], clean: (text: string) => string): string {
+  const bySession = new Map<string, Set<string>>();
+  for (const event of events) {
+    if (!event.sessionId) continue;
+    const id = event.sessionId.slice(0, SHORT_SESSION_ID);
+    const projects = bySession.get(id) ?? new Set<string>();
+    if (event.cwd) projects.add(projectName(clean(event.cwd)));
+    bySession.set(id, projects);
+  }
+  return [...bySession]
+    .map(([id, projects]) => (projects.size ? `${id} (project ${[...projects].join(', ')})` : id))
+    .join(', ');
+}
+
+function classText(event: ApiFailureEvent): string {
+  const parts = [
+    event.status === null ? null : `HTTP ${event.status}`,
+    event.errorType === event.failureClass ? null : event.errorType,
+    event.networkCode && !event.errorType?.includes(event.networkCode) ? event.networkCode : null,
+  ].filter(Boolean);
+  return `${event.failureClass}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+function modelOption(model: string | null, several: boolean): ModelOption {
+  if (several || !model) return 'Not sure / Multiple models';
+  if (/opus/i.test(model)) return 'Opus';
+  if (/sonnet/i.test(model)) return 'Sonnet (default)';
+  return 'Other';
+}
+
+function modelDescription(option: ModelOption, model: string | null, models: string[]): string {
+  if (models.length > 1) return `${option} — ${models.join(', ')}`;
+  return model ? `${option} — ${model}` : `${option} — no model recorded before the failure`;
+}
+
+/** The chosen event first, then the others newest first: trimming a long log keeps what matters. */
+function errorLog(chosen: ApiFailureEvent, events: ApiFailureEvent[], showSession: boolean): string {
+  const ordered = [chosen, ...[...events].reverse().filter((event) => event !== chosen)];
+  const lines = ordered.slice(0, MAX_LOG_LINES).map((event) => logLine(event, showSession));
+  if (ordered.length > MAX_LOG_LINES) lines.push(`... and ${ordered.length - MAX_LOG_LINES} earlier events`);
+  return lines.join('\n');
+}
+
+function logLine(event: ApiFailureEvent, showSession: boolean): string {
+  const kind =
+    event.kind === 'failure'
+      ? 'failure'
+      : `retry ${event.attempt ?? '?'}${event.maxRetries === null ? '' : `/${event.maxRetries}`}`;
+  const parts = [
+    event.timestamp ?? 'unknown-time',
+    kind.padEnd(11),
+    `API Error${event.status === null ? ':' : ` ${event.status}:`} ${event.status === null ? event.message : messageWithoutStatus(event)}`,
+    event.errorType ? `[${event.errorType}]` : null,
+    ...idsOf(event).filter((id, index, ids) => ids.indexOf(id) === index),
+    showSession && event.sessionId ? `session=${event.sessionId.slice(0, SHORT_SESSION_ID)}` : null,
+  ];
+  return parts.filter(Boolean).join('  ');
+}
+
+function codeFence(content: string): string {
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function section(label: string, body: string): string {
+  return `### ${label}\n\n${body}`;
+}
+
+/** UTC and local renderings of times, deterministic given the zone. */
+class Clock {
+  private readonly local: Intl.DateTimeFormat | null;
+  private readonly zone: string;
+
+  constructor(timeZone?: string) {
+    this.zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+    this.local = /^(?:UTC|Etc\/UTC|Etc\/GMT|GMT)$/i.test(this.zone) ? null : localFormat(this.zone);
+  }
+
+  utc(date: Date): string {
+    const { date: day, time } = utcParts(date);
+    return `${day} ${time} UTC`;
+  }
+
+  /** `2026-01-15 10:20:01 UTC (2026-01-15 11:20:01 GMT+1, Europe/Berlin)`; a range shares its date. */
+  describe(from: Date, to: Date = from): string {
+    const utc = this.range(utcParts(from), utcParts(to), 'UTC');
+    if (!this.local) return utc;
+    const zoneName = (date: Date): string => this.local!.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    return `${utc} (${this.range(this.localParts(from), this.localParts(to), zoneName(to))}, ${this.zone})`;
+  }
+
+  private range(from: DateParts, to: DateParts, zoneName: string): string {
+    if (from.date === to.date && from.time === to.time) return `${from.date} ${from.time} ${zoneName}`;
+    if (from.date === to.date) return `${from.date} ${from.time} to ${to.time} ${zoneName}`;
+    return `${from.date} ${from.time} to ${to.date} ${to.time} ${zoneName}`;
+  }
+
+  private localParts(date: Date): DateParts {
+    const parts = this.local!.formatToParts(date);
+    const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+    return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}:${part('second')}` };
+  }
+}
+
+interface DateParts {
+  date: string;
+  time: string;
+}
+
+function utcParts(date: Date): DateParts {
+  const iso = date.toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 19) };
+}
+
+/** Null for a zone this runtime does not know: the report then gives UTC only. */
+function localFormat(timeZone: string): Intl.DateTimeFormat | null {
+  try {
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'shortOffset',
+    });
+  } catch {
+    return null;
+  }
+}
