@@ -1,0 +1,183 @@
+// `report`: the bug report for one failure and its outage, as Markdown, a GitHub issue URL or JSON.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigDirError } from '../core/files/discover';
+import { collectEnvironment, readClaudeSettingsEnv, readLinuxOsRelease } from '../core/report/environment';
+import { buildIssueSearchUrl, buildIssueUrl } from '../core/report/issueUrl';
+import { buildBugReport, selectOutageEvents } from '../core/report/report';
+import { parseSince, scanConfigDirs } from '../core/scan';
+import type { ApiFailureEvent } from '../core/types';
+import { configDirsFor, ExitCode, type CliIo } from './common';
+
+export const REPORT_USAGE = `Usage: claude-api-watch report [--config-dir DIR] [--request-id ID | --latest]
+                              [--since all|ISO|30m|24h|7d] [--format markdown|url|json]
+
+A complete bug report for one API failure and the outage around it, redacted.
+  --request-id ID   the failure (or retry) with this request ID
+  --latest          the latest final failure, else the latest retry (the default)
+  --since           how far back to look (default: all)
+  --format          markdown (default), url (a pre-filled GitHub issue), json`;
+
+const FORMATS = ['markdown', 'url', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface ReportFlags {
+  configDir?: string;
+  requestId?: string;
+  since: string;
+  format: Format;
+  help: boolean;
+}
+
+export async function runReportCommand(args: string[], io: CliIo): Promise<number> {
+  let flags: ReportFlags;
+  try {
+    flags = parseFlags(args);
+  } catch (error) {
+    io.stderr(`claude-api-watch report: ${(error as Error).message}\n\n${REPORT_USAGE}`);
+    return ExitCode.usage;
+  }
+  if (flags.help) {
+    io.stdout(REPORT_USAGE);
+    return ExitCode.ok;
+  }
+  const now = io.now();
+  let sinceMs: number | null;
+  try {
+    sinceMs = parseSince(flags.since, now.getTime());
+  } catch (error) {
+    io.stderr(`claude-api-watch report: ${(error as Error).message}`);
+    return ExitCode.usage;
+  }
+
+  const configDirs = configDirsFor(flags.configDir, io.env);
+  let events: ApiFailureEvent[];
+  try {
+    events = await scanConfigDirs({ configDirs, sinceMs });
+  } catch (error) {
+    if (error instanceof ConfigDirError) {
+      io.stderr(`claude-api-watch: ${error.message}`);
+      return ExitCode.failure;
+    }
+    throw error;
+  }
+
+  const window = flags.since === 'all' ? 'in any transcript' : `since ${flags.since}`;
+  const chosen = flags.requestId ? findByRequestId(events, flags.requestId) : latestFailure(events);
+  if (!chosen) {
+    io.stderr(
+      flags.requestId
+        ? `claude-api-watch report: no API failure or retry with request ID ${flags.requestId} ${window} in ${configDirs.join(', ')}.`
+        : `claude-api-watch report: no API failure or retry ${window} in ${configDirs.join(', ')}: nothing to report.`,
+    );
+    return ExitCode.failure;
+  }
+
+  const configDir = configDirs.find((dir) => isInside(chosen.file, dir)) ?? configDirs[0];
+  const environment = collectEnvironment({
+    env: io.env,
+    claudeSettingsEnv: await readClaudeSettingsEnv(configDir),
+    platform: process.platform,
+    osRelease: os.release(),
+    arch: process.arch,
+    linuxOsRelease: process.platform === 'linux' ? await readLinuxOsRelease() : undefined,
+    entrypoint: chosen.entrypoint,
+    homedir: io.env.HOME || io.env.USERPROFILE || os.homedir(),
+    username: io.env.USER || io.env.USERNAME || io.env.LOGNAME || loginName(),
+  });
+  const report = buildBugReport({
+    events: selectOutageEvents(events, chosen),
+    chosen,
+    environment,
+    now,
+    timeZone: io.env.TZ || undefined,
+  });
+
+  if (flags.format === 'markdown') {
+    io.stdout(report.markdown.trimEnd());
+  } else if (flags.format === 'url') {
+    const { url, trimmed } = buildIssueUrl(report);
+    io.stdout(url);
+    if (trimmed) io.stderr('The URL was trimmed to fit GitHub\'s limit; --format markdown prints the full report.');
+  } else {
+    const issue = buildIssueUrl(report);
+    io.stdout(
+      JSON.stringify(
+        { ...report, issueUrl: issue.url, issueUrlTrimmed: issue.trimmed, searchUrl: buildIssueSearchUrl(report) },
+        null,
+        2,
+      ),
+    );
+  }
+  return ExitCode.ok;
+}
+
+function parseFlags(args: string[]): ReportFlags {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'config-dir': { type: 'string' },
+      'request-id': { type: 'string' },
+      latest: { type: 'boolean', default: false },
+      since: { type: 'string', default: 'all' },
+      format: { type: 'string', default: 'markdown' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const requestId = values['request-id']?.trim();
+  if (values['request-id'] !== undefined && !requestId) throw new Error('--request-id needs a request ID');
+  if (requestId && values.latest) throw new Error('use either --request-id or --latest, not both');
+  const format = values.format as string;
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new Error(`unknown --format '${format}' (use ${FORMATS.join(', ')})`);
+  }
+  return {
+    configDir: values['config-dir'],
+    requestId,
+    since: values.since as string,
+    format: format as Format,
+    help: values.help === true,
+  };
+}
+
+/** The event a request ID names: a final failure carrying it (it has its retries' IDs) before a retry. */
+function findByRequestId(events: ApiFailureEvent[], requestId: string): ApiFailureEvent | null {
+  const matching = events.filter((event) => event.requestId === requestId || event.requestIds.includes(requestId));
+  return matching.find((event) => event.kind === 'failure') ?? matching[0] ?? null;
+}
+
+/** The latest final failure; when Claude Code is still retrying everywhere, the latest retry. */
+function latestFailure(events: ApiFailureEvent[]): ApiFailureEvent | null {
+  let latestFinal: ApiFailureEvent | null = null;
+  let latestAny: ApiFailureEvent | null = null;
+  for (const event of events) {
+    if (isLater(event, latestAny)) latestAny = event;
+    if (event.kind === 'failure' && isLater(event, latestFinal)) latestFinal = event;
+  }
+  return latestFinal ?? latestAny;
+}
+
+/** Later by timestamp; an event without one never beats one with. Ties go to the later-read event. */
+function isLater(event: ApiFailureEvent, than: ApiFailureEvent | null): boolean {
+  if (!than) return true;
+  const time = Date.parse(event.timestamp ?? '');
+  const thanTime = Date.parse(than.timestamp ?? '');
+  if (Number.isNaN(time)) return Number.isNaN(thanTime);
+  return Number.isNaN(thanTime) || time >= thanTime;
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+function loginName(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
