@@ -1,0 +1,187 @@
+// `claude-api-watch health`: is it me or Anthropic? One API check plus what the status page says.
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_HEALTH_TIMEOUT_MS,
+  checkApiHealth,
+  healthCheckApplies,
+  resolveHealthTarget,
+  summarizeHealth,
+  type ApiHealthResult,
+  type HealthTarget,
+} from '../core/health/apiHealth';
+import {
+  DEFAULT_STATUS_SUMMARY_URL,
+  describeAnthropicStatus,
+  describeComponentStatus,
+  fetchAnthropicStatus,
+  type AnthropicStatus,
+} from '../core/health/statusPage';
+
+export interface HealthCommandIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  env: Record<string, string | undefined>;
+}
+
+export const HEALTH_USAGE = `Usage: claude-api-watch health [--base-url URL] [--api-key-env NAME] [--timeout MS]
+                              [--status-url URL | --no-status] [--json]
+
+Asks the API Claude Code uses for its model list (no tokens spent) and, unless --no-status,
+Anthropic's status page. Without a key the API's 401 still shows it is up.
+
+  --base-url URL       API to check (default: $ANTHROPIC_BASE_URL, else https://api.anthropic.com)
+  --api-key-env NAME   environment variable holding the key (default: ANTHROPIC_API_KEY, if set)
+  --timeout MS         per request (default: ${DEFAULT_HEALTH_TIMEOUT_MS})
+  --status-url URL     Statuspage summary.json (default: ${DEFAULT_STATUS_SUMMARY_URL})
+  --no-status          do not ask the status page
+  --json               print {"api": ..., "anthropicStatus": ..., "summary": ..., "note": ...}
+
+Exit status: 0 when the check ran, whatever it found; 2 for bad usage; 1 if the tool itself failed.
+`;
+
+interface HealthPlan {
+  target: HealthTarget;
+  apiKey: string | null;
+  keySource: string;
+  timeoutMs: number;
+  statusUrl: string | null;
+  json: boolean;
+}
+
+class UsageError extends Error {}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function planFrom(args: string[], env: HealthCommandIo['env']): HealthPlan | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'base-url': { type: 'string' },
+        'api-key-env': { type: 'string' },
+        timeout: { type: 'string' },
+        'status-url': { type: 'string' },
+        'no-status': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return 'help';
+
+  const target = resolveHealthTarget(env, values['base-url']);
+  if (!isHttpUrl(target.baseURL)) {
+    const from = target.source === 'setting' ? '--base-url' : target.source;
+    throw new UsageError(`${from} is not an http(s) URL: ${target.baseURL}`);
+  }
+
+  const keyVariable = values['api-key-env'];
+  if (keyVariable !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyVariable)) {
+    throw new UsageError(`--api-key-env takes a variable name, got '${keyVariable}'`);
+  }
+  const variable = keyVariable ?? 'ANTHROPIC_API_KEY';
+  const apiKey = env[variable]?.trim() || null;
+  if (keyVariable !== undefined && apiKey === null) throw new UsageError(`${keyVariable} is not set`);
+
+  let timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS;
+  if (values.timeout !== undefined) {
+    timeoutMs = /^\d+$/.test(values.timeout) ? Number(values.timeout) : NaN;
+    if (!(timeoutMs >= 1 && timeoutMs <= 600_000)) {
+      throw new UsageError(`--timeout takes milliseconds from 1 to 600000, got '${values.timeout}'`);
+    }
+  }
+
+  if (values['no-status'] && values['status-url'] !== undefined) {
+    throw new UsageError('--status-url and --no-status exclude each other');
+  }
+  const statusUrl = values['no-status'] ? null : (values['status-url'] ?? DEFAULT_STATUS_SUMMARY_URL);
+  if (statusUrl !== null && !isHttpUrl(statusUrl)) throw new UsageError(`--status-url is not an http(s) URL: ${statusUrl}`);
+
+  return {
+    target,
+    apiKey,
+    keySource: apiKey ? variable : `none (${variable} is not set)`,
+    timeoutMs,
+    statusUrl,
+    json: Boolean(values.json),
+  };
+}
+
+function targetLabel(target: HealthTarget): string {
+  const source = { setting: '--base-url', ANTHROPIC_BASE_URL: 'ANTHROPIC_BASE_URL', default: 'default' }[target.source];
+  return `${target.baseURL} (${source})`;
+}
+
+function formatReport(plan: HealthPlan, api: ApiHealthResult, status: AnthropicStatus | null, note: string | null): string {
+  const answer =
+    api.httpStatus === null
+      ? `no HTTP answer${api.networkCode ? ` (${api.networkCode})` : ''}`
+      : [api.httpStatus, api.errorType].filter((part) => part !== null).join(' ');
+  const lines = [
+    `Anthropic API: ${api.verdict.toUpperCase()} — ${api.message}`,
+    `  target   ${targetLabel(plan.target)}`,
+    `  answer   ${answer}${api.requestId ? `, request ${api.requestId}` : ''}, ${api.latencyMs} ms, at ${api.checkedAt}`,
+    `  key      ${plan.keySource}`,
+  ];
+  if (note) lines.push(`  note     ${note}`);
+  if (status) {
+    lines.push(`Status page: ${describeAnthropicStatus(status, api.verdict !== 'up')}`);
+    if (status.kind === 'reported') {
+      for (const incident of status.incidents) {
+        const link = incident.url ? ` ${incident.url}` : '';
+        lines.push(`  incident  ${incident.name} (${incident.status}, ${incident.impact} impact)${link}`);
+      }
+      const affected = status.components.filter((component) => component.status !== 'operational');
+      for (const component of affected) lines.push(`  component ${component.name}: ${describeComponentStatus(component.status)}`);
+      if (!affected.length && status.components.length) {
+        lines.push(`  components all operational (${status.components.map((component) => component.name).join(', ')})`);
+      }
+    }
+  }
+  lines.push(`For a bug report: ${summarizeHealth(api)}`);
+  return lines.join('\n') + '\n';
+}
+
+export async function runHealthCommand(args: string[], io: HealthCommandIo): Promise<number> {
+  let plan: HealthPlan | 'help';
+  try {
+    plan = planFrom(args, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`claude-api-watch health: ${error.message}\n\n${HEALTH_USAGE}`);
+    return 2;
+  }
+  if (plan === 'help') {
+    io.stdout(HEALTH_USAGE);
+    return 0;
+  }
+  try {
+    const { target, apiKey, timeoutMs, statusUrl } = plan;
+    const [api, anthropicStatus] = await Promise.all([
+      checkApiHealth({ baseURL: target.baseURL, apiKey, timeoutMs }),
+      statusUrl === null ? Promise.resolve(null) : fetchAnthropicStatus(statusUrl, { timeoutMs }),
+    ]);
+    const note = healthCheckApplies(io.env);
+    if (plan.json) {
+      io.stdout(JSON.stringify({ api, anthropicStatus, summary: summarizeHealth(api), note }, null, 2) + '\n');
+    } else {
+      io.stdout(formatReport(plan, api, anthropicStatus, note));
+    }
+    return 0;
+  } catch (error) {
+    io.stderr(`claude-api-watch health: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

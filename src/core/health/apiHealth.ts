@@ -1,0 +1,222 @@
+// "Is it me or Anthropic?": one cheap request to the API Claude Code talks to, read as a verdict.
+// `GET /v1/models` costs no tokens; with no key, the API's 401 still proves it is up.
+import Anthropic from '@anthropic-ai/sdk';
+
+export const PUBLIC_API_BASE_URL = 'https://api.anthropic.com';
+export const DEFAULT_HEALTH_TIMEOUT_MS = 10_000;
+
+export type ApiHealthVerdict = 'up' | 'degraded' | 'down' | 'unreachable';
+
+export interface ApiHealthResult {
+  verdict: ApiHealthVerdict;
+  /** The HTTP status the API answered, or null when no answer came. */
+  httpStatus: number | null;
+  /** Anthropic error type from the body (`api_error`, `overloaded_error`, ...), or null. */
+  errorType: string | null;
+  /** `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, ... or `ETIMEDOUT` when our timeout ran out; null when an answer came. */
+  networkCode: string | null;
+  /** One human line, e.g. `reachable; authentication needed`. */
+  message: string;
+  /** From the `request-id` header, else the body's `request_id`. */
+  requestId: string | null;
+  latencyMs: number;
+  /** ISO 8601, UTC: when the check started. */
+  checkedAt: string;
+  baseURL: string;
+  keyUsed: boolean;
+}
+
+export interface ApiHealthOptions {
+  baseURL?: string | null;
+  apiKey?: string | null;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export interface HealthTarget {
+  baseURL: string;
+  /** Where the URL came from: the extension setting / CLI flag, `ANTHROPIC_BASE_URL`, or the default. */
+  source: 'setting' | 'ANTHROPIC_BASE_URL' | 'default';
+  /** False for gateways and proxies: Anthropic's status page then says nothing about this target. */
+  isPublicApi: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The base URL Claude Code would call: the setting, else `ANTHROPIC_BASE_URL`, else the public API. */
+export function resolveHealthTarget(env: Env, settingBaseUrl?: string | null): HealthTarget {
+  const setting = settingBaseUrl?.trim();
+  const fromEnv = env.ANTHROPIC_BASE_URL?.trim();
+  const [baseURL, source]: [string, HealthTarget['source']] =
+    setting ? [setting, 'setting'] : fromEnv ? [fromEnv, 'ANTHROPIC_BASE_URL'] : [PUBLIC_API_BASE_URL, 'default'];
+  return { baseURL, source, isPublicApi: isPublicApi(baseURL) };
+}
+
+function isPublicApi(baseURL: string): boolean {
+  try {
+    return new URL(baseURL).hostname === 'api.anthropic.com';
+  } catch {
+    return false;
+  }
+}
+
+/** Claude Code reads these flags as on unless empty, 0 or false. */
+function flagIsOn(value: string | undefined): boolean {
+  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
+}
+
+const CLOUD_PROVIDERS: [variable: string, name: string][] = [
+  ['CLAUDE_CODE_USE_BEDROCK', 'Amazon Bedrock'],
+  ['CLAUDE_CODE_USE_VERTEX', 'Google Vertex AI'],
+  ['CLAUDE_CODE_USE_FOUNDRY', 'Microsoft Foundry'],
+];
+
+/** The cloud provider Claude Code is set to use instead of the Anthropic API, or null. */
+export function cloudProvider(env: Env): string | null {
+  return CLOUD_PROVIDERS.find(([variable]) => flagIsOn(env[variable]))?.[1] ?? null;
+}
+
+/**
+ * Null when the health check tests what Claude Code uses; otherwise a sentence saying what it
+ * does not cover (Claude Code goes to a cloud provider the check never calls).
+ */
+export function healthCheckApplies(env: Env): string | null {
+  const provider = cloudProvider(env);
+  if (provider === null) return null;
+  return `Claude Code is set to use ${provider}; this check covers the Anthropic API only, not ${provider}.`;
+}
+
+// Without a key the SDK would look for credentials itself (ANTHROPIC_API_KEY, profiles on disk,
+// workload identity). A keyless check must send none: this subclass opts out of that lookup,
+// as the SDK documents for clients that bring their own auth, and omits the Authorization header.
+class KeylessAnthropic extends Anthropic {
+  protected override _shouldResolveDefaultCredentials(): boolean {
+    return false;
+  }
+}
+
+function createClient(baseURL: string, apiKey: string | null, timeoutMs: number): Anthropic {
+  const common = { baseURL, authToken: null, maxRetries: 0, timeout: timeoutMs, logLevel: 'off', openTelemetry: false } as const;
+  return apiKey
+    ? new Anthropic({ ...common, apiKey })
+    : new KeylessAnthropic({ ...common, apiKey: null, defaultHeaders: { Authorization: null } });
+}
+
+/** Checks the API at `baseURL` (the public API when absent). Never reads the environment itself. */
+export async function checkApiHealth(options: ApiHealthOptions = {}): Promise<ApiHealthResult> {
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+  const baseURL = options.baseURL?.trim() || PUBLIC_API_BASE_URL;
+  const apiKey = options.apiKey || null;
+  const keyUsed = apiKey !== null;
+  new URL(baseURL); // throws TypeError for a URL that is not one: a caller's mistake, not an outage
+  const client = createClient(baseURL, apiKey, timeoutMs);
+  const startedAt = now();
+  const finish = (reading: Reading): ApiHealthResult => ({
+    ...reading,
+    latencyMs: Math.max(0, Math.round(now() - startedAt)),
+    checkedAt: new Date(startedAt).toISOString(),
+    baseURL,
+    keyUsed,
+  });
+  try {
+    const { data: page, request_id } = await client.models.list({ limit: 1 }).withResponse();
+    const count = page.data.length;
+    return finish({
+      verdict: 'up',
+      httpStatus: 200,
+      errorType: null,
+      networkCode: null,
+      message: keyUsed ? `reachable; the key works (${count} model${count === 1 ? '' : 's'} listed)` : 'reachable',
+      requestId: request_id ?? null,
+    });
+  } catch (error) {
+    if (error instanceof Anthropic.APIConnectionError) return finish(readConnectionError(error, timeoutMs));
+    if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
+      return finish(readStatusError(error, error.status, keyUsed));
+    }
+    throw error;
+  }
+}
+
+type Reading = Pick<ApiHealthResult, 'verdict' | 'httpStatus' | 'errorType' | 'networkCode' | 'message' | 'requestId'>;
+
+function readStatusError(error: InstanceType<typeof Anthropic.APIError>, status: number, keyUsed: boolean): Reading {
+  const requestId = error.requestID || bodyRequestId(error.error);
+  // The API's own words after ours, unless they only repeat them (529 says "Overloaded").
+  const said = (words: string) =>
+    error.apiMessage && error.apiMessage.toLowerCase() !== words.toLowerCase() ? `${words}: ${error.apiMessage}` : words;
+  const reading = (verdict: ApiHealthVerdict, message: string): Reading => ({
+    verdict,
+    httpStatus: status,
+    errorType: error.type ?? null,
+    networkCode: null,
+    message,
+    requestId,
+  });
+  if (status === 401 || status === 403) {
+    if (!keyUsed) return reading('up', 'reachable; authentication needed (no key was sent)');
+    return reading('up', said(`reachable, but the key was ${status === 401 ? 'rejected' : 'refused permission'}`));
+  }
+  if (status === 429) return reading('degraded', said('rate limited'));
+  if (status === 529) return reading('degraded', said('overloaded'));
+  if (status >= 500) return reading('down', said(`server error ${status}`));
+  // Any other answer still comes from a running API: the request, not the service, is at fault.
+  return reading('up', said(`reachable; answered ${status}`));
+}
+
+function bodyRequestId(body: unknown): string | null {
+  const id = (body as { request_id?: unknown } | null | undefined)?.request_id;
+  return typeof id === 'string' && id ? id : null;
+}
+
+function readConnectionError(error: InstanceType<typeof Anthropic.APIConnectionError>, timeoutMs: number): Reading {
+  const base = { httpStatus: null, errorType: null, requestId: null, verdict: 'unreachable' as const };
+  if (error instanceof Anthropic.APIConnectionTimeoutError) {
+    return { ...base, networkCode: 'ETIMEDOUT', message: `no answer within ${timeoutMs} ms` };
+  }
+  const code = networkCode(error);
+  return { ...base, networkCode: code, message: code ? `could not connect (${code})` : 'could not connect' };
+}
+
+/** The first `code` along the cause chain (`fetch failed` wraps the socket's error). */
+function networkCode(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** One line for a bug report, e.g. `a health check at 10:42 UTC got 500 api_error (req_…)`. */
+export function summarizeHealth(result: ApiHealthResult): string {
+  const time = result.checkedAt.slice(11, 16);
+  const target = isPublicApi(result.baseURL) ? '' : ` (${hostOf(result.baseURL)})`;
+  const prefix = `a health check${target} at ${time} UTC`;
+  if (result.httpStatus === null) {
+    if (result.networkCode === 'ETIMEDOUT') return `${prefix} got no answer (timed out)`;
+    return `${prefix} could not connect${result.networkCode ? ` (${result.networkCode})` : ''}`;
+  }
+  const answer = [String(result.httpStatus), result.errorType].filter(Boolean).join(' ');
+  const requestId = result.requestId ? ` (${result.requestId})` : '';
+  return `${prefix} got ${answer}${requestId}${meaningOf(result)}`;
+}
+
+function meaningOf(result: ApiHealthResult): string {
+  if (result.verdict !== 'up') return '';
+  if (result.httpStatus === 401 || result.httpStatus === 403) {
+    if (!result.keyUsed) return ': the API is up (checked without a key)';
+    return `: the API is up, the key ${result.httpStatus === 401 ? 'was rejected' : 'lacks permission'}`;
+  }
+  return ': the API is up';
+}
+
+function hostOf(baseURL: string): string {
+  try {
+    return new URL(baseURL).host;
+  } catch {
+    return baseURL;
+  }
+}
