@@ -48,7 +48,8 @@ const TOKEN_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
   // Bare bearer tokens, with a digit so that prose like "Bearer authentication" survives.
   [/\b(Bearer\s+)(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}/g, `$1${REDACTED}`],
   // Credentials in URLs: scheme://user:password@host.
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi, `$1${REDACTED}@`],
+  // (The scheme is bounded and starts a word, so a long run of letters costs linear time.)
+  [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/)[^\s/:@]+:[^\s/@]+@/gi, `$1${REDACTED}@`],
 ];
 
 /**
@@ -59,7 +60,7 @@ const QUOTED = String.raw`\\"[^"\\\n]*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'`;
 // An unquoted value after `=` or `:` may hold spaces (`passphrase = open sesame`): it runs to the
 // end of the line or to a delimiter, which redacts a little too much rather than too little.
 const ASSIGNMENT = new RegExp(
-  String.raw`(\\?["']|)([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*[:=]\s*)(${QUOTED}|[^\s"'\\,;&}\]>][^\n"'\\,;&}\]>]*)`,
+  String.raw`(\\?["']|)(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*[:=]\s*)(${QUOTED}|[^\s"'\\,;&}\]>][^\n"'\\,;&}\]>]*)`,
   'g',
 );
 const FLAG = new RegExp(String.raw`(--)([A-Za-z][A-Za-z0-9-]*)(\s+|=)(${QUOTED}|[^\s"'\\,;&]+)`, 'g');
