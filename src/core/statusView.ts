@@ -1,0 +1,293 @@
+// The status bar as a pure function of the tracker's snapshot: text, colour, tooltip, click.
+// No vscode import: the editor adapter maps `severity` to statusBarItem.warningBackground /
+// errorBackground and the tooltip to a trusted MarkdownString.
+import { CommandId } from './commandIds';
+import type { TrackerSnapshot } from './tracker';
+import type { ApiFailureEvent, FailureClass } from './types';
+
+export type StatusSeverity = 'none' | 'warning' | 'error';
+
+/** What status.claude.com reports (Statuspage summary), 'unknown' when it could not be asked. */
+export interface AnthropicStatusSummary {
+  /** none / minor / major / critical. */
+  indicator: string;
+  description: string;
+  incidents: { name: string; status: string; url?: string }[];
+}
+
+export interface StatusViewOptions {
+  showWhenHealthy: boolean;
+  /** Epoch ms, for relative times. */
+  now: number;
+  /** Omitted or null: no status line. */
+  anthropicStatus?: AnthropicStatusSummary | 'unknown' | null;
+}
+
+export interface StatusView {
+  visible: boolean;
+  text: string;
+  /** Trusted Markdown (command links); every text from transcripts or the network is escaped. */
+  tooltipMarkdown: string;
+  severity: StatusSeverity;
+  accessibilityLabel: string;
+  command: string | undefined;
+}
+
+const CLASS_WORDS: Record<FailureClass, string> = {
+  server: 'server error',
+  overloaded: 'overloaded',
+  rate_limit: 'rate limited',
+  auth: 'login needed',
+  client: 'request rejected',
+  network: 'offline',
+  unknown: 'API error',
+};
+
+/** Whose problem it is, in one sentence: the first thing a user wants to know. */
+const CLASS_EXPLANATIONS: Record<FailureClass, string> = {
+  server: "Anthropic's servers returned an error: a problem on their side, usually temporary.",
+  overloaded: "Anthropic's API is overloaded: a problem on their side, usually temporary.",
+  rate_limit: 'Requests are rate limited or a plan limit was reached.',
+  auth: 'Claude Code is not logged in or its credentials were refused: run /login.',
+  client: 'The API rejected the request itself.',
+  network: 'Claude Code could not reach the API: check the connection, proxy or DNS.',
+  unknown: 'The API returned an error that could not be classified.',
+};
+
+/** A failure class in plain words, as the status bar says it ("rate limited", "login needed"). */
+export function describeFailureClass(c: FailureClass): string {
+  return CLASS_WORDS[c];
+}
+
+/** "just now", "45 s ago", "2 min ago", "3 h ago", "2 days ago"; "in 20 s" for future times. */
+export function formatRelativeTime(ms: number, now: number): string {
+  const diff = now - ms;
+  const abs = Math.abs(diff);
+  if (abs < 1000) return 'just now';
+  let amount: string;
+  if (abs < 60_000) amount = `${Math.floor(abs / 1000)} s`;
+  else if (abs < 3_600_000) amount = `${Math.floor(abs / 60_000)} min`;
+  else if (abs < 86_400_000) amount = `${Math.floor(abs / 3_600_000)} h`;
+  else {
+    const days = Math.floor(abs / 86_400_000);
+    amount = `${days} ${days === 1 ? 'day' : 'days'}`;
+  }
+  return diff >= 0 ? `${amount} ago` : `in ${amount}`;
+}
+
+export function renderStatus(snapshot: TrackerSnapshot, options: StatusViewOptions): StatusView {
+  const failure = snapshot.failure;
+  if ((snapshot.state === 'failing' || snapshot.state === 'retrying') && failure) {
+    return renderFailing(snapshot, failure, options);
+  }
+  if (snapshot.state === 'recovered') return renderRecovered(snapshot, options);
+  return renderHealthy(snapshot, options);
+}
+
+function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, options: StatusViewOptions): StatusView {
+  const c = failure.failureClass;
+  const outage = c === 'server' || c === 'overloaded';
+  let text: string;
+  let label: string;
+  let severity: StatusSeverity;
+  if (snapshot.state === 'retrying') {
+    const what = failure.status !== null ? String(failure.status) : (failure.networkCode ?? CLASS_WORDS[c]);
+    const attempt = snapshot.retry?.attempt ?? null;
+    const max = snapshot.retry?.maxRetries ?? null;
+    const progress = attempt === null ? 'retrying' : max === null ? `retry ${attempt}` : `retry ${attempt}/${max}`;
+    const spoken = attempt === null ? 'retrying' : max === null ? `retry ${attempt}` : `retry ${attempt} of ${max}`;
+    text = `$(sync~spin) Claude API ${what} · ${progress}`;
+    label = `Claude API ${what}, ${CLASS_WORDS[c]}, ${spoken}`;
+    severity = 'warning';
+  } else if (outage) {
+    const what = failure.status !== null ? String(failure.status) : CLASS_WORDS[c];
+    const count = snapshot.failureCount > 1 ? ` ×${snapshot.failureCount}` : '';
+    text = `$(error) Claude API ${what}${count}`;
+    label = `Claude API ${what}, ${CLASS_WORDS[c]}, ${countOf(Math.max(snapshot.failureCount, 1), 'failed request')}`;
+    severity = 'error';
+  } else {
+    text = `$(warning) Claude: ${CLASS_WORDS[c]}`;
+    label = `Claude: ${CLASS_WORDS[c]}`;
+    severity = 'warning';
+  }
+
+  const sections = [
+    failureSummary(snapshot, failure, options.now),
+    failureContext(failure),
+    anthropicStatusSection(options.anthropicStatus),
+    commandLinks(true),
+  ];
+  return {
+    visible: true,
+    text,
+    tooltipMarkdown: joinSections(sections),
+    severity,
+    accessibilityLabel: label,
+    command: CommandId.copyBugReport,
+  };
+}
+
+function renderRecovered(snapshot: TrackerSnapshot, options: StatusViewOptions): StatusView {
+  const lines = ['**Claude API recovered**'];
+  if (snapshot.recoveredAt !== null) lines[0] += ` ${when(snapshot.recoveredAt, options.now)}`;
+  const sections = [lines.join(HARD_BREAK)];
+  if (snapshot.failure) {
+    sections.push(failureSummary(snapshot, snapshot.failure, options.now), failureContext(snapshot.failure));
+  }
+  sections.push(anthropicStatusSection(options.anthropicStatus), commandLinks(true));
+  return {
+    visible: true,
+    text: '$(check) Claude API recovered',
+    tooltipMarkdown: joinSections(sections),
+    severity: 'none',
+    accessibilityLabel: 'Claude API recovered',
+    command: CommandId.showRecentFailures,
+  };
+}
+
+function renderHealthy(snapshot: TrackerSnapshot, options: StatusViewOptions): StatusView {
+  const lines =
+    snapshot.failuresLastHour > 0
+      ? ['No current Claude API failures', `Last hour: ${countOf(snapshot.failuresLastHour, 'failed request')}`]
+      : ['No Claude API failures seen'];
+  return {
+    visible: options.showWhenHealthy,
+    text: '$(pulse)',
+    tooltipMarkdown: joinSections([
+      lines.join(HARD_BREAK),
+      anthropicStatusSection(options.anthropicStatus),
+      commandLinks(false),
+    ]),
+    severity: 'none',
+    accessibilityLabel: `Claude API Watch: ${lines[0].toLowerCase()}`,
+    command: CommandId.showRecentFailures,
+  };
+}
+
+/** What failed, when, and how often. */
+function failureSummary(snapshot: TrackerSnapshot, failure: ApiFailureEvent, now: number): string {
+  const c = failure.failureClass;
+  const title = failure.status !== null ? `Claude API ${failure.status}` : 'Claude API failure';
+  const lines = [`**${title}** · ${CLASS_WORDS[c]}`, CLASS_EXPLANATIONS[c]];
+  if (failure.message) lines.push(`Message: ${escapeMarkdown(failure.message)}`);
+  if (snapshot.failureAt !== null) lines.push(`When: ${when(snapshot.failureAt, now)}`);
+  const retry = snapshot.state === 'retrying' ? snapshot.retry : null;
+  if (retry && retry.attempt !== null) {
+    let line = `Retry ${retry.attempt}${retry.maxRetries !== null ? ` of ${retry.maxRetries}` : ''}`;
+    if (retry.nextRetryAt !== null) {
+      line += retry.nextRetryAt > now
+        ? `, next attempt ${formatRelativeTime(retry.nextRetryAt, now)}`
+        : `, next attempt was due ${formatRelativeTime(retry.nextRetryAt, now)}`;
+    }
+    lines.push(line);
+  }
+  if (snapshot.failureCount > 0 && snapshot.outageStartedAt !== null) {
+    let line = `This outage: ${countOf(snapshot.failureCount, 'failed request')} since ${utc(snapshot.outageStartedAt)}`;
+    if (snapshot.affectedSessions.length > 1) line += ` in ${snapshot.affectedSessions.length} sessions`;
+    lines.push(line);
+  }
+  lines.push(`Last hour: ${countOf(snapshot.failuresLastHour, 'failed request')}`);
+  return lines.join(HARD_BREAK);
+}
+
+/** Where it happened: request ID, project, session, versions. */
+function failureContext(failure: ApiFailureEvent): string {
+  const lines: string[] = [];
+  const ids = failure.requestIds.length > 0 ? failure.requestIds : failure.requestId ? [failure.requestId] : [];
+  if (ids.length > 0) {
+    lines.push(`Request ID: ${identifier(ids[0])}${ids.length > 1 ? ` (+${ids.length - 1} more)` : ''}`);
+  }
+  if (failure.networkCode) lines.push(`Network: ${identifier(failure.networkCode)}`);
+  const where: string[] = [];
+  const project = failure.cwd ? basename(failure.cwd) : '';
+  if (project) where.push(`Project: ${escapeMarkdown(project)}`);
+  if (failure.sessionId) where.push(`session ${identifier(failure.sessionId.slice(0, 8))}${failure.isSidechain ? ' (subagent)' : ''}`);
+  if (where.length > 0) lines.push(where.join(' · '));
+  const versions: string[] = [];
+  if (failure.version) {
+    let line = `Claude Code ${escapeMarkdown(failure.version)}`;
+    if (failure.lastSuccessVersion && failure.lastSuccessVersion !== failure.version) {
+      line += ` (last working: ${escapeMarkdown(failure.lastSuccessVersion)})`;
+    }
+    versions.push(line);
+  }
+  if (failure.model) versions.push(`model ${identifier(failure.model)}`);
+  if (versions.length > 0) lines.push(versions.join(' · '));
+  return lines.join(HARD_BREAK);
+}
+
+function anthropicStatusSection(status: StatusViewOptions['anthropicStatus']): string {
+  if (status === undefined || status === null) return '';
+  if (status === 'unknown') return 'Anthropic status: unknown';
+  if (status.indicator === 'none') return 'Anthropic reports no incident';
+  const lines = [`Anthropic reports: ${escapeMarkdown(status.description)}`];
+  for (const incident of status.incidents.slice(0, 3)) {
+    const name = escapeMarkdown(incident.name);
+    const linked = incident.url && SAFE_URL.test(incident.url) ? `[${name}](${incident.url})` : name;
+    lines.push(`${linked} (${escapeMarkdown(incident.status)})`);
+  }
+  return lines.join(HARD_BREAK);
+}
+
+function commandLinks(failureSeen: boolean): string {
+  const links: [string, CommandId][] = failureSeen
+    ? [
+        ['Copy bug report', CommandId.copyBugReport],
+        ['Open GitHub issue', CommandId.openGitHubIssue],
+        ['Recent failures', CommandId.showRecentFailures],
+        ['Open transcript', CommandId.openTranscriptAtFailure],
+        ['Anthropic status', CommandId.openAnthropicStatus],
+        ['Show log', CommandId.showLog],
+        ['Clear', CommandId.clearIndicator],
+      ]
+    : [
+        ['Recent failures', CommandId.showRecentFailures],
+        ['Anthropic status', CommandId.openAnthropicStatus],
+        ['Show log', CommandId.showLog],
+      ];
+  return links.map(([title, id]) => `[${title}](command:${id})`).join(' · ');
+}
+
+/** A Markdown line break that stays inside the paragraph. */
+const HARD_BREAK = '  \n';
+
+/** Only plain https links from the status page become links: no parentheses, spaces or other schemes. */
+const SAFE_URL = /^https:\/\/[A-Za-z0-9.-]+(?:\/[A-Za-z0-9\-._~%/?#&=+:@!$,;*']*)?$/;
+
+function joinSections(sections: string[]): string {
+  return sections.filter((s) => s.length > 0).join('\n\n');
+}
+
+/**
+ * Text as literal Markdown: every ASCII punctuation character is backslash-escaped (CommonMark
+ * allows it for all of them), which also breaks autolinks (`https\:`), HTML, entities and
+ * `$(icon)` syntax; line breaks become spaces so text cannot start a heading or list.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/**
+ * An identifier (request ID, model, network code) in a code span. Nothing can be escaped inside a
+ * code span, so only plain identifier characters go in one; anything else is shown as escaped text.
+ */
+function identifier(text: string): string {
+  return /^[\w.:@/-]+$/.test(text) ? `\`${text}\`` : escapeMarkdown(text);
+}
+
+function basename(path: string): string {
+  const parts = path.split(/[\\/]+/).filter((p) => p.length > 0);
+  return parts.length > 0 ? parts[parts.length - 1] : '';
+}
+
+function utc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function when(ms: number, now: number): string {
+  return `${formatRelativeTime(ms, now)} (${utc(ms)})`;
+}
+
+function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

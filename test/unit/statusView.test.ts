@@ -1,0 +1,342 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CommandId } from '../../src/core/commandIds';
+import {
+  describeFailureClass,
+  escapeMarkdown,
+  formatRelativeTime,
+  renderStatus,
+  type AnthropicStatusSummary,
+  type StatusViewOptions,
+} from '../../src/core/statusView';
+import { FailureTracker, type TrackerSnapshot } from '../../src/core/tracker';
+import { FAILURE_CLASSES, type ApiFailureEvent, type FailureClass } from '../../src/core/types';
+
+const NOW = Date.parse('2026-03-02T12:00:00.000Z');
+const SEC = 1000;
+const MIN = 60 * SEC;
+
+function failure(fields: Partial<ApiFailureEvent> = {}): ApiFailureEvent {
+  return {
+    kind: 'failure',
+    uuid: 'u1',
+    sessionId: '3f2a9c1e-7b4d-4e2a-9d0f-1a2b3c4d5e6f',
+    timestamp: new Date(NOW - 2 * MIN).toISOString(),
+    version: '2.1.120',
+    cwd: '/home/dev/shop',
+    entrypoint: 'cli',
+    isSidechain: false,
+    model: 'claude-sonnet-4-5',
+    requestId: 'req_011CabcDEF',
+    attempt: null,
+    maxRetries: null,
+    retryInMs: null,
+    lastSuccessVersion: '2.1.118',
+    status: 500,
+    failureClass: 'server',
+    errorType: 'api_error',
+    requestIds: ['req_011CabcDEF', 'req_011Cxyz'],
+    networkCode: null,
+    message: '500 Internal server error',
+    file: '/cfg/projects/-home-dev-shop/3f2a9c1e.jsonl',
+    line: 12,
+    ...fields,
+  };
+}
+
+function snapshot(fields: Partial<TrackerSnapshot> = {}): TrackerSnapshot {
+  return {
+    state: 'healthy',
+    failure: null,
+    failureAt: null,
+    failureClass: null,
+    status: null,
+    failureCount: 0,
+    retry: null,
+    affectedSessions: [],
+    failuresLastHour: 0,
+    outageStartedAt: null,
+    lastFailureAt: null,
+    recoveredAt: null,
+    ...fields,
+  };
+}
+
+function failing(event: ApiFailureEvent, fields: Partial<TrackerSnapshot> = {}): TrackerSnapshot {
+  return snapshot({
+    state: event.kind === 'retry' ? 'retrying' : 'failing',
+    failure: event,
+    failureAt: Date.parse(event.timestamp!),
+    failureClass: event.failureClass,
+    status: event.status,
+    failureCount: 1,
+    affectedSessions: [event.sessionId!],
+    failuresLastHour: 1,
+    outageStartedAt: Date.parse(event.timestamp!),
+    lastFailureAt: Date.parse(event.timestamp!),
+    ...fields,
+  });
+}
+
+const options: StatusViewOptions = { showWhenHealthy: true, now: NOW };
+
+/** Every `](command:...)` link target in the Markdown. */
+function commandLinks(markdown: string): string[] {
+  return [...markdown.matchAll(/\]\(command:([^)\s]*)\)/g)].map((m) => m[1]);
+}
+
+describe('renderStatus: each state', () => {
+  it('healthy: a small quiet icon, hidden unless asked for', () => {
+    const view = renderStatus(snapshot(), options);
+    assert.equal(view.visible, true);
+    assert.equal(view.text, '$(pulse)');
+    assert.equal(view.severity, 'none');
+    assert.equal(view.command, CommandId.showRecentFailures);
+    assert.match(view.tooltipMarkdown, /^No Claude API failures seen/);
+    assert.match(view.accessibilityLabel, /no claude api failures seen/i);
+    assert.equal(renderStatus(snapshot(), { ...options, showWhenHealthy: false }).visible, false);
+  });
+
+  it('healthy after earlier failures says so instead of "none seen"', () => {
+    const view = renderStatus(snapshot({ failuresLastHour: 4 }), options);
+    assert.doesNotMatch(view.tooltipMarkdown, /No Claude API failures seen/);
+    assert.match(view.tooltipMarkdown, /No current Claude API failures/);
+    assert.match(view.tooltipMarkdown, /Last hour: 4 failed requests/);
+  });
+
+  it('retrying: spinner, status and attempt, warning', () => {
+    const event = failure({ kind: 'retry', status: 529, failureClass: 'overloaded', attempt: 3, maxRetries: 10, retryInMs: 20 * SEC });
+    const at = Date.parse(event.timestamp!);
+    const view = renderStatus(
+      failing(event, { retry: { attempt: 3, maxRetries: 10, nextRetryAt: at + 20 * SEC, event } }),
+      options,
+    );
+    assert.equal(view.text, '$(sync~spin) Claude API 529 · retry 3/10');
+    assert.equal(view.severity, 'warning');
+    assert.equal(view.visible, true);
+    assert.equal(view.command, CommandId.copyBugReport);
+    assert.equal(view.accessibilityLabel, 'Claude API 529, overloaded, retry 3 of 10');
+    assert.match(view.tooltipMarkdown, /Retry 3 of 10, next attempt was due 1 min ago/);
+  });
+
+  it('retrying without a status names the network code, and copes with unknown attempts', () => {
+    const event = failure({ kind: 'retry', status: null, failureClass: 'network', networkCode: 'ECONNRESET', attempt: null });
+    const view = renderStatus(failing(event, { retry: { attempt: null, maxRetries: null, nextRetryAt: null, event } }), options);
+    assert.equal(view.text, '$(sync~spin) Claude API ECONNRESET · retrying');
+    const next = failure({ kind: 'retry', status: 503, attempt: 2 });
+    const future = renderStatus(
+      failing(next, { retry: { attempt: 2, maxRetries: null, nextRetryAt: NOW + 30 * SEC, event: next } }),
+      options,
+    );
+    assert.equal(future.text, '$(sync~spin) Claude API 503 · retry 2');
+    assert.match(future.tooltipMarkdown, /Retry 2, next attempt in 30 s/);
+  });
+
+  it('failing with a server error: red, with the count', () => {
+    const view = renderStatus(failing(failure(), { failureCount: 3 }), options);
+    assert.equal(view.text, '$(error) Claude API 500 ×3');
+    assert.equal(view.severity, 'error');
+    assert.equal(view.command, CommandId.copyBugReport);
+    assert.equal(view.accessibilityLabel, 'Claude API 500, server error, 3 failed requests');
+    assert.equal(renderStatus(failing(failure()), options).text, '$(error) Claude API 500');
+  });
+
+  it('failing while overloaded, with or without a status', () => {
+    const view = renderStatus(failing(failure({ status: 529, failureClass: 'overloaded' }), { failureCount: 2 }), options);
+    assert.equal(view.text, '$(error) Claude API 529 ×2');
+    assert.equal(view.severity, 'error');
+    const noStatus = renderStatus(failing(failure({ status: null, failureClass: 'overloaded' })), options);
+    assert.equal(noStatus.text, '$(error) Claude API overloaded');
+  });
+
+  it('other classes in plain words, as warnings', () => {
+    const expected: [FailureClass, number | null, string][] = [
+      ['rate_limit', 429, '$(warning) Claude: rate limited'],
+      ['auth', 401, '$(warning) Claude: login needed'],
+      ['network', null, '$(warning) Claude: offline'],
+      ['client', 400, '$(warning) Claude: request rejected'],
+      ['unknown', null, '$(warning) Claude: API error'],
+    ];
+    for (const [failureClass, status, text] of expected) {
+      const view = renderStatus(failing(failure({ failureClass, status }), { failureCount: 4 }), options);
+      assert.equal(view.text, text);
+      assert.equal(view.severity, 'warning');
+      assert.equal(view.accessibilityLabel, text.replace('$(warning) ', ''));
+      assert.equal(view.command, CommandId.copyBugReport);
+    }
+  });
+
+  it('recovered: a check mark, no colour, for the all-clear period', () => {
+    const view = renderStatus(
+      snapshot({ state: 'recovered', failure: failure(), failureAt: NOW - 2 * MIN, recoveredAt: NOW - 30 * SEC, failureCount: 5, outageStartedAt: NOW - 9 * MIN }),
+      options,
+    );
+    assert.equal(view.text, '$(check) Claude API recovered');
+    assert.equal(view.severity, 'none');
+    assert.equal(view.visible, true);
+    assert.equal(view.command, CommandId.showRecentFailures);
+    assert.match(view.tooltipMarkdown, /^\*\*Claude API recovered\*\* 30 s ago \(2026-03-02 11:59:30 UTC\)/);
+    assert.match(view.tooltipMarkdown, /This outage: 5 failed requests since 2026-03-02 11:51:00 UTC/);
+    assert.ok(commandLinks(view.tooltipMarkdown).includes(CommandId.copyBugReport));
+  });
+});
+
+describe('renderStatus: tooltip', () => {
+  it('says what failed, when, how often, and where', () => {
+    const event = failure();
+    const view = renderStatus(
+      failing(event, { failureCount: 3, failuresLastHour: 7, affectedSessions: ['a', 'b'], outageStartedAt: NOW - 6 * MIN }),
+      options,
+    );
+    const md = view.tooltipMarkdown;
+    assert.match(md, /\*\*Claude API 500\*\* · server error/);
+    assert.match(md, /a problem on their side/);
+    assert.match(md, /Message: 500 Internal server error/);
+    assert.match(md, /When: 2 min ago \(2026-03-02 11:58:00 UTC\)/);
+    assert.match(md, /This outage: 3 failed requests since 2026-03-02 11:54:00 UTC in 2 sessions/);
+    assert.match(md, /Last hour: 7 failed requests/);
+    assert.match(md, /Request ID: `req_011CabcDEF` \(\+1 more\)/);
+    assert.match(md, /Project: shop · session `3f2a9c1e`/);
+    assert.match(md, /Claude Code 2\\\.1\\\.120 \(last working: 2\\\.1\\\.118\)/);
+    assert.match(md, /model `claude-sonnet-4-5`/);
+  });
+
+  it('links every command, each to a known id', () => {
+    const md = renderStatus(failing(failure()), options).tooltipMarkdown;
+    assert.deepEqual(commandLinks(md), [
+      CommandId.copyBugReport,
+      CommandId.openGitHubIssue,
+      CommandId.showRecentFailures,
+      CommandId.openTranscriptAtFailure,
+      CommandId.openAnthropicStatus,
+      CommandId.showLog,
+      CommandId.clearIndicator,
+    ]);
+    assert.match(md, /\[Copy bug report\]\(command:claudeApiWatch\.copyBugReport\)/);
+    const healthy = renderStatus(snapshot(), options).tooltipMarkdown;
+    assert.deepEqual(commandLinks(healthy), [CommandId.showRecentFailures, CommandId.openAnthropicStatus, CommandId.showLog]);
+  });
+
+  it('escapes transcript text so it cannot inject links, Markdown or icons', () => {
+    const event = failure({
+      message: 'boom [x](command:evil) **bold** <img src=x> $(zap) https://evil.example/ &amp;\n# heading',
+      cwd: '/home/dev/[x](command:evil)',
+      version: '2.1.120 [y](command:evil2)',
+      lastSuccessVersion: null,
+      requestIds: ['req_`[z](command:evil3)`'],
+      requestId: null,
+      model: 'm`[w](command:evil4)',
+      sessionId: '`](command:evil5)',
+    });
+    const md = renderStatus(failing(event), options).tooltipMarkdown;
+    for (const target of commandLinks(md)) {
+      assert.ok((Object.values(CommandId) as string[]).includes(target), `unexpected link to ${target}`);
+    }
+    assert.ok(!/command:evil/.test(md), 'no raw command: text from the transcript');
+    assert.ok(!md.includes('**bold**'));
+    assert.match(md, /\\<img/, 'an escaped < is literal text, not HTML');
+    assert.ok(!/(^|[^\\])<img/.test(md));
+    assert.ok(!md.includes('$(zap)'));
+    assert.ok(!md.includes('https://evil'), 'no autolink');
+    assert.ok(!md.includes('&amp;'));
+    assert.ok(!/\n# heading/.test(md), 'a newline in the message cannot start a heading');
+    // Only plain identifiers go into code spans, where nothing could be escaped.
+    assert.match(md, /Request ID: req\\_\\`\\\[z\\\]/);
+  });
+
+  it('escapeMarkdown leaves words alone and escapes every punctuation mark', () => {
+    assert.equal(escapeMarkdown('Internal server error'), 'Internal server error');
+    assert.equal(escapeMarkdown('[x](y)'), '\\[x\\]\\(y\\)');
+    assert.equal(escapeMarkdown('a\r\n\n b'), 'a b');
+  });
+
+  it('omits what the event does not have', () => {
+    const event = failure({ requestIds: [], requestId: null, cwd: null, sessionId: null, version: null, model: null, message: '' });
+    const md = renderStatus(failing(event, { affectedSessions: ['/cfg/x.jsonl'] }), options).tooltipMarkdown;
+    assert.doesNotMatch(md, /Request ID|Project|session|Claude Code|model|Message/);
+    assert.match(md, /When: 2 min ago/);
+  });
+
+  it('marks subagents and shows the network code', () => {
+    const event = failure({ isSidechain: true, status: null, failureClass: 'network', networkCode: 'ENOTFOUND' });
+    const md = renderStatus(failing(event), options).tooltipMarkdown;
+    assert.match(md, /session `3f2a9c1e` \(subagent\)/);
+    assert.match(md, /Network: `ENOTFOUND`/);
+    assert.match(md, /\*\*Claude API failure\*\* · offline/);
+  });
+
+  it('takes the project name from Windows paths too', () => {
+    const md = renderStatus(failing(failure({ cwd: 'C:\\Users\\dev\\shop\\' })), options).tooltipMarkdown;
+    assert.match(md, /Project: shop /);
+  });
+});
+
+describe('renderStatus: Anthropic status line', () => {
+  const incident: AnthropicStatusSummary = {
+    indicator: 'major',
+    description: 'Partial System Outage',
+    incidents: [
+      { name: 'Elevated errors on Claude Opus', status: 'investigating', url: 'https://stspg.io/abc123' },
+      { name: 'Login [issues](command:evil)', status: 'identified', url: 'javascript:alert(1)' },
+    ],
+  };
+
+  it('is omitted when not given', () => {
+    const md = renderStatus(failing(failure()), { ...options, anthropicStatus: null }).tooltipMarkdown;
+    assert.doesNotMatch(md, /Anthropic reports|Anthropic status:/);
+    assert.doesNotMatch(renderStatus(failing(failure()), options).tooltipMarkdown, /Anthropic reports/);
+  });
+
+  it('says when there is no incident', () => {
+    const md = renderStatus(failing(failure()), {
+      ...options,
+      anthropicStatus: { indicator: 'none', description: 'All Systems Operational', incidents: [] },
+    }).tooltipMarkdown;
+    assert.match(md, /Anthropic reports no incident/);
+  });
+
+  it('says when the status is unknown', () => {
+    const md = renderStatus(failing(failure()), { ...options, anthropicStatus: 'unknown' }).tooltipMarkdown;
+    assert.match(md, /Anthropic status: unknown/);
+  });
+
+  it('lists incidents, linking only plain https addresses', () => {
+    const md = renderStatus(failing(failure()), { ...options, anthropicStatus: incident }).tooltipMarkdown;
+    assert.match(md, /Anthropic reports: Partial System Outage/);
+    assert.match(md, /\[Elevated errors on Claude Opus\]\(https:\/\/stspg\.io\/abc123\) \(investigating\)/);
+    assert.match(md, /Login \\\[issues\\\]\\\(command\\:evil\\\) \(identified\)/);
+    assert.ok(!md.includes('javascript:'));
+    assert.ok(!/command:evil/.test(md));
+  });
+});
+
+describe('describeFailureClass and formatRelativeTime', () => {
+  it('has plain words for every class', () => {
+    for (const c of FAILURE_CLASSES) assert.match(describeFailureClass(c), /^[a-zA-Z ]+$/);
+    assert.equal(describeFailureClass('rate_limit'), 'rate limited');
+    assert.equal(describeFailureClass('auth'), 'login needed');
+  });
+
+  it('formats past and future times', () => {
+    assert.equal(formatRelativeTime(NOW, NOW), 'just now');
+    assert.equal(formatRelativeTime(NOW - 45 * SEC, NOW), '45 s ago');
+    assert.equal(formatRelativeTime(NOW - 2 * MIN - 59 * SEC, NOW), '2 min ago');
+    assert.equal(formatRelativeTime(NOW - 3 * 60 * MIN, NOW), '3 h ago');
+    assert.equal(formatRelativeTime(NOW - 24 * 60 * MIN, NOW), '1 day ago');
+    assert.equal(formatRelativeTime(NOW - 3 * 24 * 60 * MIN, NOW), '3 days ago');
+    assert.equal(formatRelativeTime(NOW + 20 * SEC, NOW), 'in 20 s');
+  });
+});
+
+describe('renderStatus from a real tracker', () => {
+  it('follows the tracker through an outage', () => {
+    let clock = NOW;
+    const tracker = new FailureTracker({ now: () => clock });
+    const at = (ms: number) => new Date(ms).toISOString();
+    tracker.record(failure({ uuid: 'r1', kind: 'retry', status: 529, failureClass: 'overloaded', attempt: 1, maxRetries: 10, retryInMs: 1000, timestamp: at(NOW) }));
+    assert.equal(renderStatus(tracker.snapshot(), options).text, '$(sync~spin) Claude API 529 · retry 1/10');
+    clock += 5 * SEC;
+    tracker.record(failure({ uuid: 'f1', status: 529, failureClass: 'overloaded', timestamp: at(clock) }));
+    assert.equal(renderStatus(tracker.snapshot(), { ...options, now: clock }).text, '$(error) Claude API 529 ×2');
+  });
+});
