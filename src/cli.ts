@@ -18,8 +18,8 @@ Exit codes: 0 ok, 1 the config dir cannot be read or nothing to report, 2 bad us
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = {
-    stdout: (text) => process.stdout.write(text + '\n'),
-    stderr: (text) => process.stderr.write(text + '\n'),
+    stdout: (text) => process.stdout.write(withNewline(text)),
+    stderr: (text) => process.stderr.write(withNewline(text)),
     env: process.env,
     now: () => new Date(),
   };
@@ -55,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
     io.stderr(`claude-api-watch ${command}: ${(error as Error).stack ?? String(error)}`);
     return ExitCode.failure;
   }
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : text + '\n';
 }
 
 main(process.argv.slice(2)).then((code) => {
