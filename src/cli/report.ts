@@ -1,9 +1,7 @@
 // `report`: the bug report for one failure and its outage, as Markdown, a GitHub issue URL or JSON.
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigDirError } from '../core/files/discover';
-import { collectEnvironment, readClaudeSettingsEnv, readLinuxOsRelease } from '../core/report/environment';
+import { gatherEnvironment } from '../core/report/environment';
 import { buildIssueSearchUrl, buildIssueUrl } from '../core/report/issueUrl';
 import { buildBugReport, selectOutageEvents } from '../core/report/report';
 import { parseSince, scanConfigDirs } from '../core/scan';
@@ -74,18 +72,7 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
     return ExitCode.failure;
   }
 
-  const configDir = configDirs.find((dir) => isInside(chosen.file, dir)) ?? configDirs[0];
-  const environment = collectEnvironment({
-    env: io.env,
-    claudeSettingsEnv: await readClaudeSettingsEnv(configDir),
-    platform: process.platform,
-    osRelease: os.release(),
-    arch: process.arch,
-    linuxOsRelease: process.platform === 'linux' ? await readLinuxOsRelease() : undefined,
-    entrypoint: chosen.entrypoint,
-    homedir: io.env.HOME || io.env.USERPROFILE || os.homedir(),
-    username: io.env.USER || io.env.USERNAME || io.env.LOGNAME || loginName(),
-  });
+  const environment = await gatherEnvironment({ env: io.env, configDirs, failureFile: chosen.file, entrypoint: chosen.entrypoint });
   const report = buildBugReport({
     events: selectOutageEvents(events, chosen),
     chosen,
@@ -167,17 +154,4 @@ function isLater(event: ApiFailureEvent, than: ApiFailureEvent | null): boolean 
   const thanTime = Date.parse(than.timestamp ?? '');
   if (Number.isNaN(time)) return Number.isNaN(thanTime);
   return Number.isNaN(thanTime) || time >= thanTime;
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-}
-
-function loginName(): string | undefined {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return undefined;
-  }
 }

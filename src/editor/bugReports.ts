@@ -1,10 +1,7 @@
 // Builds bug reports in the editor: the core report plus what only the editor knows
 // (its name, version, remote kind) and the latest health check and Anthropic status.
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isPathInside } from '../core/scope';
-import { collectEnvironment, readClaudeSettingsEnv, readLinuxOsRelease } from '../core/report/environment';
+import { gatherEnvironment } from '../core/report/environment';
 import { buildBugReport, selectOutageEvents, type BugReport } from '../core/report/report';
 import type { ApiFailureEvent } from '../core/types';
 
@@ -34,20 +31,15 @@ export class BugReports {
       if (!latest) return undefined;
       events = selectOutageEvents(recent, latest);
     }
-    const subject = chosen ?? events[events.length - 1];
-    const configDir = this.sources.configDirs().find((dir) => isPathInside(subject.file, dir, process.platform)) ?? this.sources.configDirs()[0];
-    const environment = collectEnvironment({
+    // The failure the report is about: its file and entrypoint describe the environment.
+    const subject = chosen ?? [...events].reverse().find((event) => event.kind === 'failure') ?? events[events.length - 1];
+    const environment = await gatherEnvironment({
       env: process.env,
-      claudeSettingsEnv: configDir ? await readClaudeSettingsEnv(configDir) : {},
-      platform: process.platform,
-      osRelease: os.release(),
-      arch: process.arch,
-      linuxOsRelease: process.platform === 'linux' ? await readLinuxOsRelease() : undefined,
+      configDirs: this.sources.configDirs(),
+      failureFile: subject.file,
+      entrypoint: subject.entrypoint,
       editor: { name: vscode.env.appName, version: vscode.version, remoteName: vscode.env.remoteName ?? null },
       extensionVersion: this.extensionVersion,
-      entrypoint: subject.entrypoint,
-      homedir: os.homedir(),
-      username: safeUserName(),
     });
     const health = this.sources.healthSummary();
     const status = this.sources.anthropicStatusSummary();
@@ -59,14 +51,5 @@ export class BugReports {
       anthropicStatus: status ? { summary: status } : null,
       now: new Date(),
     });
-  }
-}
-
-function safeUserName(): string | undefined {
-  try {
-    return os.userInfo().username;
-  } catch {
-    // No passwd entry (some containers): the home directory is still redacted.
-    return process.env.USER ?? process.env.USERNAME ?? path.basename(os.homedir());
   }
 }

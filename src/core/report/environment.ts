@@ -2,7 +2,9 @@
 // the settings file and /etc/os-release, and pass them in. Values are named in the words of the
 // claude-code bug form so the user can pick its dropdowns at a glance.
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { isPathInside } from '../scope';
 import type { RedactionContext } from './redact';
 
 export interface EnvironmentInput {
@@ -232,4 +234,43 @@ export async function readLinuxOsRelease(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The environment of this machine, read the same way by the CLI and the editor: the process,
+ * the `settings.json` of the config dir holding `failureFile`, and /etc/os-release.
+ */
+export async function gatherEnvironment(input: {
+  env: Record<string, string | undefined>;
+  configDirs: readonly string[];
+  /** The transcript of the failure reported on: picks the config dir whose settings apply. */
+  failureFile: string;
+  entrypoint: string | null;
+  editor?: EnvironmentInput['editor'];
+  extensionVersion?: string;
+}): Promise<EnvironmentFacts> {
+  const configDir = input.configDirs.find((dir) => isPathInside(input.failureFile, dir, process.platform)) ?? input.configDirs[0];
+  const { env } = input;
+  return collectEnvironment({
+    env,
+    claudeSettingsEnv: configDir ? await readClaudeSettingsEnv(configDir) : {},
+    platform: process.platform,
+    osRelease: os.release(),
+    arch: process.arch,
+    linuxOsRelease: process.platform === 'linux' ? await readLinuxOsRelease() : undefined,
+    editor: input.editor,
+    extensionVersion: input.extensionVersion,
+    entrypoint: input.entrypoint,
+    homedir: env.HOME || env.USERPROFILE || os.homedir(),
+    username: env.USER || env.USERNAME || env.LOGNAME || loginName(),
+  });
+}
+
+function loginName(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the home directory is still redacted.
+    return undefined;
+  }
 }
