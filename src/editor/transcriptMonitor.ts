@@ -5,8 +5,12 @@ import { ConfigDirError } from '../core/files/discover';
 import { TranscriptWatcher } from '../core/files/watcher';
 import type { ApiEvent } from '../core/types';
 
+/** A config dir that does not exist yet appears when Claude Code first runs: look again this often. */
+const CONFIG_DIR_RETRY_MS = 30_000;
+
 export class TranscriptMonitor implements vscode.Disposable {
   private watcher: TranscriptWatcher | null = null;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -37,7 +41,8 @@ export class TranscriptMonitor implements vscode.Disposable {
       (error: unknown) => {
         if (this.watcher !== watcher) return;
         if (error instanceof ConfigDirError) {
-          this.log.warn(`${error.message}. Set "claudeApiWatch.configDir" if Claude Code keeps its files elsewhere.`);
+          this.log.warn(`${error.message}. Set "claudeApiWatch.configDir" if Claude Code keeps its files elsewhere; looking again every ${CONFIG_DIR_RETRY_MS / 1000} s.`);
+          this.retryTimer = setTimeout(() => this.start(configDirs, lookbackMs), CONFIG_DIR_RETRY_MS);
         } else {
           this.log.error('Watching transcripts failed', error);
         }
@@ -46,6 +51,7 @@ export class TranscriptMonitor implements vscode.Disposable {
   }
 
   stop(): void {
+    clearTimeout(this.retryTimer);
     this.watcher?.dispose();
     this.watcher = null;
   }
