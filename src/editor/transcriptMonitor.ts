@@ -11,6 +11,8 @@ const CONFIG_DIR_RETRY_MS = 30_000;
 export class TranscriptMonitor implements vscode.Disposable {
   private watcher: TranscriptWatcher | null = null;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The config-dir problem last logged: a retry that meets the same one stays quiet. */
+  private lastProblem = '';
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -32,16 +34,18 @@ export class TranscriptMonitor implements vscode.Disposable {
       onProblem: (file, error) => this.log.warn(`Cannot read ${file}: ${error.message}`),
     });
     this.watcher = watcher;
-    this.log.info(`Watching Claude Code transcripts in ${configDirs.join(', ')} (reading the last ${Math.round(lookbackMs / 3_600_000)} h first)`);
+    if (!this.lastProblem) this.log.info(`Watching Claude Code transcripts in ${configDirs.join(', ')} (reading the last ${Math.round(lookbackMs / 3_600_000)} h first)`);
     const startedAt = Date.now();
     watcher.start().then(
       () => {
+        this.lastProblem = '';
         if (this.watcher === watcher) this.log.info(`Read recent transcripts in ${Date.now() - startedAt} ms; following new lines`);
       },
       (error: unknown) => {
         if (this.watcher !== watcher) return;
         if (error instanceof ConfigDirError) {
-          this.log.warn(`${error.message}. Set "claudeApiWatch.configDir" if Claude Code keeps its files elsewhere; looking again every ${CONFIG_DIR_RETRY_MS / 1000} s.`);
+          if (error.message !== this.lastProblem) this.log.warn(`${error.message}. Set "claudeApiWatch.configDir" if Claude Code keeps its files elsewhere; looking again every ${CONFIG_DIR_RETRY_MS / 1000} s.`);
+          this.lastProblem = error.message;
           this.retryTimer = setTimeout(() => this.start(configDirs, lookbackMs), CONFIG_DIR_RETRY_MS);
         } else {
           this.log.error('Watching transcripts failed', error);
