@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readCompleteLines } from '../../src/core/files/lines';
+import { readCompleteLines, readCompleteLinesSync, type LineReadOptions } from '../../src/core/files/lines';
 
 interface Seen {
   text: string;
@@ -11,128 +11,148 @@ interface Seen {
   byteOffset: number;
 }
 
-async function readAll(file: string, fromOffset = 0, startLine = 1, options = {}) {
-  const seen: Seen[] = [];
-  const result = await readCompleteLines(
-    file,
-    fromOffset,
-    startLine,
-    (line, lineNumber, byteOffset) => seen.push({ text: line.toString('utf8'), lineNumber, byteOffset }),
-    options,
-  );
-  return { seen, ...result };
+const drivers = {
+  async: readCompleteLines,
+  sync: async (...args: Parameters<typeof readCompleteLinesSync>) => readCompleteLinesSync(...args),
+};
+
+for (const [driver, read] of Object.entries(drivers)) {
+  async function readAll(file: string, fromOffset = 0, startLine = 1, options: LineReadOptions = {}) {
+    const seen: Seen[] = [];
+    const result = await read(
+      file,
+      fromOffset,
+      startLine,
+      (line, lineNumber, byteOffset) => seen.push({ text: line.toString('utf8'), lineNumber, byteOffset }),
+      options,
+    );
+    return { seen, ...result };
+  }
+
+  describe(`readCompleteLines (${driver})`, () => {
+    let dir: string;
+    let counter = 0;
+    const fileWith = async (content: string | Buffer): Promise<string> => {
+      const file = path.join(dir, `f${counter++}.jsonl`);
+      await writeFile(file, content);
+      return file;
+    };
+
+    before(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'files-lines-'));
+    });
+    after(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('delivers complete lines with numbers and offsets, and holds back a partial last line', async () => {
+      const file = await fileWith('{"a":1}\n{"b":2}\n{"c":');
+      const { seen, endOffset, nextLineNumber } = await readAll(file);
+      assert.deepEqual(seen, [
+        { text: '{"a":1}', lineNumber: 1, byteOffset: 0 },
+        { text: '{"b":2}', lineNumber: 2, byteOffset: 8 },
+      ]);
+      assert.equal(endOffset, 16);
+      assert.equal(nextLineNumber, 3);
+    });
+
+    it('continues from an offset and line number', async () => {
+      const file = await fileWith('one\ntwo\nthree\n');
+      const { seen, endOffset, nextLineNumber } = await readAll(file, 4, 2);
+      assert.deepEqual(seen.map((s) => [s.text, s.lineNumber, s.byteOffset]), [['two', 2, 4], ['three', 3, 8]]);
+      assert.equal(endOffset, 14);
+      assert.equal(nextLineNumber, 4);
+    });
+
+    it('strips CR before LF and a UTF-8 BOM at offset 0 only', async () => {
+      const file = await fileWith(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('first\r\nsecond\r\n\ufeffthird\n')]));
+      const { seen } = await readAll(file);
+      assert.deepEqual(seen.map((s) => s.text), ['first', 'second', '\ufeffthird']);
+      assert.equal(seen[0].byteOffset, 3);
+      assert.equal(seen[1].byteOffset, 10);
+    });
+
+    it('delivers empty lines so line numbers stay true', async () => {
+      const file = await fileWith('a\n\n\r\nb\n');
+      const { seen } = await readAll(file);
+      assert.deepEqual(seen.map((s) => [s.text, s.lineNumber]), [['a', 1], ['', 2], ['', 3], ['b', 4]]);
+    });
+
+    it('yields nothing for an empty file or one with only a partial line', async () => {
+      for (const content of ['', 'no newline yet']) {
+        const file = await fileWith(content);
+        const { seen, endOffset, nextLineNumber, scannedTo } = await readAll(file);
+        assert.deepEqual(seen, []);
+        assert.equal(endOffset, 0);
+        assert.equal(nextLineNumber, 1);
+        assert.equal(scannedTo, content.length);
+      }
+    });
+
+    it('reads lines far longer than its chunk, and many lines across chunk boundaries', async () => {
+      const big = 'x'.repeat(9 * 1024 * 1024 + 17); // past the kept line buffer
+      const fits = 'f'.repeat(5 * 1024 * 1024 + 3);
+      const medium = 'm'.repeat(700 * 1024);
+      const small = Array.from({ length: 3000 }, (_, i) => `{"n":${i},"pad":"${'p'.repeat(i % 900)}"}`);
+      const lines = [...small.slice(0, 1500), big, medium, fits, ...small.slice(1500), big + 'tail', fits];
+      const file = await fileWith(lines.join('\n') + '\n' + 'partial-' + big);
+      const { seen, endOffset, nextLineNumber } = await readAll(file);
+      assert.equal(seen.length, lines.length);
+      for (let i = 0; i < lines.length; i++) assert.equal(seen[i].text, lines[i], `line ${i + 1}`);
+      assert.equal(nextLineNumber, lines.length + 1);
+      const expectedEnd = Buffer.byteLength(lines.join('\n') + '\n');
+      assert.equal(endOffset, expectedEnd);
+      let offset = 0;
+      for (let i = 0; i < lines.length; i++) {
+        assert.equal(seen[i].byteOffset, offset);
+        offset += lines[i].length + 1;
+      }
+    });
+
+    it('keeps multi-byte UTF-8 characters intact across chunk boundaries', async () => {
+      const line = 'é€😀'.repeat(400_000);
+      const file = await fileWith(`${line}\n${line}\n`);
+      const { seen } = await readAll(file);
+      assert.deepEqual(seen.map((s) => s.text), [line, line]);
+    });
+
+    it('stops at `until` and resumes a long partial line from `noNewlineBefore`', async () => {
+      const long = 'L'.repeat(3 * 1024 * 1024);
+      const file = await fileWith(`a\nb\n${long}\nc\n`);
+      const limited = await readAll(file, 0, 1, { until: 3 });
+      assert.deepEqual(limited.seen.map((s) => s.text), ['a']);
+      assert.equal(limited.endOffset, 2);
+
+      const resumed = await readAll(file, 4, 3, { noNewlineBefore: 4 + 2 * 1024 * 1024 });
+      assert.deepEqual(resumed.seen.map((s) => [s.text.length, s.lineNumber, s.byteOffset]), [
+        [long.length, 3, 4],
+        [1, 4, 4 + long.length + 1],
+      ]);
+    });
+
+    it('reports a long unfinished line as scanned so a later read need not search it again', async () => {
+      for (const length of [2 * 1024 * 1024, 10 * 1024 * 1024]) {
+        const long = 'Q'.repeat(length);
+        const file = await fileWith(`a\n${long}`);
+        const { seen, endOffset, scannedTo } = await readAll(file);
+        assert.deepEqual(seen.map((s) => s.text), ['a']);
+        assert.equal(endOffset, 2);
+        assert.equal(scannedTo, 2 + long.length);
+      }
+    });
+
+    it('keeps concurrent reads of long lines apart', async () => {
+      const a = 'a'.repeat(3 * 1024 * 1024);
+      const b = 'b'.repeat(2 * 1024 * 1024);
+      const fileA = await fileWith(`${a}\n${a}\n`);
+      const fileB = await fileWith(`${b}\n${b}\n`);
+      const [readA, readB] = await Promise.all([readAll(fileA), readAll(fileB)]);
+      assert.deepEqual(readA.seen.map((s) => s.text === a), [true, true]);
+      assert.deepEqual(readB.seen.map((s) => s.text === b), [true, true]);
+    });
+
+    it('throws for a missing file', async () => {
+      await assert.rejects(readAll(path.join(dir, 'nope.jsonl')), { code: 'ENOENT' });
+    });
+  });
 }
-
-describe('readCompleteLines', () => {
-  let dir: string;
-  let counter = 0;
-  const fileWith = async (content: string | Buffer): Promise<string> => {
-    const file = path.join(dir, `f${counter++}.jsonl`);
-    await writeFile(file, content);
-    return file;
-  };
-
-  before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'files-lines-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('delivers complete lines with numbers and offsets, and holds back a partial last line', async () => {
-    const file = await fileWith('{"a":1}\n{"b":2}\n{"c":');
-    const { seen, endOffset, nextLineNumber } = await readAll(file);
-    assert.deepEqual(seen, [
-      { text: '{"a":1}', lineNumber: 1, byteOffset: 0 },
-      { text: '{"b":2}', lineNumber: 2, byteOffset: 8 },
-    ]);
-    assert.equal(endOffset, 16);
-    assert.equal(nextLineNumber, 3);
-  });
-
-  it('continues from an offset and line number', async () => {
-    const file = await fileWith('one\ntwo\nthree\n');
-    const { seen, endOffset, nextLineNumber } = await readAll(file, 4, 2);
-    assert.deepEqual(seen.map((s) => [s.text, s.lineNumber, s.byteOffset]), [['two', 2, 4], ['three', 3, 8]]);
-    assert.equal(endOffset, 14);
-    assert.equal(nextLineNumber, 4);
-  });
-
-  it('strips CR before LF and a UTF-8 BOM at offset 0 only', async () => {
-    const file = await fileWith(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('first\r\nsecond\r\n\ufeffthird\n')]));
-    const { seen } = await readAll(file);
-    assert.deepEqual(seen.map((s) => s.text), ['first', 'second', '\ufeffthird']);
-    assert.equal(seen[0].byteOffset, 3);
-    assert.equal(seen[1].byteOffset, 10);
-  });
-
-  it('delivers empty lines so line numbers stay true', async () => {
-    const file = await fileWith('a\n\n\r\nb\n');
-    const { seen } = await readAll(file);
-    assert.deepEqual(seen.map((s) => [s.text, s.lineNumber]), [['a', 1], ['', 2], ['', 3], ['b', 4]]);
-  });
-
-  it('yields nothing for an empty file or one with only a partial line', async () => {
-    for (const content of ['', 'no newline yet']) {
-      const file = await fileWith(content);
-      const { seen, endOffset, nextLineNumber, scannedTo } = await readAll(file);
-      assert.deepEqual(seen, []);
-      assert.equal(endOffset, 0);
-      assert.equal(nextLineNumber, 1);
-      assert.equal(scannedTo, content.length);
-    }
-  });
-
-  it('reads lines far longer than its chunk, and many lines across chunk boundaries', async () => {
-    const big = 'x'.repeat(5 * 1024 * 1024 + 17);
-    const medium = 'm'.repeat(700 * 1024);
-    const small = Array.from({ length: 3000 }, (_, i) => `{"n":${i},"pad":"${'p'.repeat(i % 900)}"}`);
-    const lines = [...small.slice(0, 1500), big, medium, ...small.slice(1500), big + 'tail'];
-    const file = await fileWith(lines.join('\n') + '\n' + 'partial-' + big);
-    const { seen, endOffset, nextLineNumber } = await readAll(file);
-    assert.equal(seen.length, lines.length);
-    for (let i = 0; i < lines.length; i++) assert.equal(seen[i].text, lines[i], `line ${i + 1}`);
-    assert.equal(nextLineNumber, lines.length + 1);
-    const expectedEnd = Buffer.byteLength(lines.join('\n') + '\n');
-    assert.equal(endOffset, expectedEnd);
-    let offset = 0;
-    for (let i = 0; i < lines.length; i++) {
-      assert.equal(seen[i].byteOffset, offset);
-      offset += lines[i].length + 1;
-    }
-  });
-
-  it('keeps multi-byte UTF-8 characters intact across chunk boundaries', async () => {
-    const line = 'é€😀'.repeat(400_000);
-    const file = await fileWith(`${line}\n${line}\n`);
-    const { seen } = await readAll(file);
-    assert.deepEqual(seen.map((s) => s.text), [line, line]);
-  });
-
-  it('stops at `until` and resumes a long partial line from `noNewlineBefore`', async () => {
-    const long = 'L'.repeat(3 * 1024 * 1024);
-    const file = await fileWith(`a\nb\n${long}\nc\n`);
-    const limited = await readAll(file, 0, 1, { until: 3 });
-    assert.deepEqual(limited.seen.map((s) => s.text), ['a']);
-    assert.equal(limited.endOffset, 2);
-
-    const resumed = await readAll(file, 4, 3, { noNewlineBefore: 4 + 2 * 1024 * 1024 });
-    assert.deepEqual(resumed.seen.map((s) => [s.text.length, s.lineNumber, s.byteOffset]), [
-      [long.length, 3, 4],
-      [1, 4, 4 + long.length + 1],
-    ]);
-  });
-
-  it('reports a long unfinished line as scanned so a later read need not search it again', async () => {
-    const long = 'Q'.repeat(2 * 1024 * 1024);
-    const file = await fileWith(`a\n${long}`);
-    const { seen, endOffset, scannedTo } = await readAll(file);
-    assert.deepEqual(seen.map((s) => s.text), ['a']);
-    assert.equal(endOffset, 2);
-    assert.equal(scannedTo, 2 + long.length);
-  });
-
-  it('throws for a missing file', async () => {
-    await assert.rejects(readAll(path.join(dir, 'nope.jsonl')), { code: 'ENOENT' });
-  });
-});

@@ -2,6 +2,7 @@
 // has used: `<project>/<session>.jsonl`, `<project>/agent-<id>.jsonl` (2.0.x) and
 // `<project>/<session>/subagents/agent-<id>.jsonl` (2.1.2+).
 import type { Dirent, Stats } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -27,6 +28,8 @@ export class ConfigDirError extends Error {
 
 /** Directory levels searched below `projects/`: `<project>/<session>/subagents/` is 3; one spare. */
 export const MAX_PROJECT_DEPTH = 4;
+/** The walk blocks the event loop for at most this many stats at a time. */
+const STATS_PER_YIELD = 256;
 
 export interface ProjectsTree {
   files: TranscriptFile[];
@@ -93,51 +96,45 @@ export async function walkProjectsDir(
   if (!rootStats.isDirectory()) throw new ConfigDirError(configDir, 'unreadable', { cause: new Error(`${projectsDir} is not a directory`) });
 
   const tree: ProjectsTree = { files: [], dirs: [] };
-  if (seen.has(identity(rootStats))) return { files: [], dirs: [] };
+  if (seen.has(identity(rootStats))) return tree;
   seen.add(identity(rootStats));
-  let level: ProjectsDir[] = [{ path: projectsDir, depth: 0, mtimeMs: rootStats.mtimeMs }];
-  while (level.length > 0) {
-    tree.dirs.push(...level);
-    const next: ProjectsDir[] = [];
-    await Promise.all(
-      level.map(async (dir) => {
-        let entries: Dirent[];
-        try {
-          entries = await readdir(dir.path, { withFileTypes: true });
-        } catch (error) {
-          if (dir.depth === 0) throw new ConfigDirError(configDir, 'unreadable', { cause: error });
-          return; // vanished or unreadable subfolder: nothing to find there
-        }
-        await Promise.all(
-          entries.map(async (entry) => {
-            if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) return;
-            const isTranscript = entry.name.endsWith('.jsonl');
-            // Some file systems do not report entry types: stat those to know.
-            const typeUnknown = !entry.isFile() && !entry.isDirectory() && !entry.isSymbolicLink();
-            const mayBeDir = dir.depth < MAX_PROJECT_DEPTH && !entry.isFile();
-            if (!isTranscript && !mayBeDir && !typeUnknown) return;
-            const full = path.join(dir.path, entry.name);
-            let stats: Stats;
-            try {
-              stats = await stat(full);
-            } catch {
-              return; // vanished, or a dangling link
-            }
-            const id = identity(stats);
-            if (stats.isDirectory()) {
-              if (dir.depth >= MAX_PROJECT_DEPTH || seen.has(id)) return;
-              seen.add(id);
-              next.push({ path: full, depth: dir.depth + 1, mtimeMs: stats.mtimeMs });
-            } else if (isTranscript && stats.isFile()) {
-              if (seen.has(id)) return;
-              seen.add(id);
-              tree.files.push({ path: full, size: stats.size, mtimeMs: stats.mtimeMs });
-            }
-          }),
-        );
-      }),
-    );
-    level = next;
+  // Blocking calls, yielding every few hundred: thousands of small async stats cost several
+  // times the CPU (a thread-pool round trip and a promise each) for no gain here.
+  let sinceYield = 0;
+  const pending: ProjectsDir[] = [{ path: projectsDir, depth: 0, mtimeMs: rootStats.mtimeMs }];
+  for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
+    tree.dirs.push(dir);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir.path, { withFileTypes: true });
+    } catch (error) {
+      if (dir.depth === 0) throw new ConfigDirError(configDir, 'unreadable', { cause: error });
+      continue; // vanished or unreadable subfolder: nothing to find there
+    }
+    for (const entry of entries) {
+      if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) continue;
+      const isTranscript = entry.name.endsWith('.jsonl');
+      const mayBeDir = dir.depth < MAX_PROJECT_DEPTH && !entry.isFile();
+      if (!isTranscript && !mayBeDir) continue;
+      if (++sinceYield >= STATS_PER_YIELD) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const full = path.join(dir.path, entry.name);
+      // Follows links; also tells the type where the file system does not report it.
+      const stats = statSync(full, { throwIfNoEntry: false });
+      if (!stats) continue; // vanished, or a dangling link
+      const id = identity(stats);
+      if (stats.isDirectory()) {
+        if (dir.depth >= MAX_PROJECT_DEPTH || seen.has(id)) continue;
+        seen.add(id);
+        pending.push({ path: full, depth: dir.depth + 1, mtimeMs: stats.mtimeMs });
+      } else if (isTranscript && stats.isFile()) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        tree.files.push({ path: full, size: stats.size, mtimeMs: stats.mtimeMs });
+      }
+    }
   }
   return tree;
 }

@@ -1,10 +1,15 @@
 // The fast line reader: the hot path of a full scan. It works on Buffers with indexOf(10) and never
 // decodes a chunk to a string; callers decide per line whether it is worth decoding.
+//
+// The splitting is written once, as a generator that asks for reads; an async driver (FileHandle)
+// serves the editor, which must never block, and a sync driver serves one-shot scans (the CLI),
+// where each async read costs a thread-pool round trip for nothing.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /**
  * Receives one complete line, without its `\n` (nor a `\r` before it, nor a UTF-8 BOM at offset 0).
- * `line` is usually a view into a reused read buffer: it is valid only during the call. Copy it
+ * `line` is a view into a reused read buffer: it is valid only during the call. Copy it
  * (`Buffer.from(line)`) to keep it. Empty lines are delivered too, so line numbers stay true.
  */
 export type LineHandler = (line: Buffer, lineNumber: number, byteOffset: number) => void;
@@ -27,15 +32,6 @@ export interface LineReadOptions {
    */
   noNewlineBefore?: number;
 }
-
-const CHUNK_SIZE = 1 << 20;
-/** A partial line at least this long is finished by a forward search and one exact-size read. */
-const LONG_LINE = CHUNK_SIZE >> 1;
-const MAX_SPARE_CHUNKS = 4;
-const spareChunks: Buffer[] = [];
-
-const NEWLINE = 10;
-const CARRIAGE_RETURN = 13;
 
 /**
  * Calls `onLine` for every complete line from `fromOffset` to the end of `file`. A trailing partial
@@ -65,6 +61,81 @@ export async function readCompleteLinesFromHandle(
   onLine: LineHandler,
   options: LineReadOptions = {},
 ): Promise<LineReadResult> {
+  const splitter = splitLines(fromOffset, startLineNumber, onLine, options);
+  try {
+    let step = splitter.next(0);
+    while (!step.done) {
+      const { target, offset, length, position } = step.value;
+      const { bytesRead } = await handle.read(target, offset, length, position);
+      step = splitter.next(bytesRead);
+    }
+    return step.value;
+  } finally {
+    splitter.return(undefined as never); // releases the buffers if a read threw
+  }
+}
+
+/**
+ * `readCompleteLines` with blocking reads: for one-shot scans of many files (the CLI), where it is
+ * several times cheaper. Never use it on the editor's event loop.
+ */
+export function readCompleteLinesSync(
+  file: string,
+  fromOffset: number,
+  startLineNumber: number,
+  onLine: LineHandler,
+  options: LineReadOptions = {},
+): LineReadResult {
+  const fd = openSync(file, 'r');
+  const splitter = splitLines(fromOffset, startLineNumber, onLine, options);
+  try {
+    let step = splitter.next(0);
+    while (!step.done) {
+      const { target, offset, length, position } = step.value;
+      step = splitter.next(readSync(fd, target, offset, length, position));
+    }
+    return step.value;
+  } finally {
+    splitter.return(undefined as never);
+    closeSync(fd);
+  }
+}
+
+// ---- the splitter ------------------------------------------------------------------------------
+
+interface ReadRequest {
+  target: Buffer;
+  offset: number;
+  length: number;
+  position: number;
+}
+
+const CHUNK_SIZE = 1 << 20;
+/** A partial line at least this long is finished in the kept line buffer (or its own). */
+const LONG_LINE = CHUNK_SIZE >> 1;
+const MAX_SPARE_CHUNKS = 4;
+const spareChunks: Buffer[] = [];
+/**
+ * Long lines (multi-MB tool results) are read into one kept buffer rather than a fresh one each:
+ * fresh memory costs a page fault per 4 KiB, which on some VMs is most of a scan's system time.
+ * Longer lines get a buffer of their own, so a 50 MB line does not stay resident.
+ */
+const MAX_KEPT_LINE_BUFFER = 8 << 20;
+let spareLineBuffer: Buffer | null = null;
+
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+
+/**
+ * Yields the reads it needs (and is sent back the bytes read), calls `onLine` per complete line,
+ * returns where it stopped. A read shorter than asked means end of file (for now).
+ */
+function* splitLines(
+  fromOffset: number,
+  startLineNumber: number,
+  onLine: LineHandler,
+  options: LineReadOptions,
+): Generator<ReadRequest, LineReadResult, number> {
   const until = options.until ?? Number.POSITIVE_INFINITY;
   const chunk = spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK_SIZE);
   let lineNumber = startLineNumber;
@@ -78,7 +149,7 @@ export async function readCompleteLinesFromHandle(
   // Set when the file ended (a short read) or `until` was reached.
   let atEnd = false;
   // Set when an incomplete long line was searched past what `chunk` describes.
-  let scannedToOverride: number | null = null;
+  let scannedTo: number | null = null;
 
   const deliver = (line: Buffer, byteOffset: number): void => {
     let start = 0;
@@ -88,56 +159,108 @@ export async function readCompleteLinesFromHandle(
     onLine(start === 0 && end === line.length ? line : line.subarray(start, end), lineNumber++, byteOffset + start);
   };
 
+  /** The line from `longStart` is incomplete: the next call resumes there, searching from `scanned`. */
+  const stopIncomplete = (longStart: number, scanned: number): void => {
+    chunkOffset = longStart;
+    filled = lineStart = searchFrom = 0;
+    atEnd = true;
+    scannedTo = scanned;
+  };
+
   /**
-   * The line starting at file offset `longStart` is long: find its newline from `scanFrom` reading
-   * into `chunk` without keeping anything, then read the line once into a buffer of its exact size.
-   * Memory stays at one line plus one chunk, whatever the line's length. Leaves `chunk` holding the
-   * data after the newline, or sets `atEnd` when the line is still incomplete.
+   * The line from file offset `longStart` is long and `inHand` holds its first bytes: read the
+   * rest straight into the kept line buffer, so the line is read once and no fresh memory is
+   * touched. Returns the file offset reached if the line outgrows that buffer, else null (the
+   * line was delivered, or is still incomplete).
    */
-  const finishLongLine = async (longStart: number, scanFrom: number): Promise<void> => {
+  function* assembleLongLine(longStart: number, inHand: Buffer): Generator<ReadRequest, number | null, number> {
+    const buffer = takeLineBuffer();
+    try {
+      inHand.copy(buffer, 0);
+      let done = inHand.length;
+      for (;;) {
+        const position = longStart + done;
+        if (done >= buffer.length) return position;
+        if (position >= until) {
+          stopIncomplete(longStart, position);
+          return null;
+        }
+        const want = Math.min(CHUNK_SIZE, buffer.length - done, until - position);
+        const bytesRead = yield { target: buffer, offset: done, length: want, position };
+        const newline = buffer.subarray(done, done + bytesRead).indexOf(NEWLINE);
+        if (newline === -1) {
+          done += bytesRead;
+          if (bytesRead < want) {
+            stopIncomplete(longStart, longStart + done);
+            return null;
+          }
+          continue;
+        }
+        const end = done + newline;
+        deliver(buffer.subarray(0, end), longStart);
+        // What followed the newline goes back to `chunk`, where the main loop carries on.
+        const rest = buffer.subarray(end + 1, done + bytesRead);
+        rest.copy(chunk, 0);
+        chunkOffset = longStart + end + 1;
+        filled = rest.length;
+        lineStart = searchFrom = 0;
+        atEnd = bytesRead < want;
+        return null;
+      }
+    } finally {
+      spareLineBuffer = buffer;
+    }
+  }
+
+  /**
+   * The line from file offset `longStart` is long (or was searched up to `scanFrom` by an earlier
+   * call): find its newline reading into `chunk` without keeping anything, then read the line once
+   * into a buffer of its size. Memory stays at one line plus one chunk, whatever the line's length.
+   */
+  function* finishLongLine(longStart: number, scanFrom: number): Generator<ReadRequest, void, number> {
     let position = scanFrom;
     for (;;) {
       const want = Math.min(CHUNK_SIZE, until - position);
-      const bytesRead = want > 0 ? (await handle.read(chunk, 0, want, position)).bytesRead : 0;
+      const bytesRead = want > 0 ? yield { target: chunk, offset: 0, length: want, position } : 0;
       const newline = bytesRead > 0 ? chunk.subarray(0, bytesRead).indexOf(NEWLINE) : -1;
       if (newline === -1) {
         if (bytesRead < want || bytesRead === 0) {
-          // Still incomplete: the caller resumes at `longStart` (with the hint) next time.
-          chunkOffset = longStart;
-          filled = 0;
-          lineStart = 0;
-          searchFrom = 0;
-          atEnd = true;
-          scannedToOverride = position + bytesRead;
+          stopIncomplete(longStart, position + bytesRead);
           return;
         }
         position += bytesRead;
         continue;
       }
-      const lineEnd = position + newline;
-      const line = Buffer.allocUnsafe(lineEnd - longStart);
-      await readFully(handle, line, longStart);
-      deliver(line, longStart);
+      const length = position + newline - longStart;
+      const kept = length <= MAX_KEPT_LINE_BUFFER;
+      const lineBuffer = kept ? takeLineBuffer() : Buffer.allocUnsafe(length);
+      try {
+        for (let done = 0; done < length; ) {
+          const got = yield { target: lineBuffer, offset: done, length: length - done, position: longStart + done };
+          if (got === 0) throw new Error(`file shrank while a line at offset ${longStart} was read`);
+          done += got;
+        }
+        deliver(lineBuffer.subarray(0, length), longStart);
+      } finally {
+        if (kept) spareLineBuffer = lineBuffer;
+      }
       chunkOffset = position;
       filled = bytesRead;
-      lineStart = newline + 1;
-      searchFrom = newline + 1;
+      lineStart = searchFrom = newline + 1;
       atEnd = bytesRead < want;
       return;
     }
-  };
+  }
 
   try {
     const hint = options.noNewlineBefore ?? fromOffset;
-    if (hint - fromOffset >= LONG_LINE) {
-      await finishLongLine(fromOffset, Math.min(hint, until));
-    }
+    if (hint - fromOffset >= LONG_LINE) yield* finishLongLine(fromOffset, Math.min(hint, until));
     while (!atEnd || searchFrom < filled) {
       if (searchFrom >= filled && !atEnd) {
         const want = Math.min(CHUNK_SIZE - filled, until - (chunkOffset + filled));
-        const bytesRead = want > 0 ? (await handle.read(chunk, filled, want, chunkOffset + filled)).bytesRead : 0;
+        const bytesRead = want > 0 ? yield { target: chunk, offset: filled, length: want, position: chunkOffset + filled } : 0;
         filled += bytesRead;
-        // A short read means end of file (for now): no extra read just to see zero bytes.
+        // A short read means end of file: no extra read just to see zero bytes.
         if (bytesRead < want || want <= 0) atEnd = true;
       }
       const view = filled === CHUNK_SIZE ? chunk : chunk.subarray(0, filled);
@@ -152,7 +275,9 @@ export async function readCompleteLinesFromHandle(
 
       const partial = filled - lineStart;
       if (partial >= LONG_LINE) {
-        await finishLongLine(chunkOffset + lineStart, chunkOffset + filled);
+        const longStart = chunkOffset + lineStart;
+        const outgrown = yield* assembleLongLine(longStart, chunk.subarray(lineStart, filled));
+        if (outgrown !== null) yield* finishLongLine(longStart, outgrown);
       } else {
         // Keep the short partial line at the front and read the rest of it into the space after.
         if (partial > 0 && lineStart > 0) chunk.copyWithin(0, lineStart, filled);
@@ -162,21 +287,15 @@ export async function readCompleteLinesFromHandle(
         searchFrom = partial;
       }
     }
-    return {
-      endOffset: chunkOffset + lineStart,
-      nextLineNumber: lineNumber,
-      scannedTo: scannedToOverride ?? chunkOffset + filled,
-    };
+    return { endOffset: chunkOffset + lineStart, nextLineNumber: lineNumber, scannedTo: scannedTo ?? chunkOffset + filled };
   } finally {
     if (spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(chunk);
   }
 }
 
-async function readFully(handle: FileHandle, target: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < target.length) {
-    const { bytesRead } = await handle.read(target, done, target.length - done, position + done);
-    if (bytesRead === 0) throw new Error(`file shrank while reading a line at offset ${position}`);
-    done += bytesRead;
-  }
+/** The kept long-line buffer, taken so that concurrent reads never share it, or a new one. */
+function takeLineBuffer(): Buffer {
+  const spare = spareLineBuffer;
+  spareLineBuffer = null;
+  return spare ?? Buffer.allocUnsafeSlow(MAX_KEPT_LINE_BUFFER);
 }
