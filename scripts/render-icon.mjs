@@ -1,0 +1,40 @@
+// Renders media/icon.svg to media/icon.png (256×256, transparent outside the tile) with headless Chromium:
+// the Marketplace and vsce refuse SVG icons. Run after editing the SVG, then commit both files.
+// Usage: node scripts/render-icon.mjs [--chromium /path/to/chromium]   (default: Debian's /usr/bin/chromium)
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const ICON_SIZE = 256;
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const svgPath = path.join(repoRoot, 'media', 'icon.svg');
+const pngPath = path.join(repoRoot, 'media', 'icon.png');
+
+// A one-shot render: no sandbox (root in containers), no GPU, and nothing that phones home.
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+const { values } = parseArgs({ options: { chromium: { type: 'string', default: '/usr/bin/chromium' } } });
+
+const svg = await readFile(svgPath, 'utf8');
+const browser = await chromium.launch({ executablePath: values.chromium, headless: true, args: CHROMIUM_FLAGS });
+try {
+  const page = await browser.newPage({ viewport: { width: ICON_SIZE, height: ICON_SIZE }, deviceScaleFactor: 1 });
+  // The SVG scaled to fill the page; the page itself stays transparent for omitBackground.
+  const html = `<!doctype html><style>html,body{margin:0;background:transparent}svg{display:block;width:${ICON_SIZE}px;height:${ICON_SIZE}px}</style>${svg}`;
+  await page.setContent(html);
+  await page.screenshot({ path: pngPath, omitBackground: true, clip: { x: 0, y: 0, width: ICON_SIZE, height: ICON_SIZE } });
+  console.log(`Wrote ${path.relative(repoRoot, pngPath)} (${ICON_SIZE}×${ICON_SIZE})`);
+} finally {
+  await browser.close();
+}
