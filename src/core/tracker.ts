@@ -59,6 +59,8 @@ export interface FailureTrackerOptions {
    * failureCount and failuresLastHour can reach.
    */
   historyLimit?: number;
+  /** How far back failures are kept for recentFailures() and reports (default 1 h). */
+  historyMs?: number;
 }
 
 export const DEFAULT_QUIET_PERIOD_MS = 10 * 60_000;
@@ -178,7 +180,7 @@ export class FailureTracker {
     this.allClearMs = options.allClearMs ?? DEFAULT_ALL_CLEAR_MS;
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.isInScope = options.isInScope ?? (() => true);
-    this.retentionMs = Math.max(HOUR_MS, 2 * this.quietPeriodMs + this.allClearMs);
+    this.retentionMs = Math.max(options.historyMs ?? HOUR_MS, 2 * this.quietPeriodMs + this.allClearMs);
     this.lastEmitted = this.computeSnapshot(this.now());
   }
 

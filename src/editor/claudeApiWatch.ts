@@ -85,7 +85,13 @@ export class ClaudeApiWatch implements vscode.Disposable {
 
   private replaceTracker(): void {
     for (const unsubscribe of this.trackerSubscriptions.splice(0)) unsubscribe();
-    this.tracker = new FailureTracker({ now: Date.now, quietPeriodMs: this.settings.quietPeriodMs, isInScope: this.scopeFilter() });
+    this.tracker = new FailureTracker({
+      now: Date.now,
+      quietPeriodMs: this.settings.quietPeriodMs,
+      // Recent failures and reports reach back as far as the transcripts read at start-up.
+      historyMs: this.settings.lookbackMs,
+      isInScope: this.scopeFilter(),
+    });
     this.trackerSubscriptions.push(
       this.tracker.subscribe((snapshot) => this.onTrackerChanged(snapshot)),
       this.tracker.onOutageStarted((snapshot) => void this.notifyOutage(snapshot)),

@@ -582,3 +582,22 @@ describe('FailureTracker memory', () => {
     assert.equal(t.snapshot().failuresLastHour, 0);
   });
 });
+
+describe('FailureTracker history', () => {
+  it('keeps failures as far back as historyMs for recentFailures()', () => {
+    const now = Date.parse('2026-11-20T12:00:00Z');
+    const make = (hoursAgo: number, uuid: string): ApiFailureEvent => ({
+      kind: 'failure', file: '/f.jsonl', line: 1, uuid, sessionId: 's', timestamp: new Date(now - hoursAgo * 3_600_000).toISOString(),
+      version: null, cwd: null, entrypoint: null, isSidechain: false, model: null, requestId: null, requestIds: [], status: 500,
+      failureClass: 'server', errorType: null, networkCode: null, message: '500', attempt: null, maxRetries: null, retryInMs: null, lastSuccessVersion: null,
+    });
+    const longMemory = new FailureTracker({ now: () => now, historyMs: 24 * 3_600_000 });
+    const shortMemory = new FailureTracker({ now: () => now });
+    for (const tracker of [longMemory, shortMemory]) {
+      tracker.record(make(3, 'old'));
+      tracker.record(make(0.5, 'new'));
+    }
+    assert.deepEqual(longMemory.recentFailures(10).map((e) => e.uuid), ['new', 'old']);
+    assert.deepEqual(shortMemory.recentFailures(10).map((e) => e.uuid), ['new']);
+  });
+});
