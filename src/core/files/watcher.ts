@@ -30,7 +30,10 @@ export interface TranscriptWatcherOptions {
   lookbackMs?: number;
   /** How often followed files are stat-ed in case an event was missed. Default 5 s. */
   safetyPollMs?: number;
-  /** How often the whole tree is walked for files and folders no event announced. Default 60 s. */
+  /**
+   * How often the whole tree is walked (a stat per transcript) for what no event announced.
+   * Default 5 min with OS watchers, 30 s in `poll` mode, where it is how new files are found.
+   */
   rediscoverMs?: number;
   /** Events for one file this close together make one read. Default 10 ms. */
   debounceMs?: number;
@@ -427,7 +430,7 @@ export class TranscriptWatcher {
         if (changed && !this.tail.hasProblem(file)) this.scheduleRead(file);
         else if (!changed && stats.mtimeMs < cutoff) known.hot = false;
       }
-      const rediscoverMs = this.options.rediscoverMs ?? 60_000;
+      const rediscoverMs = this.options.rediscoverMs ?? (this.mode === 'poll' ? 30_000 : 300_000);
       const missingProjects = this.roots.some((root) => !root.attached);
       if (Date.now() - this.lastWalkAt >= rediscoverMs || (missingProjects && (await this.anyProjectsDirAppeared()))) {
         await this.walkAll();
