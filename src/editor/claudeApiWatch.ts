@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { CommandId } from '../core/commandIds';
 import { resolveConfigDirs } from '../core/files/configDir';
 import { summarizeHealth, type ApiHealthResult } from '../core/health/apiHealth';
+import { claudeEnvironment } from '../core/claudeEnv';
+import { readClaudeSettingsEnv } from '../core/report/environment';
 import { anthropicStatusApplies, AnthropicStatusMonitor, describeAnthropicStatus, type AnthropicStatus } from '../core/health/statusPage';
 import { isCwdInScope } from '../core/scope';
 import { renderStatus, type AnthropicStatusSummary } from '../core/statusView';
@@ -32,6 +34,7 @@ export class ClaudeApiWatch implements vscode.Disposable {
   private lastHealth: ApiHealthResult | null = null;
   private lastLoggedState: TrackerSnapshot['state'] = 'healthy';
   private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
   private readonly disposables: vscode.Disposable[] = [this.log, this.statusBar, this.monitor];
 
   constructor(context: vscode.ExtensionContext) {
@@ -68,18 +71,18 @@ export class ClaudeApiWatch implements vscode.Disposable {
 
   /** Starts watching. Returns at once: nothing here waits on the disk or the network. */
   start(): void {
-    this.startStatusPage();
     this.startWatching();
+    this.startStatusPage();
   }
 
   private startWatching(): void {
-    this.replaceTracker();
     this.configDirs = resolveConfigDirs({
       explicit: this.settings.configDir || null,
       env: process.env,
       homedir: os.homedir(),
       exists: fs.existsSync,
     });
+    this.replaceTracker();
     this.monitor.start(this.configDirs, this.settings.lookbackMs);
   }
 
@@ -102,9 +105,12 @@ export class ClaudeApiWatch implements vscode.Disposable {
   private startStatusPage(): void {
     this.statusPage?.dispose();
     const { anthropicStatusEnabled, anthropicStatusUrl, healthBaseUrl } = this.settings;
-    this.statusPage = new AnthropicStatusMonitor({
-      enabled: anthropicStatusApplies(process.env, anthropicStatusEnabled, healthBaseUrl || null),
-      url: anthropicStatusUrl,
+    const applies = (env: Record<string, string | undefined>) => anthropicStatusApplies(env, anthropicStatusEnabled, healthBaseUrl || null);
+    const statusPage = new AnthropicStatusMonitor({ enabled: applies(process.env), url: anthropicStatusUrl });
+    this.statusPage = statusPage;
+    // A provider or gateway set in Claude Code's settings.json counts too: its users never ask Anthropic's page.
+    void readClaudeSettingsEnv(this.configDirs[0] ?? '').then((settingsEnv) => {
+      if (!this.disposed) statusPage.setEnabled(applies(claudeEnvironment(process.env, settingsEnv)));
     });
     this.statusPage.onChange((status) => {
       if (status) this.log.info(`Anthropic status: ${describeAnthropicStatus(status, this.isFailing())}`);
@@ -201,6 +207,7 @@ export class ClaudeApiWatch implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
     for (const unsubscribe of this.trackerSubscriptions.splice(0)) unsubscribe();
     this.statusPage?.dispose();

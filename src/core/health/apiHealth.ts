@@ -1,6 +1,7 @@
 // "Is it me or Anthropic?": one cheap request to the API Claude Code talks to, read as a verdict.
 // `GET /v1/models` costs no tokens; with no key, the API's 401 still proves it is up.
 import Anthropic from '@anthropic-ai/sdk';
+import { cloudProviderId, type CloudProviderId } from '../claudeEnv';
 
 export const PUBLIC_API_BASE_URL = 'https://api.anthropic.com';
 export const DEFAULT_HEALTH_TIMEOUT_MS = 10_000;
@@ -60,20 +61,16 @@ function isPublicApi(baseURL: string): boolean {
   }
 }
 
-/** Claude Code reads these flags as on unless empty, 0 or false. */
-function flagIsOn(value: string | undefined): boolean {
-  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
-}
-
-const CLOUD_PROVIDERS: [variable: string, name: string][] = [
-  ['CLAUDE_CODE_USE_BEDROCK', 'Amazon Bedrock'],
-  ['CLAUDE_CODE_USE_VERTEX', 'Google Vertex AI'],
-  ['CLAUDE_CODE_USE_FOUNDRY', 'Microsoft Foundry'],
-];
+const PROVIDER_NAMES: Readonly<Record<CloudProviderId, string>> = {
+  bedrock: 'Amazon Bedrock',
+  vertex: 'Google Vertex AI',
+  foundry: 'Microsoft Foundry',
+};
 
 /** The cloud provider Claude Code is set to use instead of the Anthropic API, or null. */
 export function cloudProvider(env: Env): string | null {
-  return CLOUD_PROVIDERS.find(([variable]) => flagIsOn(env[variable]))?.[1] ?? null;
+  const id = cloudProviderId(env);
+  return id ? PROVIDER_NAMES[id] : null;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { claudeEnvironment, cloudProviderId, isFlagOn } from '../claudeEnv';
 import { isPathInside } from '../scope';
 import type { RedactionContext } from './redact';
 
@@ -63,7 +64,6 @@ export interface EnvironmentFacts {
   redaction: RedactionContext;
 }
 
-const TRUTHY = new Set(['1', 'true', 'yes', 'on']);
 
 /** TERM_PROGRAM values (lowercased) the form names. */
 const TERMINAL_BY_TERM_PROGRAM: Readonly<Record<string, TerminalOption>> = {
@@ -101,12 +101,12 @@ function describeApiPlatform(
   env: Record<string, string | undefined>,
   settingsEnv: Record<string, string>,
 ): { apiPlatform: string; platformOption: PlatformOption } {
-  const read = (name: string): string | undefined => env[name] ?? settingsEnv[name];
-  const enabled = (name: string): boolean => TRUTHY.has((read(name) ?? '').trim().toLowerCase());
-  if (enabled('CLAUDE_CODE_USE_BEDROCK')) return { apiPlatform: 'AWS Bedrock', platformOption: 'AWS Bedrock' };
-  if (enabled('CLAUDE_CODE_USE_VERTEX')) return { apiPlatform: 'Google Vertex AI', platformOption: 'Google Vertex AI' };
-  if (enabled('CLAUDE_CODE_USE_FOUNDRY')) return { apiPlatform: 'Microsoft Foundry', platformOption: 'Other' };
-  const host = hostOf(read('ANTHROPIC_BASE_URL'));
+  const claudeEnv = claudeEnvironment(env, settingsEnv);
+  const provider = cloudProviderId(claudeEnv);
+  if (provider === 'bedrock') return { apiPlatform: 'AWS Bedrock', platformOption: 'AWS Bedrock' };
+  if (provider === 'vertex') return { apiPlatform: 'Google Vertex AI', platformOption: 'Google Vertex AI' };
+  if (provider === 'foundry') return { apiPlatform: 'Microsoft Foundry', platformOption: 'Other' };
+  const host = hostOf(claudeEnv.ANTHROPIC_BASE_URL);
   if (host && host !== 'api.anthropic.com') return { apiPlatform: `Gateway (${host})`, platformOption: 'Other' };
   return { apiPlatform: 'Anthropic API', platformOption: 'Anthropic API' };
 }
@@ -191,7 +191,7 @@ function terminalOption(input: EnvironmentInput, termProgram: string): TerminalO
   if (env.WT_SESSION) return 'Windows Terminal';
   if (/jetbrains/i.test(env.TERMINAL_EMULATOR ?? '')) return 'IntelliJ IDEA terminal';
   if (env.XTERM_VERSION) return 'Xterm';
-  if (TRUTHY.has((env.CI ?? '').toLowerCase())) return 'Non-interactive/CI environment';
+  if (isFlagOn(env.CI)) return 'Non-interactive/CI environment';
   if (env.PSModulePath && input.platform === 'win32') return 'PowerShell';
   return 'Other';
 }
