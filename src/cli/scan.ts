@@ -82,8 +82,8 @@ export async function runWatchCommand(args: string[], io: CliIo, signal: AbortSi
     io.stdout(flags.json ? JSON.stringify(toScanJson(event)) : formatRow(event));
   });
   const watcher = new TranscriptWatcher(configDirs, {
-    onLine: (file, line, lineNumber) => reader.acceptLine(file, line, lineNumber),
-    onBatchEnd: (file) => reader.flush(file),
+    onLine: (file, line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset),
+    onBatchEnd: (file, endOffset, nextLineNumber) => reader.flush(file, endOffset, nextLineNumber),
     onFileGone: (file) => reader.forget(file),
     onProblem: (file, error) => io.stderr(`claude-api-watch: cannot read ${file}: ${error.message}`),
   });

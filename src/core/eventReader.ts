@@ -1,9 +1,15 @@
 // Lines → API events with their session context (model, request IDs of earlier retries, the
 // version that last worked). This is the hot path of a full scan: most bytes are prompts and tool
 // results that can never be ours, so a line is only decoded and parsed when it carries one of our
-// structural markers. JSON.stringify escapes every quote inside a string value, so a marker with
-// its quotes (`"isApiErrorMessage"`) cannot match text that merely quotes it; the full parse that
-// follows decides by structure anyway.
+// structural markers. JSON.stringify escapes every quote inside a string value, so a marker that
+// ends in a quote (`ApiErrorMessage"`) cannot match text that merely quotes it; the full parse
+// that follows decides by structure anyway. Each marker starts with a byte that is rare in JSON,
+// which is what keeps `Buffer.indexOf` fast.
+//
+// Successes are not looked for line by line: when an event needs the last success before it (its
+// model, the version that last worked, whether a failure has ended), the lines since the previous
+// event are read back from the file, newest first, until one is found.
+import { findLineBackwardSync } from './files/readBack';
 import { parseTranscriptLine } from './records';
 import type {
   ApiEvent,
@@ -15,21 +21,10 @@ import type {
   SuccessRecord,
 } from './types';
 
-const FAILURE_MARKER = Buffer.from('"isApiErrorMessage"');
-const RETRY_MARKER = Buffer.from('"api_error"');
+const FAILURE_MARKER = Buffer.from('ApiErrorMessage"');
+const RETRY_MARKER = Buffer.from('pi_error"');
+/** Cheap pre-check before parsing a line read back as a possible success. */
 const ASSISTANT_MARKER = Buffer.from('"assistant"');
-const SIDECHAIN_MARKER = Buffer.from('"isSidechain":true');
-
-/**
- * Assistant lines are kept unparsed until an event needs to know the last success before it.
- * A few are kept in case the newest turns out not to be a real success (a synthetic line).
- */
-const MAX_SUCCESS_CANDIDATES = 4;
-
-interface SuccessCandidate {
-  line: Buffer;
-  lineNumber: number;
-}
 
 interface RetryIds {
   lineNumber: number;
@@ -38,11 +33,16 @@ interface RetryIds {
 
 /** One conversation thread inside one file: the main session, or inline sidechains (1.0.x). */
 interface StreamContext {
+  isSidechain: boolean;
   model: string | null;
   lastSuccessVersion: string | null;
   /** Request IDs of retries since the last success or final failure, oldest first. */
   pendingRetryIds: RetryIds[];
-  candidates: SuccessCandidate[];
+  /** Where the lines not yet searched for a success begin. */
+  unsearchedOffset: number;
+  unsearchedLine: number;
+  /** The last event was a failure or retry and no success has been found after it. */
+  awaitingRecovery: boolean;
 }
 
 export type ApiEventListener = (event: ApiEvent) => void;
@@ -52,30 +52,39 @@ export class TranscriptEventReader {
 
   constructor(private readonly emit: ApiEventListener) {}
 
-  /** Feed one complete line. `line` may be reused by the caller after this returns. */
-  acceptLine(file: string, line: Buffer, lineNumber: number): void {
-    if (line.includes(FAILURE_MARKER) || line.includes(RETRY_MARKER)) {
-      const record = parseTranscriptLine(line.toString('utf8'));
-      if (!record) return;
-      const stream = this.stream(file, record.envelope.isSidechain);
-      const location = { file, line: lineNumber };
-      if (record.kind === 'success') {
-        stream.candidates.length = 0;
-        this.acceptSuccess(stream, record, location);
-      } else {
-        this.resolveCandidates(file, stream);
-        this.acceptError(stream, record, location);
-      }
-    } else if (line.includes(ASSISTANT_MARKER)) {
-      const stream = this.stream(file, line.includes(SIDECHAIN_MARKER));
-      if (stream.candidates.length >= MAX_SUCCESS_CANDIDATES) stream.candidates.shift();
-      stream.candidates.push({ line: Buffer.from(line), lineNumber });
+  /**
+   * Feed one complete line starting at `byteOffset` of `file`. `line` may be reused by the caller
+   * after this returns.
+   */
+  acceptLine(file: string, line: Buffer, lineNumber: number, byteOffset: number): void {
+    if (!line.includes(FAILURE_MARKER) && !line.includes(RETRY_MARKER)) return;
+    const record = parseTranscriptLine(line.toString('utf8'));
+    if (!record) return;
+    const stream = this.stream(file, record.envelope.isSidechain);
+    const location = { file, line: lineNumber };
+    if (record.kind === 'success') {
+      this.acceptSuccess(stream, record, location);
+      stream.awaitingRecovery = false;
+    } else {
+      this.findSuccessBefore(file, stream, byteOffset, lineNumber);
+      this.acceptError(stream, record, location);
+      stream.awaitingRecovery = true;
     }
+    stream.unsearchedOffset = byteOffset;
+    stream.unsearchedLine = lineNumber;
   }
 
-  /** Call after a batch of a file's lines: settles the successes still pending (they end failures). */
-  flush(file: string): void {
-    for (const stream of this.files.get(file)?.values() ?? []) this.resolveCandidates(file, stream);
+  /**
+   * Call after a batch of a file's complete lines, ending at `endOffset` (the next line would be
+   * `nextLineNumber`): a failure that a later success ended is over, and the tracker must hear so.
+   */
+  flush(file: string, endOffset: number, nextLineNumber: number): void {
+    for (const stream of this.files.get(file)?.values() ?? []) {
+      if (!stream.awaitingRecovery) continue;
+      this.findSuccessBefore(file, stream, endOffset, nextLineNumber);
+      stream.unsearchedOffset = endOffset;
+      stream.unsearchedLine = nextLineNumber;
+    }
   }
 
   /** Drop what is remembered of a file (deleted, or rewritten from the start). */
@@ -89,23 +98,39 @@ export class TranscriptEventReader {
     const key = isSidechain ? 'sidechain' : 'main';
     let stream = streams.get(key);
     if (!stream) {
-      stream = { model: null, lastSuccessVersion: null, pendingRetryIds: [], candidates: [] };
+      stream = {
+        isSidechain,
+        model: null,
+        lastSuccessVersion: null,
+        pendingRetryIds: [],
+        unsearchedOffset: 0,
+        unsearchedLine: 1,
+        awaitingRecovery: false,
+      };
       streams.set(key, stream);
     }
     return stream;
   }
 
-  /** The newest candidate that really is a success becomes the stream's last success. */
-  private resolveCandidates(file: string, stream: StreamContext): void {
-    for (let i = stream.candidates.length - 1; i >= 0; i--) {
-      const candidate = stream.candidates[i];
-      const record = parseTranscriptLine(candidate.line.toString('utf8'));
-      if (record?.kind === 'success') {
-        this.acceptSuccess(stream, record, { file, line: candidate.lineNumber });
-        break;
-      }
+  /** The newest success of `stream` in its unsearched lines before `endOffset` becomes its last success. */
+  private findSuccessBefore(file: string, stream: StreamContext, endOffset: number, endLineNumber: number): void {
+    let found: SuccessRecord | null = null;
+    let foundLine: number | null = null;
+    try {
+      foundLine = findLineBackwardSync(file, stream.unsearchedOffset, endOffset, endLineNumber, (line) => {
+        if (!line.includes(ASSISTANT_MARKER)) return false;
+        const record = parseTranscriptLine(line.toString('utf8'));
+        if (record?.kind !== 'success' || record.envelope.isSidechain !== stream.isSidechain) return false;
+        found = record;
+        return true;
+      });
+    } catch {
+      // The file went away or cannot be read: the event keeps the context it has.
     }
-    stream.candidates.length = 0;
+    if (found && foundLine !== null) {
+      this.acceptSuccess(stream, found, { file, line: foundLine });
+      stream.awaitingRecovery = false;
+    }
   }
 
   private acceptSuccess(stream: StreamContext, record: SuccessRecord, location: LineLocation): void {

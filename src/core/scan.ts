@@ -1,6 +1,6 @@
 // A full pass over the transcripts: every retry and final failure, in file order, with context.
 import { listTranscriptFiles } from './files/discover';
-import { readCompleteLines } from './files/lines';
+import { readCompleteLinesSync } from './files/lines';
 import { TranscriptEventReader } from './eventReader';
 import type { ApiEvent, ApiFailureEvent } from './types';
 
@@ -12,7 +12,7 @@ export interface ScanOptions {
   onEvent?: (event: ApiEvent) => void;
 }
 
-/** Every failure and retry under the config dirs. Throws `ConfigDirError` when a dir cannot be read. */
+/** Every failure and retry under the config dirs, in time order. Throws `ConfigDirError` when a dir cannot be read. */
 export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEvent[]> {
   const found: ApiFailureEvent[] = [];
   const since = options.sinceMs;
@@ -29,16 +29,24 @@ export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEv
   const files = await listTranscriptFiles(options.configDirs, since === null ? {} : { modifiedSinceMs: since });
   for (const file of files) {
     try {
-      await readCompleteLines(file.path, 0, 1, (line, lineNumber) => reader.acceptLine(file.path, line, lineNumber));
+      // Synchronous reads: a one-shot scan has nothing else to do meanwhile, and they cost less.
+      const end = readCompleteLinesSync(file.path, 0, 1, (line, lineNumber, byteOffset) =>
+        reader.acceptLine(file.path, line, lineNumber, byteOffset),
+      );
+      reader.flush(file.path, end.endOffset, end.nextLineNumber);
     } catch {
       // Unreadable or vanished mid-scan: nothing of it can be reported. The watcher logs such files.
-      continue;
     } finally {
-      reader.flush(file.path);
       reader.forget(file.path);
     }
+    // Let timers and signals run between files.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return found;
+  // Files come oldest-modified first, but sessions interleave: order by when things happened.
+  return found
+    .map((event, index) => ({ event, index, at: event.timestamp ? Date.parse(event.timestamp) : NaN }))
+    .sort((a, b) => (Number.isNaN(a.at) || Number.isNaN(b.at) ? a.index - b.index : a.at - b.at || a.index - b.index))
+    .map(({ event }) => event);
 }
 
 const RELATIVE_SINCE = /^(\d+)\s*(m|h|d|w)$/i;

@@ -28,8 +28,8 @@ export class TranscriptMonitor implements vscode.Disposable {
     const reader = new TranscriptEventReader(this.onEvent);
     const watcher = new TranscriptWatcher(configDirs, {
       lookbackMs,
-      onLine: (file, line, lineNumber) => reader.acceptLine(file, line, lineNumber),
-      onBatchEnd: (file) => reader.flush(file),
+      onLine: (file, line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset),
+      onBatchEnd: (file, endOffset, nextLineNumber) => reader.flush(file, endOffset, nextLineNumber),
       onFileGone: (file) => reader.forget(file),
       onProblem: (file, error) => this.log.warn(`Cannot read ${file}: ${error.message}`),
     });

@@ -1,16 +1,25 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { TranscriptEventReader } from '../../src/core/eventReader';
+import { readCompleteLinesSync } from '../../src/core/files/lines';
 import type { ApiEvent, ApiFailureEvent } from '../../src/core/types';
 import { assistantText, finalFailure, retryFlat, retrySdkError, syntheticNotFailure, toolResult, userPrompt } from '../fixtures/transcripts';
 
-const FILE = '/tmp/config/projects/-home-dev-shop/s1.jsonl';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caw-reader-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+let fileCount = 0;
 
-function read(lines: string[], file = FILE): ApiEvent[] {
+/** Writes the lines to a transcript and reads it the way the scan does, in one batch. */
+function read(lines: string[]): ApiEvent[] {
+  const file = path.join(dir, `s${++fileCount}.jsonl`);
+  fs.writeFileSync(file, lines.map((l) => l + '\n').join(''));
   const events: ApiEvent[] = [];
   const reader = new TranscriptEventReader((e) => events.push(e));
-  lines.forEach((line, i) => reader.acceptLine(file, Buffer.from(line), i + 1));
-  reader.flush(file);
+  const end = readCompleteLinesSync(file, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset));
+  reader.flush(file, end.endOffset, end.nextLineNumber);
   return events;
 }
 
@@ -36,7 +45,7 @@ describe('TranscriptEventReader', () => {
     assert.equal(f.lastSuccessVersion, '2.1.118');
     assert.equal(f.version, '2.1.120');
     assert.equal(f.line, 5);
-    assert.equal(f.file, FILE);
+    assert.ok(f.file.endsWith('.jsonl'));
   });
 
   it('keeps a failure\'s own ID first, then the retries\'', () => {
@@ -110,5 +119,38 @@ describe('TranscriptEventReader', () => {
       finalFailure('[Request interrupted by user]'),
     ]);
     assert.deepEqual(failures(events), []);
+  });
+
+  it('finds the success that ends a failure in a later batch, as a live tail delivers it', () => {
+    const file = path.join(dir, 'live.jsonl');
+    const events: ApiEvent[] = [];
+    const reader = new TranscriptEventReader((e) => events.push(e));
+    let position = { endOffset: 0, nextLineNumber: 1 };
+    const append = (lines: string[]) => {
+      fs.appendFileSync(file, lines.map((l) => l + '\r\n').join(''));
+      const end = readCompleteLinesSync(file, position.endOffset, position.nextLineNumber, (line, n, offset) => reader.acceptLine(file, line, n, offset));
+      reader.flush(file, end.endOffset, end.nextLineNumber);
+      position = end;
+    };
+    append([assistantText('before', {}, 'claude-opus-4-1'), finalFailure('API Error: 500 Internal server error.')]);
+    append([userPrompt('retry please'), toolResult('x'.repeat(200_000))]);
+    append([assistantText('after', {}, 'claude-sonnet-4-5'), userPrompt('thanks')]);
+    append([assistantText('again', {}, 'claude-sonnet-4-5')]);
+    assert.deepEqual(
+      events.map((e) => [e.kind, e.line, e.kind === 'success' ? e.model : e.model]),
+      [
+        ['success', 1, 'claude-opus-4-1'],
+        ['failure', 2, 'claude-opus-4-1'],
+        ['success', 5, 'claude-sonnet-4-5'],
+      ],
+    );
+  });
+
+  it('reads back across multi-MB lines and chunk edges to the last success', () => {
+    const big = toolResult('y'.repeat(3_000_000));
+    const events = read([assistantText('old', {}, 'claude-haiku-4-5'), big, big, finalFailure('API Error: 529 Overloaded')]);
+    const failure = failures(events)[0];
+    assert.equal(failure.model, 'claude-haiku-4-5');
+    assert.equal(events[0].line, 1);
   });
 });

@@ -14,9 +14,9 @@ export type TailResetReason = 'deleted' | 'truncated' | 'replaced';
 
 export interface TranscriptTailOptions {
   /** Gets every newly completed line. `line` is valid only during the call (copy it to keep it). */
-  onLine(file: string, line: Buffer, lineNumber: number): void;
+  onLine(file: string, line: Buffer, lineNumber: number, byteOffset: number): void;
   /** After a read that delivered at least one line: the batch is complete. */
-  onBatchEnd?(file: string): void;
+  onBatchEnd?(file: string, endOffset: number, nextLineNumber: number): void;
   /**
    * A followed file is gone (`deleted`), or was truncated or replaced by a new file: anything
    * derived from its earlier lines is stale. For the latter two its lines follow again from line 1.
@@ -154,11 +154,11 @@ export class TranscriptTail {
           handle,
           tracked.offset,
           tracked.lineNumber,
-          (line, lineNumber) => {
+          (line, lineNumber, byteOffset) => {
             if (run.forgotten) return;
             delivered++;
             try {
-              this.options.onLine(file, line, lineNumber);
+              this.options.onLine(file, line, lineNumber, byteOffset);
             } catch (error) {
               // A consumer's bug must not stall the file: keep going, rethrow once at the end.
               listenerError ??= { error };
@@ -167,7 +167,7 @@ export class TranscriptTail {
           { noNewlineBefore: tracked.scannedTo },
         );
         tracked = { ...tracked, offset: result.endOffset, lineNumber: result.nextLineNumber, scannedTo: result.scannedTo };
-        if (delivered > 0 && !run.forgotten) this.options.onBatchEnd?.(file);
+        if (delivered > 0 && !run.forgotten) this.options.onBatchEnd?.(file, result.endOffset, result.nextLineNumber);
       }
       tracked.size = stats.size;
       tracked.mtimeMs = stats.mtimeMs;

@@ -17,9 +17,9 @@ export type WatchMode = 'auto' | 'recursive' | 'per-directory' | 'poll';
 
 export interface TranscriptWatcherOptions {
   /** Every newly completed line. `line` is valid only during the call (copy it to keep it). */
-  onLine(file: string, line: Buffer, lineNumber: number): void;
+  onLine(file: string, line: Buffer, lineNumber: number, byteOffset: number): void;
   /** After each batch of lines read from a file. */
-  onBatchEnd?(file: string): void;
+  onBatchEnd?(file: string, endOffset: number, nextLineNumber: number): void;
   /** A file was deleted, truncated or replaced: forget what its earlier lines said. */
   onFileGone?(file: string): void;
   /** A file, folder or config dir that cannot be read or watched (once until it changes). */
@@ -101,11 +101,11 @@ export class TranscriptWatcher {
       recursiveWatcher: null,
     }));
     this.tail = new TranscriptTail({
-      onLine: (file, line, lineNumber) => {
-        if (!this.disposed) options.onLine(file, line, lineNumber);
+      onLine: (file, line, lineNumber, byteOffset) => {
+        if (!this.disposed) options.onLine(file, line, lineNumber, byteOffset);
       },
-      onBatchEnd: (file) => {
-        if (!this.disposed) options.onBatchEnd?.(file);
+      onBatchEnd: (file, endOffset, nextLineNumber) => {
+        if (!this.disposed) options.onBatchEnd?.(file, endOffset, nextLineNumber);
       },
       onReset: (file, reason) => {
         if (reason === 'deleted') this.known.delete(file);
