@@ -1,6 +1,7 @@
 // Bundles the extension-host mocha suite (test/e2e/suite) to out/e2e-suite/, where the extension host
 // (through code-server's extensionTestsPath, or @vscode/test-cli) loads it as plain CommonJS.
 import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -13,6 +14,8 @@ const entryPoints = readdirSync(suiteDir)
   .filter((name) => name === 'index.ts' || name.endsWith('.test.ts'))
   .map((name) => path.join(suiteDir, name));
 
+// A clean folder: the suite loads every *.test.js it finds there, so a renamed test must not linger.
+await rm(suiteOutDir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints,
   outdir: suiteOutDir,
