@@ -26,7 +26,8 @@ const VSCODE_ALLOWED_SCRIPTS = [
   'native-watchdog',
 ];
 
-const repoRoot = path.resolve(__dirname, '..', '..');
+// __filename, not __dirname: loaded from an ES module through tsx, __dirname is not the file's folder.
+const repoRoot = path.resolve(path.dirname(__filename), '..', '..');
 export const codeServerDir = path.join(repoRoot, '.cache', 'code-server', CODE_SERVER_VERSION);
 export const codeServerBin = path.join(codeServerDir, 'node_modules', '.bin', 'code-server');
 const markerFile = path.join(codeServerDir, '.installed');
