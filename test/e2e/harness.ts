@@ -279,10 +279,14 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     );
     const serverProcess = child;
     const exited = new Promise<number | null>((resolve) => serverProcess.once('exit', (code) => resolve(code)));
+    let partialLine = '';
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
-      if (options.onOutput) for (const line of text.split('\n').filter(Boolean)) options.onOutput(line);
+      if (!options.onOutput) return;
+      const lines = (partialLine + text).split('\n');
+      partialLine = lines.pop()!;
+      for (const line of lines) if (line.trim()) options.onOutput(line);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
