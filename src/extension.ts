@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { ClaudeApiWatch } from './editor/claudeApiWatch';
+import { ClaudeApiWatch, type ClaudeApiWatchApi } from './editor/claudeApiWatch';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): ClaudeApiWatchApi {
   const watch = new ClaudeApiWatch(context);
   context.subscriptions.push(watch);
   try {
@@ -12,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
     watch.log.error('Claude API Watch failed to start', error);
     void vscode.window.showErrorMessage(vscode.l10n.t('Claude API Watch could not start: {0}', String(error)));
   }
+  return watch.api;
 }
 
 export function deactivate(): void {

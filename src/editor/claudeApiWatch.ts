@@ -10,14 +10,25 @@ import { claudeEnvironment } from '../core/claudeEnv';
 import { readClaudeSettingsEnv } from '../core/report/environment';
 import { anthropicStatusApplies, AnthropicStatusMonitor, describeAnthropicStatus, type AnthropicStatus } from '../core/health/statusPage';
 import { isCwdInScope } from '../core/scope';
-import { renderStatus, type AnthropicStatusSummary } from '../core/statusView';
+import { renderStatus, type AnthropicStatusSummary, type StatusView } from '../core/statusView';
 import { FailureTracker, type TrackerSnapshot } from '../core/tracker';
-import type { ApiEvent } from '../core/types';
+import type { ApiEvent, ApiFailureEvent } from '../core/types';
 import { BugReports } from './bugReports';
 import { registerCommands } from './commands';
 import { onDidChangeSettings, readSettings, type WatchSettings } from './settings';
 import { StatusBarController } from './statusBar';
 import { TranscriptMonitor } from './transcriptMonitor';
+
+/**
+ * What `activate()` returns: a read-only view for other extensions and for our in-editor tests,
+ * which cannot see the status bar through the API.
+ */
+export interface ClaudeApiWatchApi {
+  statusView(): StatusView | undefined;
+  snapshot(): TrackerSnapshot;
+  recentFailures(limit: number): ApiFailureEvent[];
+  configDirs(): string[];
+}
 
 /** Relative times in the tooltip ("2 min ago") go stale: refresh them this often while failing. */
 const TOOLTIP_REFRESH_MS = 30_000;
@@ -68,6 +79,13 @@ export class ClaudeApiWatch implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.tracker.setScope(this.scopeFilter())),
     );
   }
+
+  readonly api: ClaudeApiWatchApi = {
+    statusView: () => this.statusBar.current,
+    snapshot: () => this.tracker.snapshot(),
+    recentFailures: (limit) => this.tracker.recentFailures(limit),
+    configDirs: () => [...this.configDirs],
+  };
 
   /** Starts watching. Returns at once: nothing here waits on the disk or the network. */
   start(): void {
