@@ -59,6 +59,8 @@ async function main() {
     // The real home and config locations, so the extension finds the user's transcripts
     // (CLAUDE_CONFIG_DIR, when set, is inherited as it is).
     env = { HOME: os.homedir(), XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config') };
+    // Without --folder the workspace is just where npm ran: show failures of every session.
+    if (!options.folder) settings = { 'claudeApiWatch.scope': 'all' };
   }
 
   const port = options.port ? Number(options.port) : await freePort(8080);
