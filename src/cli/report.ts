@@ -1,12 +1,11 @@
 // `report`: the bug report for one failure and its outage, as Markdown, a GitHub issue URL or JSON.
 import { parseArgs } from 'node:util';
-import { ConfigDirError } from '../core/files/discover';
 import { gatherEnvironment } from '../core/report/environment';
 import { buildIssueSearchUrl, buildIssueUrl } from '../core/report/issueUrl';
 import { buildBugReport, selectOutageEvents } from '../core/report/report';
-import { parseSince, scanConfigDirs } from '../core/scan';
+import { parseSince } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
-import { configDirsFor, ExitCode, type CliIo } from './common';
+import { configDirsFor, ExitCode, scanOrExplain, type CliIo } from './common';
 
 export const REPORT_USAGE = `Usage: claude-api-watch report [--config-dir DIR] [--request-id ID | --latest]
                               [--since all|ISO|30m|24h|7d] [--format markdown|url|json]
@@ -50,16 +49,8 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
   }
 
   const configDirs = configDirsFor(flags.configDir, io.env);
-  let events: ApiFailureEvent[];
-  try {
-    events = await scanConfigDirs({ configDirs, sinceMs });
-  } catch (error) {
-    if (error instanceof ConfigDirError) {
-      io.stderr(`claude-api-watch: ${error.message}`);
-      return ExitCode.failure;
-    }
-    throw error;
-  }
+  const events = await scanOrExplain(configDirs, sinceMs, io);
+  if (!events) return ExitCode.failure;
 
   const window = flags.since === 'all' ? 'in any transcript' : `since ${flags.since}`;
   const chosen = flags.requestId ? findByRequestId(events, flags.requestId) : latestFailure(events);

@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { TranscriptEventReader } from '../core/eventReader';
 import { ConfigDirError } from '../core/files/discover';
 import { TranscriptWatcher } from '../core/files/watcher';
-import { parseSince, scanConfigDirs, toScanJson } from '../core/scan';
+import { parseSince, toScanJson } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
-import { configDirsFor, ExitCode, UsageError, type CliIo } from './common';
+import { configDirsFor, ExitCode, scanOrExplain, UsageError, type CliIo } from './common';
 
 export const SCAN_USAGE = `Usage: claude-api-watch scan [--config-dir DIR] [--since all|ISO|30m|24h|7d] [--json]
 
@@ -48,16 +48,8 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
   }
 
   const configDirs = configDirsFor(flags['config-dir'], io.env);
-  let events: ApiFailureEvent[];
-  try {
-    events = await scanConfigDirs({ configDirs, sinceMs });
-  } catch (error) {
-    if (error instanceof ConfigDirError) {
-      io.stderr(`claude-api-watch: ${error.message}`);
-      return ExitCode.failure;
-    }
-    throw error;
-  }
+  const events = await scanOrExplain(configDirs, sinceMs, io);
+  if (!events) return ExitCode.failure;
 
   if (flags.json) {
     // One write: a large scan printed line by line would spend its time in stdout calls.

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { prng } from '../fixtures/prng';
 
 /** Bump when the generated content changes, so stale caches are not reused. */
 const GENERATOR_VERSION = 1;
@@ -72,17 +73,6 @@ export function ensureCorpus(sizeMB: number, log: (text: string) => void): Corpu
 
 // ---- content --------------------------------------------------------------------------------
 
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'const let function return import export async await if else for while class interface type ' +

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TranscriptTail, type TailResetReason, type TranscriptTailOptions } from '../../src/core/files/tail';
+import { prng } from '../fixtures/prng';
 
 interface Delivered {
   file: string;
@@ -27,17 +28,6 @@ function recordingTail(options: Partial<TranscriptTailOptions> = {}) {
   return { tail, lines, problems, resets, batches, texts };
 }
 
-/** mulberry32: a small seeded PRNG, so a failing trial can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What a correct reader must produce from `content`: complete lines, BOM and CR stripped. */
 function expectedLines(content: Buffer): string[] {

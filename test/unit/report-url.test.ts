@@ -8,6 +8,7 @@ import {
 } from '../../src/core/report/issueUrl';
 import { buildBugReport, ISSUE_FIELD_IDS, type BugReport, type IssueFields } from '../../src/core/report/report';
 import { failureEvent, REPORT_CASES, retryEvent } from '../fixtures/report/cases';
+import { prng } from '../fixtures/prng';
 
 const DROPDOWN_AND_CHECKBOX_IDS = ['preflight', 'model', 'regression', 'platform', 'os', 'terminal'];
 
@@ -19,17 +20,6 @@ function withFields(base: BugReport, fields: Partial<IssueFields>): BugReport {
   return { ...base, fields: { ...base.fields, ...fields } };
 }
 
-/** mulberry32: a small seeded PRNG, so a failing trial can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABETS = [
   'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',

@@ -177,7 +177,7 @@ function readConnectionError(error: InstanceType<typeof Anthropic.APIConnectionE
 }
 
 /** The first `code` along the cause chain (`fetch failed` wraps the socket's error). */
-function networkCode(error: unknown): string | null {
+export function networkCode(error: unknown): string | null {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth += 1) {
     const code = (current as { code?: unknown }).code;

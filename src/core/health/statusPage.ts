@@ -1,6 +1,6 @@
 // What Anthropic's status page (Atlassian Statuspage) says. It corroborates what the transcripts
 // show, never triggers anything, and is asked only while failures are seen or the user asks.
-import { cloudProvider, resolveHealthTarget } from './apiHealth';
+import { cloudProvider, networkCode, resolveHealthTarget } from './apiHealth';
 
 export const DEFAULT_STATUS_SUMMARY_URL = 'https://status.claude.com/api/v2/summary.json';
 export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;
@@ -85,7 +85,7 @@ export async function fetchAnthropicStatus(url: string, options: FetchStatusOpti
     text = await response.text();
   } catch (error) {
     if (controller.signal.aborted) return unknown(`status page did not answer within ${timeoutMs} ms`);
-    const detail = causeCode(error) ?? (error instanceof Error && error.message !== 'fetch failed' ? error.message : null);
+    const detail = networkCode(error) ?? (error instanceof Error && error.message !== 'fetch failed' ? error.message : null);
     return unknown(`could not reach status page${detail ? `: ${detail}` : ''}`);
   } finally {
     clearTimeout(timer);
@@ -99,16 +99,6 @@ export async function fetchAnthropicStatus(url: string, options: FetchStatusOpti
   }
   const reported = readSummary(json);
   return reported ? { ...reported, fetchedAt: fetchedAt() } : unknown('status page sent an unexpected format');
-}
-
-function causeCode(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return null;
 }
 
 type JsonObject = Record<string, unknown>;
