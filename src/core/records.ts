@@ -156,7 +156,7 @@ function describe(evidence: {
 
 /** One human line: `500 Internal server error`, `Unable to connect to API (ECONNRESET)`. */
 function humanMessage(status: number | null, networkCode: string | null, text: string): string {
-  let line = (firstLine(text) ?? '').replace(/^API Error:?\s*/i, '');
+  let line = (firstLine(text) ?? '').replace(/^API Error:?\s*/i, '').replace(/^\((.*)\)$/, '$1');
   // The raw-body era puts the JSON after the status; the body's message was already taken.
   line = line.replace(/\s*\{.*$/, '').trim();
   // Keep the first sentence: the rest is Claude Code's advice ("try again in a moment...").

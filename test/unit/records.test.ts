@@ -146,6 +146,12 @@ describe('final failures, by era', () => {
     assert.equal(r.failureClass, 'server');
   });
 
+  it('the parenthesised form: API Error (500 ...)', () => {
+    const r = failure(finalFailure('API Error (500 Internal server error)'));
+    assert.equal(r.status, 500);
+    assert.equal(r.message, '500 Internal server error');
+  });
+
   it('other 4xx are client errors', () => {
     const r = failure(finalFailure('API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}'));
     assert.equal(r.failureClass, 'client');
