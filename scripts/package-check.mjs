@@ -14,7 +14,7 @@ const ALLOWED_ENTRIES = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/dist\/extension\.js$/,
   /^extension\/dist\/cli\.js$/,
-  /^extension\/media\/.+/,
+  /^extension\/media\/icon\.png$/,
   /^extension\/package\.json$/,
   /^extension\/package\.nls\.json$/,
   /^extension\/README\.md$/i,
