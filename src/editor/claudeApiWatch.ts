@@ -217,8 +217,11 @@ export class ClaudeApiWatch implements vscode.Disposable {
     const copy = t('Copy Bug Report');
     const open = t('Open GitHub Issue');
     const mute = t("Don't Show Again");
-    const what = failure.status !== null ? `${failure.message}` : failure.message;
-    const choice = await vscode.window.showWarningMessage(t('Claude Code API failure: {0}', what), copy, open, mute);
+    const message =
+      failure.kind === 'retry'
+        ? t('Claude Code is retrying after an API error: {0}', failure.message)
+        : t('Claude Code API failure: {0}', failure.message);
+    const choice = await vscode.window.showWarningMessage(message, copy, open, mute);
     if (choice === copy) await vscode.commands.executeCommand(CommandId.copyBugReport);
     else if (choice === open) await vscode.commands.executeCommand(CommandId.openGitHubIssue);
     else if (choice === mute) await vscode.workspace.getConfiguration('claudeApiWatch').update('notifications', false, vscode.ConfigurationTarget.Global);
