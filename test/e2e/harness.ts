@@ -470,6 +470,28 @@ async function outputChannelText(page: Page, channel: string, timeoutMs = 30_000
 }
 
 /**
+ * Merges `settings` into the server's machine settings (`<user-data>/Machine/settings.json`, what
+ * "Preferences: Open Remote Settings" edits); `undefined` removes a key. The workbench applies this file
+ * live, and it is the only file that carries `machine`-scoped settings: code-server ignores those in the
+ * user settings file, and does not notice when that file is changed on disk after start.
+ */
+export async function updateMachineSettings(session: CodeServerSession, settings: Record<string, unknown>): Promise<void> {
+  const file = path.join(session.tempRoot, 'user-data', 'Machine', 'settings.json');
+  let current: Record<string, unknown> = {};
+  try {
+    current = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // Not written yet.
+  }
+  for (const [key, value] of Object.entries(settings)) {
+    if (value === undefined) delete current[key];
+    else current[key] = value;
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(current, null, 2));
+}
+
+/**
  * The newest on-disk log of an output channel (`<channel>.log` under `<user-data>/logs/`):
  * all of it, where the Output view shows only the lines on screen.
  */
