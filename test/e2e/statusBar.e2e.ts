@@ -1,0 +1,426 @@
+// The status bar item as a user sees it, in a real VS Code (code-server + Chromium, the packaged .vsix):
+// healthy → retrying → failing → tooltip → one-click report → GitHub issue form → recovered, then scope,
+// Anthropic's status page during failures, and the API health check. One server session for every check;
+// the checks run in order and build on each other. Transcript lines are appended the way Claude Code writes
+// them, with current timestamps. Screenshots go to test-results/ (the README shows them).
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { appendFile, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { projectFolderName } from '../../scripts/demo-outage';
+import { assistantText, finalFailure, retryFlat, userPrompt, type Envelope } from '../fixtures/transcripts';
+import { startApiStandIn, type ApiStandIn } from '../support/apiStandIn';
+import { startStatusPageStandIn, statusSummary, type StatusPageStandIn } from '../support/statusPageStandIn';
+import {
+  makeTempDir,
+  openWorkbench,
+  readOutputLog,
+  repoRoot,
+  startCodeServer,
+  updateMachineSettings,
+  type CodeServerSession,
+  type Workbench,
+} from './harness';
+
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+const vsixPath = process.env.CAW_E2E_VSIX ?? path.join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
+
+const CLAUDE_CODE_VERSION = '2.1.205';
+const MODEL = 'claude-sonnet-4-5-20250929';
+const RETRY_IDS = ['req_011CVq8Zr7Qx3Lm2Nd5Tw9Ab', 'req_011CVq8Zs1Kp4Hj6Vb8Rc2Ef'];
+const FINAL_ID = 'req_011CVq8ZtYw5Gn7Xc3Jm9Pk4';
+const OUTSIDE_ID = 'req_011CVq8ZuOutsideScope0001';
+const STATUS_FAILURE_ID = 'req_011CVq8ZvDuringIncident01';
+const INCIDENT = 'Elevated errors on Claude Sonnet 4.5';
+const FINAL_500_TEXT =
+  'API Error: 500 Internal server error. This is a server-side issue, usually temporary — try again in a moment. If it persists, check https://status.claude.com.';
+// The bug form's text fields: the only ones a URL can fill. Its dropdowns and checkboxes must not be in it.
+const ISSUE_TEXT_FIELDS = ['template', 'title', 'actual', 'expected', 'error_output', 'reproduction', 'working_version', 'version', 'additional'];
+const ISSUE_DROPDOWNS = ['model', 'platform', 'os', 'terminal', 'regression', 'preflight'];
+const WAIT_MS = 20_000;
+const log = (...args: unknown[]) => console.log('statusBar.e2e:', ...args);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `read` until `accept` likes its value; fails with the last value seen after `timeoutMs`. */
+async function until<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value: T | undefined;
+  let failure: unknown;
+  for (;;) {
+    try {
+      value = await read();
+      failure = undefined;
+      if (accept(value)) return value;
+    } catch (error) {
+      failure = error;
+    }
+    if (Date.now() > deadline) {
+      const last = failure instanceof Error ? `error: ${failure.message}` : JSON.stringify(value, null, 2);
+      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${last}`);
+    }
+    await sleep(250);
+  }
+}
+
+/** Passes only if `accept` holds on every read for `forMs` (a thing that must not happen, given time to). */
+async function stays<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, forMs: number): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (;;) {
+    const value = await read();
+    assert.ok(accept(value), `${what}; saw: ${JSON.stringify(value, null, 2)}`);
+    if (Date.now() > deadline) return value;
+    await sleep(250);
+  }
+}
+
+interface ItemState {
+  text: string;
+  label: string;
+  kind: 'warning' | 'error' | 'none';
+  /** The computed background colour, 'rgba(0, 0, 0, 0)' when the item has none of its own. */
+  background: string;
+}
+
+/** Appends Claude Code transcript lines for one session, stamped with the current time. */
+class TranscriptSession {
+  readonly sessionId = randomUUID();
+  readonly file: string;
+
+  constructor(
+    configDir: string,
+    readonly cwd: string,
+  ) {
+    this.file = path.join(configDir, 'projects', projectFolderName(cwd), `${this.sessionId}.jsonl`);
+  }
+
+  envelope(): Envelope {
+    return { sessionId: this.sessionId, cwd: this.cwd, version: CLAUDE_CODE_VERSION, timestamp: new Date().toISOString() };
+  }
+
+  async append(...lines: ((e: Envelope) => string)[]): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    await appendFile(this.file, lines.map((line) => line(this.envelope()) + '\n').join(''));
+  }
+}
+
+const retry529 = (attempt: number, requestId: string) => (e: Envelope) =>
+  retryFlat({ status: 529, message: 'Overloaded', requestId }, attempt, e);
+const final500 = (requestId: string) => (e: Envelope) =>
+  finalFailure(FINAL_500_TEXT, e, { error: 'server_error', apiErrorStatus: 500, requestId });
+
+describe('the status bar item in code-server, as a user sees it', { timeout: 300_000 }, () => {
+  let session: CodeServerSession | undefined;
+  let workbench: Workbench;
+  let page: Page;
+  let claudeConfigDir: string | undefined;
+  let workspace: string;
+  let main: TranscriptSession;
+  let statusPage: StatusPageStandIn | undefined;
+  let api: ApiStandIn | undefined;
+  let item: Locator;
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+  async function itemState(): Promise<ItemState> {
+    return item.evaluate((element) => {
+      const label = element.querySelector('.statusbar-item-label');
+      const kind = element.classList.contains('error-kind') ? 'error' : element.classList.contains('warning-kind') ? 'warning' : 'none';
+      return {
+        text: (label?.textContent ?? '').trim(),
+        label: label?.getAttribute('aria-label') ?? '',
+        kind,
+        background: element.ownerDocument.defaultView!.getComputedStyle(element).backgroundColor,
+      } as const;
+    });
+  }
+
+  /** The colour the theme gives `statusBarItem.<name>`, as the browser computes it. */
+  async function themeColour(name: string): Promise<string> {
+    return item.evaluate((element, variable) => {
+      const probe = element.ownerDocument.createElement('div');
+      probe.style.backgroundColor = `var(${variable})`;
+      // The theme's colour variables are set on the workbench element, not the document.
+      element.closest('.monaco-workbench')!.appendChild(probe);
+      const colour = element.ownerDocument.defaultView!.getComputedStyle(probe).backgroundColor;
+      probe.remove();
+      return colour;
+    }, `--vscode-statusBarItem-${name}`);
+  }
+
+  /** Hovers the item afresh (the tooltip is read when the hover opens) and returns the hover's text. */
+  async function tooltipText(): Promise<string> {
+    await page.mouse.move(700, 300);
+    await page.keyboard.press('Escape');
+    const hover = await workbench.hover(item);
+    return (await hover.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** A notification toast showing `text`, once it has finished sliding in (so screenshots show all of it). */
+  async function toast(text: string | RegExp): Promise<Locator> {
+    const shown = page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').filter({ hasText: text });
+    await shown.waitFor({ state: 'visible', timeout: WAIT_MS });
+    return shown;
+  }
+
+  /** Applies settings the way a user's remote settings change would, and waits until the extension took them. */
+  async function changeSettings(settings: Record<string, unknown>): Promise<void> {
+    const applied = async () => ((await readOutputLog(session!, 'Claude API Watch')).match(/Settings changed/g) ?? []).length;
+    const before = await applied();
+    await updateMachineSettings(session!, settings);
+    await until(`the extension to apply ${JSON.stringify(settings)}`, applied, (count) => count > before);
+  }
+
+  before(async () => {
+    assert.ok(existsSync(vsixPath), `${vsixPath} is missing: run npm run test:e2e (it packages first)`);
+    claudeConfigDir = await makeTempDir('claude');
+    // The config dir exists from the start, as it does once Claude Code has run.
+    await mkdir(path.join(claudeConfigDir, 'projects'), { recursive: true });
+    statusPage = await startStatusPageStandIn({
+      summary: statusSummary('minor', {
+        apiStatus: 'degraded_performance',
+        incidents: [{ name: INCIDENT, status: 'investigating', impact: 'minor' }],
+      }),
+    });
+    api = await startApiStandIn('server_error');
+    session = await startCodeServer({
+      extensionVsix: vsixPath,
+      env: {
+        CLAUDE_CONFIG_DIR: claudeConfigDir,
+        // Whatever the machine running the tests has: the extension must see a plain Anthropic API set-up.
+        ANTHROPIC_BASE_URL: '',
+        ANTHROPIC_API_KEY: '',
+        CLAUDE_CODE_USE_BEDROCK: '',
+        CLAUDE_CODE_USE_VERTEX: '',
+        CLAUDE_CODE_USE_FOUNDRY: '',
+      },
+      settings: {
+        // Off until the status page check turns it on (with the stand-in's URL): tests talk only to 127.0.0.1.
+        'claudeApiWatch.anthropicStatus.enabled': false,
+        'claudeApiWatch.statusBar.showWhenHealthy': true,
+      },
+    });
+    workspace = session.workspaceDir;
+    main = new TranscriptSession(claudeConfigDir, workspace);
+    workbench = await openWorkbench(session);
+    page = workbench.page;
+    item = page.locator('[id="workbench.parts.statusbar"] [id$="claudeApiWatch.status"]');
+    log(`workbench open after ${elapsed()}`);
+  });
+
+  after(async () => {
+    await session?.stop();
+    await statusPage?.close();
+    await api?.close();
+    if (claudeConfigDir) await rm(claudeConfigDir, { recursive: true, force: true });
+    log(`done after ${elapsed()}`);
+  });
+
+  test('1. healthy: a quiet icon whose accessible label names the Claude API', async () => {
+    await item.waitFor({ state: 'visible', timeout: 45_000 });
+    const state = await until('the healthy item', itemState, (s) => s.label.startsWith('Claude API'));
+    assert.equal(state.text, '', 'healthy shows only an icon');
+    assert.equal(await item.locator('.codicon-pulse').count(), 1);
+    assert.equal(state.kind, 'none');
+    assert.match(state.label, /^Claude API Watch: no claude api failures seen$/i);
+    await workbench.screenshot('status-healthy');
+    log(`healthy after ${elapsed()}`);
+  });
+
+  test('2. two 529 retries: "529 · retry 2/10" in warning colours, spinning', async () => {
+    await main.append((e) => userPrompt('Add input validation to the signup form', e));
+    await main.append(retry529(1, RETRY_IDS[0]), retry529(2, RETRY_IDS[1]));
+    const state = await until('the retrying item', itemState, (s) => s.text.includes('529 · retry 2/10'));
+    assert.equal(state.text, 'Claude API 529 · retry 2/10');
+    assert.equal(state.kind, 'warning');
+    assert.equal(state.background, await themeColour('warningBackground'));
+    assert.equal(state.label, 'Claude API 529, overloaded, retry 2 of 10');
+    assert.equal(await item.locator('.codicon-sync.codicon-modifier-spin').count(), 1, 'a spinning sync icon');
+    await workbench.screenshot('status-retrying');
+  });
+
+  test('3. the final 500 (2.1.108+ wording): "Claude API 500 ×N" in error colours', async () => {
+    await main.append(final500(FINAL_ID));
+    const state = await until('the failing item', itemState, (s) => s.kind === 'error');
+    // Both retries and the final failure are failed requests of this outage.
+    assert.equal(state.text, 'Claude API 500 ×3');
+    assert.equal(state.background, await themeColour('errorBackground'));
+    assert.equal(state.label, 'Claude API 500, server error, 3 failed requests');
+    assert.equal(await item.locator('.codicon-error').count(), 1);
+    await workbench.screenshot('status-failing');
+  });
+
+  test('4. the tooltip: message, request ID, project, command links', async () => {
+    const text = await until('the failure tooltip', tooltipText, (t) => t.includes(FINAL_ID));
+    assert.match(text, /Claude API 500 · server error/);
+    assert.match(text, /Message: 500 Internal server error/);
+    assert.match(text, new RegExp(`Request ID: ${FINAL_ID} \\(\\+2 more\\)`));
+    assert.match(text, new RegExp(`Project: ${path.basename(workspace)} · session ${main.sessionId.slice(0, 8)}`));
+    assert.match(text, new RegExp(`Claude Code ${CLAUDE_CODE_VERSION.replace(/\./g, '\\.')}`));
+    const hover = page.locator('.monaco-hover').filter({ visible: true }).last();
+    const links = await hover.locator('a[data-href^="command:"]').evaluateAll((anchors) =>
+      anchors.map((a) => [a.textContent, a.getAttribute('data-href')]),
+    );
+    assert.deepEqual(links, [
+      ['Copy bug report', 'command:claudeApiWatch.copyBugReport'],
+      ['Open GitHub issue', 'command:claudeApiWatch.openGitHubIssue'],
+      ['Recent failures', 'command:claudeApiWatch.showRecentFailures'],
+      ['Open transcript', 'command:claudeApiWatch.openTranscriptAtFailure'],
+      ['Anthropic status', 'command:claudeApiWatch.openAnthropicStatus'],
+      ['Show log', 'command:claudeApiWatch.showLog'],
+      ['Clear', 'command:claudeApiWatch.clearIndicator'],
+    ]);
+    await workbench.screenshot('tooltip');
+    await page.mouse.move(700, 300);
+    await page.keyboard.press('Escape');
+  });
+
+  test('5. one click copies the full Markdown report and offers the next steps', async () => {
+    await item.click();
+    const copied = await toast('Bug report copied');
+    assert.match(await copied.innerText(), /Bug report copied to the clipboard, with 3 request ID\(s\)\./);
+    for (const button of ['Open GitHub Issue', 'Show Report', 'Search Existing Issues']) {
+      assert.equal(await copied.getByRole('button', { name: button, exact: true }).count(), 1, `a "${button}" button`);
+    }
+    const report = await until('the report on the clipboard', () => workbench.readClipboard(), (text) => text.includes(FINAL_ID));
+    assert.match(report, /^\*\*\[BUG\] API Error 500: Internal server error/);
+    for (const id of [FINAL_ID, ...RETRY_IDS]) assert.ok(report.includes(id), `the report lists ${id}`);
+    assert.match(report, /### Claude Code Version\s+2\.1\.205 \(Claude Code\)/);
+    assert.match(report, /API Error 500 \(server_error\): Internal server error/);
+    assert.match(report, /retry 2\/10 {3}API Error 529: Overloaded/);
+    assert.match(report, /### Error Messages\/Logs\s+```shell/);
+    await workbench.screenshot('report-copied');
+  });
+
+  test('6. "Open GitHub Issue": the editor asks first, showing the pre-filled bug form URL', async () => {
+    await (await toast('Bug report copied')).getByRole('button', { name: 'Open GitHub Issue', exact: true }).click();
+    // VS Code asks before it opens a site outside its trusted domains, and shows the whole URL.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: WAIT_MS });
+    assert.equal(await dialog.locator('.dialog-message-text').innerText(), 'Do you want code-server to open the external website?');
+    const shownUrl = (await dialog.locator('.dialog-message-detail').innerText()).trim();
+    await workbench.screenshot('issue-url');
+
+    const fields = issueFields(shownUrl);
+    assert.equal(fields.get('title')?.startsWith('[BUG] API Error 500: Internal server error ('), true, fields.get('title'));
+    // The title has room for the start of the ID; the description has all of them, whole.
+    assert.ok(fields.get('title')!.includes(FINAL_ID.slice(0, 16)), fields.get('title'));
+    for (const id of [FINAL_ID, ...RETRY_IDS]) assert.ok(fields.get('actual')!.includes(id), `the description lists ${id}`);
+    assert.ok(fields.get('error_output')!.includes(FINAL_ID));
+    assert.ok(!fields.get('error_output')!.includes('```'), 'GitHub renders error_output as shell code: no fences');
+    assert.equal(fields.get('version'), `${CLAUDE_CODE_VERSION} (Claude Code)`);
+    assert.match(fields.get('additional')!, /Detected values for the dropdowns/);
+
+    // "Open" opens the URL in a new browser page (its request is blocked here: tests stay on this machine).
+    const popup = workbench.context.waitForEvent('page', { timeout: WAIT_MS });
+    await dialog.getByRole('button', { name: 'Open', exact: true }).click();
+    const opened = await popup;
+    const requested = await until(
+      'the request for the issue form',
+      async () => workbench.blockedRequests.find((url) => url.startsWith('https://github.com/anthropics/claude-code/issues/new')),
+      (url) => url !== undefined,
+    );
+    assert.deepEqual([...issueFields(requested!)], [...fields], 'the page opened is the URL the dialog showed');
+    await opened.close();
+  });
+
+  test('6b. "Show Report" opens the Markdown report in an editor', async () => {
+    await item.click();
+    await (await toast('Bug report copied')).getByRole('button', { name: 'Show Report', exact: true }).click();
+    const editor = page.locator('[id="workbench.parts.editor"] .monaco-editor .view-lines').first();
+    const text = await until('the report in an editor', async () => (await editor.innerText()).replace(/\u00a0/g, ' '), (t) =>
+      t.includes('[BUG] API Error 500'),
+    );
+    assert.match(text, /### What Should Happen\?/);
+    assert.match(await page.locator('[id="workbench.parts.editor"] .tab.active').innerText(), /Untitled/);
+    // The language indicator in the status bar says which language the editor gave the document.
+    await until('the Markdown language mode', () => workbench.statusItem('Markdown').innerText(), (t) => t.trim() === 'Markdown');
+    await workbench.screenshot('report-document');
+    // Out of the way of the screenshots that follow (the untitled report is dropped, not saved).
+    await workbench.runCommand('View: Revert and Close Editor');
+    await page.locator('[id="workbench.parts.editor"] .tab').waitFor({ state: 'detached', timeout: WAIT_MS });
+  });
+
+  test('7. a real answer in the same session: the item shows it recovered', async () => {
+    await main.append((e) => assistantText('Done: the form now validates e-mail and password length.', e, MODEL, 'req_011CVq8ZwRecovered000001'));
+    const state = await until('the recovered item', itemState, (s) => s.text.includes('recovered'));
+    assert.equal(state.text, 'Claude API recovered');
+    assert.equal(state.kind, 'none');
+    assert.equal(await item.locator('.codicon-check').count(), 1);
+    await workbench.screenshot('status-recovered');
+  });
+
+  test('8. a failure in a session outside the workspace is ignored under the default scope', async () => {
+    const outside = new TranscriptSession(claudeConfigDir!, path.join(path.dirname(workspace), 'another-project'));
+    await outside.append(final500(OUTSIDE_ID));
+    // Lines show up in well under a second (steps 2, 3, 7): three quiet seconds mean the line was ignored...
+    await stays('a session outside the workspace must not light the item', itemState, (s) => s.kind === 'none', 3_000);
+    // ...and not missed: it was read, and only the scope kept it out. With scope "all" it lights the item.
+    await changeSettings({ 'claudeApiWatch.scope': 'all' });
+    await until('the outside failure under scope "all"', itemState, (s) => s.kind === 'error');
+    assert.match(await tooltipText(), /Project: another-project/);
+    await changeSettings({ 'claudeApiWatch.scope': undefined });
+    const state = await until('the item back to not failing', itemState, (s) => s.kind === 'none');
+    assert.doesNotMatch(state.text, /500/);
+  });
+
+  test('9. during failures the tooltip says what Anthropic reports; while healthy the status page is never asked', async () => {
+    await changeSettings({ 'claudeApiWatch.anthropicStatus.enabled': true, 'claudeApiWatch.anthropicStatus.url': statusPage!.url });
+    await stays('no status request while nothing is failing', async () => statusPage!.requests.length, (count) => count === 0, 3_000);
+
+    const during = new TranscriptSession(claudeConfigDir!, workspace);
+    await during.append(final500(STATUS_FAILURE_ID));
+    await until('the failing item', itemState, (s) => s.kind === 'error');
+    const text = await until('the Anthropic status in the tooltip', tooltipText, (t) => t.includes(INCIDENT));
+    assert.match(text, /Anthropic reports: Partially Degraded Service/);
+    assert.match(text, new RegExp(`${INCIDENT} \\(investigating\\)`));
+    assert.ok(statusPage!.requests.length >= 1, 'the status page was asked');
+    assert.equal(statusPage!.requests[0].url, '/api/v2/summary.json');
+    await workbench.screenshot('tooltip-anthropic-status');
+    await page.mouse.move(700, 300);
+    await page.keyboard.press('Escape');
+  });
+
+  test('10. "Check API Health" against a failing API: a warning with the answer and its request ID', async () => {
+    // A base URL that is not api.anthropic.com also turns the status page off (it says nothing about gateways).
+    await changeSettings({ 'claudeApiWatch.health.baseUrl': api!.url });
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await workbench.runCommand('Claude API Watch: Check API Health');
+    const verdict = await toast('a health check');
+    // The progress notification closes when the check is done.
+    await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Checking the Anthropic API' }).waitFor({ state: 'detached', timeout: WAIT_MS });
+    const requestId = api!.lastRequestId;
+    assert.ok(requestId, 'the API stand-in answered');
+    const host = new URL(api!.url).host;
+    assert.match(
+      await verdict.locator('.notification-list-item-message').innerText(),
+      new RegExp(`^a health check \\(${host.replace(/\./g, '\\.')}\\) at \\d\\d:\\d\\d UTC got 500 api_error \\(${requestId}\\)$`),
+    );
+    assert.equal(await verdict.locator('.codicon-warning').count(), 1, 'shown as a warning');
+    assert.deepEqual(
+      api!.requests.map((request) => [request.method, request.url.split('?')[0], request.headers['x-api-key'] ?? request.headers.authorization ?? null]),
+      [['GET', '/v1/models', null]],
+      'one keyless GET /v1/models',
+    );
+    // The line is longer than a toast: expand it (as a user would) so the screenshot shows the request ID.
+    await verdict.hover();
+    await verdict.locator('.codicon-notifications-expand').click();
+    await verdict.locator('.notification-list-item.expanded').waitFor({ timeout: WAIT_MS });
+    await workbench.screenshot('health-check');
+  });
+});
+
+/** The query of a bug-form URL, decoded field by field, after checking where it points and what it may hold. */
+function issueFields(url: string): Map<string, string> {
+  const parsed = new URL(url);
+  assert.equal(`${parsed.origin}${parsed.pathname}`, 'https://github.com/anthropics/claude-code/issues/new');
+  assert.ok(url.length < 7_500, `the URL is ${url.length} characters`);
+  const fields = new Map(parsed.searchParams);
+  assert.equal(fields.get('template'), 'bug_report.yml');
+  for (const key of fields.keys()) assert.ok(ISSUE_TEXT_FIELDS.includes(key), `"${key}" is not a text field of the bug form`);
+  for (const dropdown of ISSUE_DROPDOWNS) assert.ok(!fields.has(dropdown), `no "${dropdown}" in the URL`);
+  return fields;
+}
