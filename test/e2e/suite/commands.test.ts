@@ -1,0 +1,169 @@
+// The commands, run for real in the extension host against transcripts written while the suite runs.
+import * as assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import manifest from '../../../package.json';
+import { CommandId } from '../../../src/core/commandIds';
+import type { ClaudeApiWatchApi } from '../../../src/editor/claudeApiWatch';
+import { assistantText, finalFailure, retrySdkError, userPrompt } from '../../fixtures/transcripts';
+import {
+  activeApi,
+  envConfigDir,
+  eventually,
+  freshState,
+  projectName,
+  requestId,
+  sessionEnvelope,
+  stamp,
+  Transcripts,
+  within,
+} from './support';
+
+/** The body Claude Code 1.0.x–2.1.107 put after `API Error: 500`. */
+function serverErrorText(id: string): string {
+  return `API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"},"request_id":"${id}"}`;
+}
+
+suite('Commands', () => {
+  let api: ClaudeApiWatchApi;
+  let transcripts: Transcripts;
+
+  suiteSetup(async () => {
+    api = await activeApi();
+    transcripts = new Transcripts(envConfigDir());
+  });
+
+  setup(async () => {
+    await freshState(api, transcripts);
+  });
+
+  teardown(async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  suiteTeardown(async () => {
+    await freshState(api, transcripts);
+  });
+
+  /** A session that retried a 500 twice and then gave up; waits until the extension shows it failing. */
+  async function writeOutage(
+    label: string,
+  ): Promise<{ file: string; sessionId: string; retryIds: string[]; finalId: string; version: string; finalLine: number }> {
+    const retryIds = [requestId(), requestId()];
+    const finalId = requestId();
+    const session = sessionEnvelope();
+    const at = (agoMs: number) => ({ ...session, timestamp: stamp(agoMs) });
+    const lines = [
+      userPrompt('run the tests and fix what fails', at(4000)),
+      assistantText('Running the tests.', at(3500)),
+      retrySdkError(500, 'api_error', 'Internal server error', retryIds[0], 1, at(3000)),
+      retrySdkError(500, 'api_error', 'Internal server error', retryIds[1], 2, at(1500)),
+      finalFailure(serverErrorText(finalId), at(0), { error: 'server_error', apiErrorStatus: 500, requestId: finalId }),
+    ];
+    const file = await transcripts.append(projectName(label), session.sessionId!, lines);
+    await eventually(
+      'the written 500 to show as failing',
+      () => api.snapshot(),
+      (snapshot) => snapshot.state === 'failing' && snapshot.failure?.requestId === finalId,
+    );
+    return { file, sessionId: session.sessionId!, retryIds, finalId, version: session.version!, finalLine: lines.length };
+  }
+
+  test('every contributed command is registered, and every command id is contributed', async () => {
+    await activeApi();
+    const contributed = manifest.contributes.commands.map((command) => command.command).sort();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], 'contributed in package.json but not registered');
+    assert.deepEqual([...Object.values(CommandId)].sort(), contributed, 'CommandId and package.json differ');
+  });
+
+  test('Copy Bug Report puts the failure, its request IDs and the Claude Code version on the clipboard', async () => {
+    const outage = await writeOutage('copy');
+    const view = api.statusView();
+    assert.ok(view?.visible, 'the status bar item is hidden while failing');
+    assert.match(view.text, /500/);
+    assert.equal(view.command, CommandId.copyBugReport);
+
+    await vscode.env.clipboard.writeText('nothing copied yet');
+    // The command waits on its notification's buttons: read the clipboard instead of awaiting it.
+    const running = vscode.commands.executeCommand(CommandId.copyBugReport);
+    const report = await eventually(
+      'the bug report on the clipboard',
+      () => vscode.env.clipboard.readText(),
+      (text) => text.includes(outage.finalId),
+    );
+    assert.match(report, /\b500\b/);
+    assert.ok(report.includes(outage.version), `the report lacks Claude Code ${outage.version}`);
+    for (const id of outage.retryIds) assert.ok(report.includes(id), `the report lacks the retry's request ID ${id}`);
+    // Dismissing the notification ends the command: it never hangs on its buttons.
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await within('Copy Bug Report after its notification was dismissed', running);
+  });
+
+  test('Clear Indicator returns to healthy and the cleared failures do not come back', async () => {
+    const outage = await writeOutage('clear');
+    await vscode.commands.executeCommand(CommandId.clearIndicator);
+    const cleared = api.snapshot();
+    assert.equal(cleared.state, 'healthy');
+    assert.equal(cleared.failureCount, 0);
+    assert.equal(api.statusView()?.text, '$(pulse)');
+    // Still in the history (Recent Failures, reports), just no longer current.
+    assert.ok(api.recentFailures(100).some((failure) => failure.requestId === outage.finalId));
+
+    // The file grows (the user types on in that session) and a new failure arrives elsewhere: only
+    // the new one counts, none of the cleared ones rejoin it.
+    await transcripts.appendTo(outage.file, [userPrompt('try again', sessionEnvelope({ sessionId: outage.sessionId }))]);
+    const session = sessionEnvelope();
+    const newId = requestId();
+    await transcripts.append(projectName('clear-after'), session.sessionId!, [
+      retrySdkError(529, 'overloaded_error', 'Overloaded', newId, 1, session),
+    ]);
+    const next = await eventually(
+      'the new retry to show',
+      () => api.snapshot(),
+      (snapshot) => snapshot.state === 'retrying' && snapshot.failure?.requestId === newId,
+    );
+    assert.equal(next.failureCount, 1, 'cleared failures were counted again');
+    assert.deepEqual(next.affectedSessions, [session.sessionId]);
+  });
+
+  test('Open Transcript at Failure opens the JSONL at the failure line, read-only', async () => {
+    const outage = await writeOutage('open');
+    const before = await readFile(outage.file, 'utf8');
+    await within('Open Transcript at Failure', vscode.commands.executeCommand(CommandId.openTranscriptAtFailure));
+    const editor = await eventually(
+      'the transcript in the active editor',
+      () => vscode.window.activeTextEditor,
+      (active) => active?.document.uri.fsPath === outage.file,
+    );
+    assert.ok(editor);
+    assert.equal(editor.selection.active.line, outage.finalLine - 1, 'the cursor is not on the failure line');
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, new RegExp(outage.finalId));
+
+    // A read-only editor accepts the edit call but changes nothing.
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), 'typed by accident '));
+    const changed = editor.document.isDirty || editor.document.getText() !== before;
+    if (changed) await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(changed, false, 'the transcript editor is writable');
+    assert.equal(await readFile(outage.file, 'utf8'), before, 'the transcript file was modified');
+  });
+
+  test('Show Recent Failures lists the newest failure and copies its request ID', async () => {
+    const outage = await writeOutage('recent');
+    await vscode.env.clipboard.writeText('nothing copied yet');
+    const running = vscode.commands.executeCommand(CommandId.showRecentFailures);
+    // First pick: the newest failure (first row); second pick: "Copy Request ID" (first action).
+    await eventually(
+      'the request ID chosen through both quick picks',
+      async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return vscode.env.clipboard.readText();
+      },
+      (text) => text === outage.finalId,
+    );
+    await within('Show Recent Failures after its choice', running);
+  });
+});

@@ -1,0 +1,156 @@
+// Settings take effect while the editor runs: no reload, the state re-read where it must be.
+import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ClaudeApiWatchApi } from '../../../src/editor/claudeApiWatch';
+import { assistantText, finalFailure, retrySdkError } from '../../fixtures/transcripts';
+import {
+  activeApi,
+  envConfigDir,
+  eventually,
+  freshState,
+  projectName,
+  requestId,
+  SettingsGuard,
+  sessionEnvelope,
+  stamp,
+  Transcripts,
+} from './support';
+
+function serverFailure(id: string, envelope: ReturnType<typeof sessionEnvelope>): string {
+  return finalFailure(
+    `API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"},"request_id":"${id}"}`,
+    envelope,
+    { error: 'server_error', apiErrorStatus: 500, requestId: id },
+  );
+}
+
+suite('Settings apply live', () => {
+  let api: ClaudeApiWatchApi;
+  let transcripts: Transcripts;
+  const settings = new SettingsGuard();
+  let initialConfigDirs: string[];
+
+  suiteSetup(async () => {
+    api = await activeApi();
+    transcripts = new Transcripts(envConfigDir());
+    initialConfigDirs = api.configDirs();
+    assert.equal(initialConfigDirs[0], path.resolve(envConfigDir()), 'the extension does not read $CLAUDE_CONFIG_DIR');
+  });
+
+  setup(async () => {
+    await freshState(api, transcripts);
+  });
+
+  teardown(async () => {
+    await settings.restore();
+    await eventually('the config dirs to be restored', () => api.configDirs(), (dirs) => sameList(dirs, initialConfigDirs));
+  });
+
+  suiteTeardown(async () => {
+    await freshState(api, transcripts);
+  });
+
+  test('statusBar.showWhenHealthy hides and shows the healthy item', async () => {
+    assert.equal(api.snapshot().state, 'healthy');
+    await settings.set('statusBar.showWhenHealthy', false);
+    await eventually('the healthy item to hide', () => api.statusView()?.visible, (visible) => visible === false);
+    await settings.set('statusBar.showWhenHealthy', true);
+    const view = await eventually('the healthy item to show', () => api.statusView(), (shown) => shown?.visible === true);
+    assert.equal(view?.text, '$(pulse)');
+  });
+
+  test('scope: a session outside the workspace counts only under "all"', async function () {
+    this.timeout(60_000);
+    const outside = sessionEnvelope({ cwd: path.join(os.tmpdir(), 'elsewhere', 'other-project') });
+    const outsideId = requestId();
+    // A marker behind it in the same file: once the marker is seen, the outside failure was read too.
+    const inside = sessionEnvelope({ timestamp: stamp(2000) });
+    const markerId = requestId();
+    await transcripts.append(projectName('scope'), outside.sessionId!, [
+      serverFailure(outsideId, outside),
+      retrySdkError(529, 'overloaded_error', 'Overloaded', markerId, 1, inside),
+      assistantText('Done.', { ...inside, timestamp: stamp(1000) }),
+    ]);
+    await settings.set('scope', 'workspace');
+    await eventually('the in-workspace marker to be read', () => api.recentFailures(100), (failures) => failures.some((f) => f.requestId === markerId));
+
+    const folderOpen = (vscode.workspace.workspaceFolders ?? []).some((folder) => folder.uri.scheme === 'file');
+    const underWorkspace = api.snapshot();
+    if (folderOpen) {
+      assert.ok(!api.recentFailures(100).some((f) => f.requestId === outsideId), 'an outside session is listed under "workspace"');
+      assert.notEqual(underWorkspace.state, 'failing', 'an outside session lights the indicator under "workspace"');
+    } else {
+      // No folder open: every session is this window's.
+      assert.equal(underWorkspace.failure?.requestId, outsideId);
+    }
+
+    await settings.set('scope', 'all');
+    const underAll = await eventually(
+      'the outside failure to count under "all"',
+      () => api.snapshot(),
+      (snapshot) => snapshot.state === 'failing' && snapshot.failure?.requestId === outsideId,
+    );
+    assert.ok(underAll.affectedSessions.includes(outside.sessionId!));
+    assert.ok(api.recentFailures(100).some((f) => f.requestId === outsideId));
+
+    if (folderOpen) {
+      await settings.set('scope', 'workspace');
+      await eventually('the outside failure to stop counting', () => api.snapshot().state, (state) => state !== 'failing');
+    }
+  });
+
+  test('configDir switches to another config dir and back', async function () {
+    this.timeout(60_000);
+    const otherConfigDir = await mkdtemp(path.join(os.tmpdir(), 'caw-e2e-other-claude-'));
+    try {
+      const other = new Transcripts(otherConfigDir);
+      const session = sessionEnvelope();
+      const otherId = requestId();
+      await other.append(projectName('other-dir'), session.sessionId!, [serverFailure(otherId, session)]);
+
+      await settings.set('configDir', otherConfigDir);
+      await eventually('configDirs() to follow the setting', () => api.configDirs(), (dirs) => sameList(dirs, [otherConfigDir]));
+      await eventually(
+        'the other dir\'s failure to show',
+        () => api.snapshot(),
+        (snapshot) => snapshot.state === 'failing' && snapshot.failure?.requestId === otherId,
+      );
+
+      await settings.restore();
+      await eventually('configDirs() to return to $CLAUDE_CONFIG_DIR', () => api.configDirs(), (dirs) => sameList(dirs, initialConfigDirs));
+      const back = await eventually('the other dir\'s failure to be gone', () => api.snapshot(), (snapshot) => snapshot.state === 'healthy');
+      assert.equal(back.failure, null);
+      assert.ok(!api.recentFailures(100).some((f) => f.requestId === otherId), 'a failure from the previous config dir is still listed');
+    } finally {
+      await rm(otherConfigDir, { recursive: true, force: true });
+    }
+  });
+
+  test('quietPeriodMinutes re-reads the state with the new period', async function () {
+    this.timeout(60_000);
+    // 90 s old: past a 1-minute quiet period, within a 10-minute one.
+    await settings.set('quietPeriodMinutes', 1);
+    const session = sessionEnvelope({ timestamp: stamp(90_000) });
+    const id = requestId();
+    await transcripts.append(projectName('quiet'), session.sessionId!, [serverFailure(id, session)]);
+    await eventually('the 90 s old failure to be read', () => api.recentFailures(100), (failures) => failures.some((f) => f.requestId === id));
+    assert.equal(api.snapshot().state, 'healthy', 'a failure older than the 1-minute quiet period is shown as current');
+
+    await settings.set('quietPeriodMinutes', 10);
+    const snapshot = await eventually(
+      'the failure to be current under a 10-minute quiet period',
+      () => api.snapshot(),
+      (current) => current.state === 'failing' && current.failure?.requestId === id,
+    );
+    assert.equal(snapshot.failureCount, 1);
+    assert.deepEqual(api.configDirs(), initialConfigDirs);
+    assert.equal(api.statusView()?.visible, true);
+  });
+});
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
