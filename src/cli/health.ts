@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_HEALTH_TIMEOUT_MS,
   checkApiHealth,
+  headlineHealth,
   healthCheckApplies,
   resolveHealthTarget,
   summarizeHealth,
@@ -130,7 +131,7 @@ function formatReport(plan: HealthPlan, api: ApiHealthResult, status: AnthropicS
       ? `no HTTP answer${api.networkCode ? ` (${api.networkCode})` : ''}`
       : [api.httpStatus, api.errorType].filter((part) => part !== null).join(' ');
   const lines = [
-    `Anthropic API: ${api.verdict.toUpperCase()} — ${api.message}`,
+    headlineHealth(api),
     `  target   ${targetLabel(plan.target)}`,
     `  answer   ${answer}${api.requestId ? `, request ${api.requestId}` : ''}, ${api.latencyMs} ms, at ${api.checkedAt}`,
     `  key      ${plan.keySource}`,

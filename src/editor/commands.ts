@@ -2,7 +2,7 @@
 // report, the URL and the health check are built by the core.
 import * as vscode from 'vscode';
 import { CommandId } from '../core/commandIds';
-import { checkApiHealth, healthCheckApplies, resolveHealthTarget, summarizeHealth, type ApiHealthResult } from '../core/health/apiHealth';
+import { checkApiHealth, headlineHealth, healthCheckApplies, resolveHealthTarget, summarizeHealth, type ApiHealthResult } from '../core/health/apiHealth';
 import { buildIssueSearchUrl, buildIssueUrl } from '../core/report/issueUrl';
 import type { BugReport } from '../core/report/report';
 import { describeFailureClass, formatRelativeTime } from '../core/statusView';
@@ -140,9 +140,9 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
       () => checkApiHealth({ baseURL: target.baseURL, apiKey }),
     );
     host.recordHealth(result);
-    const line = summarizeHealth(result);
-    log.info(`Health check: ${line}`);
-    const message = caveat ? `${line} — ${caveat}` : line;
+    log.info(`Health check: ${summarizeHealth(result)}`);
+    const line = `${headlineHealth(result)}${result.requestId ? ` (${result.requestId})` : ''}`;
+    const message = caveat ? `${line}. ${caveat}` : line;
     const show = result.verdict === 'up' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     void show(message);
     return result;

@@ -43,7 +43,7 @@ describe('claude-api-watch health', () => {
     const { code, stdout, stderr, lines } = await run(['--base-url', api.url, '--status-url', page.url]);
     assert.equal(code, 0);
     assert.equal(stderr, '');
-    assert.match(stdout, /^Anthropic API: DOWN — server error 500: Internal server error$/m);
+    assert.match(stdout, /^Anthropic API is down — server error 500: Internal server error$/m);
     assert.match(lines, new RegExp(`^answer 500 api_error, request ${api.lastRequestId}, `, 'm'));
     assert.match(lines, /^key none \(ANTHROPIC_API_KEY is not set\)$/m);
     assert.match(stdout, /^Status page: Anthropic reports: Elevated errors on Claude Sonnet 4.5 — investigating$/m);
@@ -90,7 +90,7 @@ describe('claude-api-watch health', () => {
     api.mode = 'ok';
     const { code, stdout, lines } = await run(['--no-status'], { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'sk-ant-api03-bad' });
     assert.equal(code, 0);
-    assert.match(stdout, /^Anthropic API: UP — reachable, but the key was rejected: invalid x-api-key$/m);
+    assert.match(stdout, /^Anthropic API is up — reachable, but the key was rejected: invalid x-api-key$/m);
     assert.match(lines, new RegExp(`^target ${api.url} \\(ANTHROPIC_BASE_URL\\)$`, 'm'));
     assert.match(lines, /^key ANTHROPIC_API_KEY$/m);
     assert.ok(!stdout.includes('sk-ant-api03-bad'));
@@ -111,7 +111,7 @@ describe('claude-api-watch health', () => {
     const closed = await closedPortUrl();
     const { code, stdout } = await run(['--base-url', closed, '--status-url', `${closed}/api/v2/summary.json`, '--timeout', '2000']);
     assert.equal(code, 0);
-    assert.match(stdout, /^Anthropic API: UNREACHABLE — could not connect \(ECONNREFUSED\)$/m);
+    assert.match(stdout, /^Anthropic API could not be reached — could not connect \(ECONNREFUSED\)$/m);
     assert.match(stdout, /^Status page: Anthropic status unknown \(could not reach status page: ECONNREFUSED\)$/m);
   });
 

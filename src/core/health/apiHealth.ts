@@ -187,6 +187,18 @@ export function networkCode(error: unknown): string | null {
   return null;
 }
 
+const VERDICT_WORDS: Readonly<Record<ApiHealthVerdict, string>> = {
+  up: 'is up',
+  degraded: 'is degraded',
+  down: 'is down',
+  unreachable: 'could not be reached',
+};
+
+/** The answer to "is it me or Anthropic?" in one line: `Anthropic API is down — server error 500: Internal server error`. */
+export function headlineHealth(result: ApiHealthResult): string {
+  return `Anthropic API ${VERDICT_WORDS[result.verdict]} — ${result.message}`;
+}
+
 /** One line for a bug report, e.g. `a health check at 10:42 UTC got 500 api_error (req_…)`. */
 export function summarizeHealth(result: ApiHealthResult): string {
   const time = result.checkedAt.slice(11, 16);
