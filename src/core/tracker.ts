@@ -61,6 +61,11 @@ export interface FailureTrackerOptions {
   historyLimit?: number;
   /** How far back failures are kept for recentFailures() and reports (default 1 h). */
   historyMs?: number;
+  /**
+   * A predecessor's `clearedThrough`: failures at or before it stay cleared. A tracker rebuilt
+   * (say, after a settings change) must not bring back what the user cleared.
+   */
+  clearedThrough?: number;
 }
 
 export const DEFAULT_QUIET_PERIOD_MS = 10 * 60_000;
@@ -167,7 +172,7 @@ export class FailureTracker {
   private readonly sessions = new Map<string, SessionState>();
   private readonly active = new Set<string>();
   /** Events at or before this time were cleared by the user and never count as current again. */
-  private clearedThrough = -Infinity;
+  private clearedThroughTime: number;
   private outageAnnounced = false;
 
   private readonly listeners = new Set<(snapshot: TrackerSnapshot) => void>();
@@ -180,6 +185,7 @@ export class FailureTracker {
     this.allClearMs = options.allClearMs ?? DEFAULT_ALL_CLEAR_MS;
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.isInScope = options.isInScope ?? (() => true);
+    this.clearedThroughTime = options.clearedThrough ?? Number.NEGATIVE_INFINITY;
     this.retentionMs = Math.max(options.historyMs ?? HOUR_MS, 2 * this.quietPeriodMs + this.allClearMs);
     this.lastEmitted = this.computeSnapshot(this.now());
   }
@@ -239,11 +245,16 @@ export class FailureTracker {
     const now = this.now();
     let latest = now;
     for (const f of this.failures) if (f.inScope && f.at > latest) latest = f.at;
-    this.clearedThrough = Math.max(this.clearedThrough, latest);
+    this.clearedThroughTime = Math.max(this.clearedThroughTime, latest);
     this.sessions.clear();
     this.active.clear();
     this.outageAnnounced = false;
     this.emitIfChanged(now);
+  }
+
+  /** Events at or before this time were cleared by the user (-Infinity when nothing was). */
+  get clearedThrough(): number {
+    return this.clearedThroughTime;
   }
 
   /** Changes which events count and re-evaluates everything from the retained history. */
@@ -404,7 +415,7 @@ export class FailureTracker {
 
   /** In scope and not cleared: may be part of the current state. */
   private counts(item: Retained<ApiEvent>): boolean {
-    return item.inScope && item.at > this.clearedThrough;
+    return item.inScope && item.at > this.clearedThroughTime;
   }
 
   private endOutageIfOver(now: number): void {

@@ -46,6 +46,8 @@ export class ClaudeApiWatch implements vscode.Disposable {
   private lastLoggedState: TrackerSnapshot['state'] = 'healthy';
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** `outageStartedAt` of the outage last announced by a notification. */
+  private announcedOutageStart: number | null = null;
   private readonly disposables: vscode.Disposable[] = [this.log, this.statusBar, this.monitor];
 
   constructor(context: vscode.ExtensionContext) {
@@ -106,7 +108,9 @@ export class ClaudeApiWatch implements vscode.Disposable {
 
   private replaceTracker(): void {
     for (const unsubscribe of this.trackerSubscriptions.splice(0)) unsubscribe();
+    const clearedThrough = this.tracker?.clearedThrough;
     this.tracker = new FailureTracker({
+      clearedThrough,
       now: Date.now,
       quietPeriodMs: this.settings.quietPeriodMs,
       // Recent failures and reports reach back as far as the transcripts read at start-up.
@@ -212,6 +216,9 @@ export class ClaudeApiWatch implements vscode.Disposable {
 
   private async notifyOutage(snapshot: TrackerSnapshot): Promise<void> {
     const failure = snapshot.failure;
+    // A tracker rebuilt after a settings change re-reads the same outage: it was announced already.
+    if (snapshot.outageStartedAt !== null && snapshot.outageStartedAt === this.announcedOutageStart) return;
+    this.announcedOutageStart = snapshot.outageStartedAt;
     if (!this.settings.notifications || !failure) return;
     const t = vscode.l10n.t;
     const copy = t('Copy Bug Report');

@@ -601,3 +601,24 @@ describe('FailureTracker history', () => {
     assert.deepEqual(shortMemory.recentFailures(10).map((e) => e.uuid), ['new']);
   });
 });
+
+describe('FailureTracker rebuilt after a clear', () => {
+  it('keeps cleared failures cleared when given the predecessor\'s clearedThrough', () => {
+    const now = Date.parse('2026-11-20T12:00:00Z');
+    const failure: ApiFailureEvent = {
+      kind: 'failure', file: '/f.jsonl', line: 1, uuid: 'f1', sessionId: 's', timestamp: new Date(now - 60_000).toISOString(),
+      version: null, cwd: null, entrypoint: null, isSidechain: false, model: null, requestId: null, requestIds: [], status: 500,
+      failureClass: 'server', errorType: null, networkCode: null, message: '500', attempt: null, maxRetries: null, retryInMs: null, lastSuccessVersion: null,
+    };
+    const first = new FailureTracker({ now: () => now });
+    first.record(failure);
+    assert.equal(first.snapshot().state, 'failing');
+    first.clear();
+    const rebuilt = new FailureTracker({ now: () => now, clearedThrough: first.clearedThrough });
+    rebuilt.record(failure);
+    assert.equal(rebuilt.snapshot().state, 'healthy');
+    const forgetful = new FailureTracker({ now: () => now });
+    forgetful.record(failure);
+    assert.equal(forgetful.snapshot().state, 'failing');
+  });
+});

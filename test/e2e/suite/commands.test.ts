@@ -14,6 +14,8 @@ import {
   projectName,
   requestId,
   sessionEnvelope,
+  SettingsGuard,
+  sleep,
   stamp,
   Transcripts,
   within,
@@ -128,6 +130,28 @@ suite('Commands', () => {
     );
     assert.equal(next.failureCount, 1, 'cleared failures were counted again');
     assert.deepEqual(next.affectedSessions, [session.sessionId]);
+  });
+
+  test('a cleared failure stays cleared when a setting change rebuilds the tracker', async () => {
+    const settings = new SettingsGuard();
+    try {
+      const outage = await writeOutage('clear-rebuild');
+      await vscode.commands.executeCommand(CommandId.clearIndicator);
+      assert.equal(api.snapshot().state, 'healthy');
+      // A new quiet period rebuilds the tracker from a fresh read of the transcripts.
+      await settings.set('quietPeriodMinutes', 11);
+      await eventually(
+        'the rebuilt tracker to re-read the failure',
+        () => api.recentFailures(100),
+        (failures) => failures.some((failure) => failure.requestId === outage.finalId),
+      );
+      // Give a wrongly restored failure a moment to show.
+      await sleep(1_000);
+      const after = api.snapshot();
+      assert.equal(after.state, 'healthy', `the cleared failure came back: ${after.failure?.requestId}`);
+    } finally {
+      await settings.restore();
+    }
   });
 
   test('Open Transcript at Failure opens the JSONL at the failure line, read-only', async () => {
