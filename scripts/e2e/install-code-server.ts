@@ -114,14 +114,15 @@ function writeJson(file: string, value: unknown): Promise<void> {
   return writeFile(file, JSON.stringify(value, null, 2) + '\n');
 }
 
-function runAndRead(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+/** Runs a command to its end and returns what it printed (stdout and stderr); rejects with it on failure. */
+export function runAndRead(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} exited ${code}: ${output}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`))));
   });
 }
 

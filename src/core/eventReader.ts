@@ -17,6 +17,7 @@ import type {
   ApiSuccessEvent,
   FailureRecord,
   LineLocation,
+  RecordEnvelope,
   RetryRecord,
   SuccessRecord,
 } from './types';
@@ -137,15 +138,9 @@ export class TranscriptEventReader {
     stream.model = record.model;
     stream.lastSuccessVersion = record.envelope.version ?? stream.lastSuccessVersion;
     stream.pendingRetryIds = stream.pendingRetryIds.filter((retry) => retry.lineNumber > location.line);
-    const { envelope } = record;
     const event: ApiSuccessEvent = {
       kind: 'success',
-      ...location,
-      uuid: envelope.uuid,
-      sessionId: envelope.sessionId,
-      timestamp: envelope.timestamp,
-      version: envelope.version,
-      cwd: envelope.cwd,
+      ...eventBase(record.envelope, location),
       model: record.model,
       requestId: record.requestId,
     };
@@ -165,12 +160,7 @@ export class TranscriptEventReader {
     const { envelope } = record;
     const event: ApiFailureEvent = {
       kind: record.kind,
-      ...location,
-      uuid: envelope.uuid,
-      sessionId: envelope.sessionId,
-      timestamp: envelope.timestamp,
-      version: envelope.version,
-      cwd: envelope.cwd,
+      ...eventBase(envelope, location),
       entrypoint: envelope.entrypoint,
       isSidechain: envelope.isSidechain,
       status: record.status,
@@ -188,4 +178,16 @@ export class TranscriptEventReader {
     };
     this.emit(event);
   }
+}
+
+/** What every event takes from its line: where it is, and the envelope's identity and context. */
+function eventBase(envelope: RecordEnvelope, location: LineLocation) {
+  return {
+    ...location,
+    uuid: envelope.uuid,
+    sessionId: envelope.sessionId,
+    timestamp: envelope.timestamp,
+    version: envelope.version,
+    cwd: envelope.cwd,
+  };
 }

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { codeServerBin } from '../../scripts/e2e/install-code-server';
+import { codeServerBin, runAndRead } from '../../scripts/e2e/install-code-server';
 
 // __filename, not __dirname: loaded from an ES module through tsx (npm start), __dirname is not the file's folder.
 export const repoRoot = path.resolve(path.dirname(__filename), '..', '..');
@@ -151,16 +151,6 @@ export async function freePort(preferred?: number): Promise<number> {
   return tryListen(0);
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`))));
-  });
-}
 
 function groupAlive(processGroup: number): boolean {
   try {
@@ -253,7 +243,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const common = ['--config', path.join(tempRoot, 'code-server.yaml'), '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
     let installedExtensionPath: string | undefined;
     if (options.extensionVsix) {
-      await run(codeServerBin, [...common, '--install-extension', path.resolve(options.extensionVsix)], env);
+      await runAndRead(codeServerBin, [...common, '--install-extension', path.resolve(options.extensionVsix)], env);
       const installed = readdirSync(dirs.extensions, { withFileTypes: true }).filter((entry) => entry.isDirectory());
       if (installed.length !== 1) throw new Error(`expected one installed extension in ${dirs.extensions}, found ${installed.length}`);
       installedExtensionPath = path.join(dirs.extensions, installed[0]!.name);

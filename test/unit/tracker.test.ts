@@ -585,17 +585,11 @@ describe('FailureTracker memory', () => {
 
 describe('FailureTracker history', () => {
   it('keeps failures as far back as historyMs for recentFailures()', () => {
-    const now = Date.parse('2026-11-20T12:00:00Z');
-    const make = (hoursAgo: number, uuid: string): ApiFailureEvent => ({
-      kind: 'failure', file: '/f.jsonl', line: 1, uuid, sessionId: 's', timestamp: new Date(now - hoursAgo * 3_600_000).toISOString(),
-      version: null, cwd: null, entrypoint: null, isSidechain: false, model: null, requestId: null, requestIds: [], status: 500,
-      failureClass: 'server', errorType: null, networkCode: null, message: '500', attempt: null, maxRetries: null, retryInMs: null, lastSuccessVersion: null,
-    });
-    const longMemory = new FailureTracker({ now: () => now, historyMs: 24 * 3_600_000 });
-    const shortMemory = new FailureTracker({ now: () => now });
+    const longMemory = new FailureTracker({ now: () => T0, historyMs: 24 * 60 * MIN });
+    const shortMemory = new FailureTracker({ now: () => T0 });
     for (const tracker of [longMemory, shortMemory]) {
-      tracker.record(make(3, 'old'));
-      tracker.record(make(0.5, 'new'));
+      tracker.record(failure(T0 - 180 * MIN, { uuid: 'old' }));
+      tracker.record(failure(T0 - 30 * MIN, { uuid: 'new' }));
     }
     assert.deepEqual(longMemory.recentFailures(10).map((e) => e.uuid), ['new', 'old']);
     assert.deepEqual(shortMemory.recentFailures(10).map((e) => e.uuid), ['new']);
@@ -604,21 +598,16 @@ describe('FailureTracker history', () => {
 
 describe('FailureTracker rebuilt after a clear', () => {
   it('keeps cleared failures cleared when given the predecessor\'s clearedThrough', () => {
-    const now = Date.parse('2026-11-20T12:00:00Z');
-    const failure: ApiFailureEvent = {
-      kind: 'failure', file: '/f.jsonl', line: 1, uuid: 'f1', sessionId: 's', timestamp: new Date(now - 60_000).toISOString(),
-      version: null, cwd: null, entrypoint: null, isSidechain: false, model: null, requestId: null, requestIds: [], status: 500,
-      failureClass: 'server', errorType: null, networkCode: null, message: '500', attempt: null, maxRetries: null, retryInMs: null, lastSuccessVersion: null,
-    };
-    const first = new FailureTracker({ now: () => now });
-    first.record(failure);
+    const event = failure(T0 - MIN);
+    const first = new FailureTracker({ now: () => T0 });
+    first.record(event);
     assert.equal(first.snapshot().state, 'failing');
     first.clear();
-    const rebuilt = new FailureTracker({ now: () => now, clearedThrough: first.clearedThrough });
-    rebuilt.record(failure);
+    const rebuilt = new FailureTracker({ now: () => T0, clearedThrough: first.clearedThrough });
+    rebuilt.record(event);
     assert.equal(rebuilt.snapshot().state, 'healthy');
-    const forgetful = new FailureTracker({ now: () => now });
-    forgetful.record(failure);
+    const forgetful = new FailureTracker({ now: () => T0 });
+    forgetful.record(event);
     assert.equal(forgetful.snapshot().state, 'failing');
   });
 });
