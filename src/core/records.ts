@@ -76,7 +76,8 @@ function readSuccess(line: Json): SuccessRecord | null {
 
 /** `type:"system", subtype:"api_error"`: Claude Code is retrying. Three shapes of `error` over time. */
 function readRetry(line: Json): RetryRecord {
-  const error = obj(line.error) ?? {};
+  // A plain string is the error's message, as some writers serialize it.
+  const error = obj(line.error) ?? (typeof line.error === 'string' ? { message: line.error } : {});
   // early 2.1.x: the serialized SDK error's response body; later: the raw body inside `message`.
   const sdkBody = obj(error.error) ?? embeddedErrorBody(str(error.message) ?? '');
   const apiError = obj(sdkBody?.error) ?? (sdkBody && sdkBody.type !== 'error' ? sdkBody : null);
@@ -84,7 +85,8 @@ function readRetry(line: Json): RetryRecord {
 
   const networkCode =
     str(obj(error.connection)?.code) ?? str(obj(error.cause)?.code) ?? str(obj(line.cause)?.code) ?? codeField(error);
-  const status = num(error.status) ?? num(line.status) ?? statusFromHeaders(error) ?? statusFromErrorType(errorType);
+  const status =
+    num(error.status) ?? num(line.status) ?? statusFromHeaders(error) ?? statusFromErrorType(errorType) ?? leadingStatus(str(error.message));
   const rawMessage =
     str(apiError?.message) ?? firstLine(str(error.message)) ?? firstLine(str(error.formatted)) ?? firstLine(str(line.content));
 
@@ -167,6 +169,12 @@ function humanMessage(status: number | null, networkCode: string | null, text: s
   if (!line) line = networkCode ? `Connection error (${networkCode})` : 'API error';
   if (networkCode && !line.includes(networkCode)) line += ` (${networkCode})`;
   return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : line;
+}
+
+/** `529 {...}` or `500 Internal server error`: the status an SDK error message starts with. */
+function leadingStatus(message: string | null): number | null {
+  const match = message ? /^([45]\d\d)\b/.exec(message.trim()) : null;
+  return match ? Number(match[1]) : null;
 }
 
 /** The status in Claude Code's own wording: `API Error: 500 ...`, `Repeated 529 ...`, `(429)`. */

@@ -153,4 +153,22 @@ describe('TranscriptEventReader', () => {
     assert.equal(failure.model, 'claude-haiku-4-5');
     assert.equal(events[0].line, 1);
   });
+
+  it('finds failures, retries and the model in JSON written with spaces after separators', () => {
+    const spaced = (compact: string) => compact.replace(/":/g, '": ').replace(/,"/g, ', "');
+    const events = read(
+      [
+        assistantText('ok', {}, 'claude-opus-4-1'),
+        retrySdkError(529, 'overloaded_error', 'Overloaded', 'req_spaced00001', 1),
+        finalFailure('API Error: 529 Overloaded'),
+      ].map(spaced),
+    );
+    assert.deepEqual(
+      failures(events).map((e) => [e.kind, e.status, e.model]),
+      [
+        ['retry', 529, 'claude-opus-4-1'],
+        ['failure', 529, 'claude-opus-4-1'],
+      ],
+    );
+  });
 });

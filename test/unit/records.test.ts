@@ -196,6 +196,25 @@ describe('retries, by error shape', () => {
   });
 });
 
+describe('retries written by other serializers', () => {
+  it('an error given as a plain string', () => {
+    const line = JSON.parse(retryFlat({ status: null, message: 'x' }, 3)) as Record<string, unknown>;
+    line.error = '503 upstream connect error';
+    const r = retry(JSON.stringify(line));
+    assert.equal(r.status, 503);
+    assert.equal(r.failureClass, 'server');
+    assert.equal(r.attempt, 3);
+  });
+
+  it('JSON with spaces after separators (as Python writes it)', () => {
+    const spaced = (compact: string) => compact.replace(/":/g, '": ').replace(/,"/g, ', "');
+    const r = retry(spaced(retrySdkError(529, 'overloaded_error', 'Overloaded', REQ, 2)));
+    assert.equal(r.status, 529);
+    const f = failure(spaced(finalFailure('API Error: 500 Internal server error.', {}, { requestId: REQ })));
+    assert.equal(f.status, 500);
+  });
+});
+
 describe('successes', () => {
   it('a real assistant line is a success with model and request ID', () => {
     const r = parseTranscriptLine(assistantText('Done.', {}, 'claude-opus-4-1', REQ));
