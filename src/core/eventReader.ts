@@ -10,7 +10,7 @@
 // model, the version that last worked, whether a failure has ended), the lines since the previous
 // event are read back from the file, newest first, until one is found.
 import { findLineBackwardSync } from './files/readBack';
-import { parseTranscriptLine } from './records';
+import { parseTranscriptLine, parseTranscriptRecord } from './records';
 import type {
   ApiEvent,
   ApiFailureEvent,
@@ -48,10 +48,17 @@ interface StreamContext {
 
 export type ApiEventListener = (event: ApiEvent) => void;
 
+/** A line that looked like ours (it carries a marker) but is not JSON. Said once per file. */
+export type ParseProblemListener = (file: string, lineNumber: number, error: Error) => void;
+
 export class TranscriptEventReader {
   private readonly files = new Map<string, Map<string, StreamContext>>();
+  private readonly filesWithProblems = new Set<string>();
 
-  constructor(private readonly emit: ApiEventListener) {}
+  constructor(
+    private readonly emit: ApiEventListener,
+    private readonly onParseProblem?: ParseProblemListener,
+  ) {}
 
   /**
    * Feed one complete line starting at `byteOffset` of `file`. `line` may be reused by the caller
@@ -59,7 +66,17 @@ export class TranscriptEventReader {
    */
   acceptLine(file: string, line: Buffer, lineNumber: number, byteOffset: number): void {
     if (!line.includes(FAILURE_MARKER) && !line.includes(RETRY_MARKER)) return;
-    const record = parseTranscriptLine(line.toString('utf8'));
+    let value: unknown;
+    try {
+      value = JSON.parse(line.toString('utf8'));
+    } catch (error) {
+      if (!this.filesWithProblems.has(file)) {
+        this.filesWithProblems.add(file);
+        this.onParseProblem?.(file, lineNumber, error as Error);
+      }
+      return;
+    }
+    const record = parseTranscriptRecord(value);
     if (!record) return;
     const stream = this.stream(file, record.envelope.isSidechain);
     const location = { file, line: lineNumber };
@@ -91,6 +108,7 @@ export class TranscriptEventReader {
   /** Drop what is remembered of a file (deleted, or rewritten from the start). */
   forget(file: string): void {
     this.files.delete(file);
+    this.filesWithProblems.delete(file);
   }
 
   private stream(file: string, isSidechain: boolean): StreamContext {

@@ -25,7 +25,9 @@ export class TranscriptMonitor implements vscode.Disposable {
    */
   start(configDirs: string[], lookbackMs: number): void {
     this.stop();
-    const reader = new TranscriptEventReader(this.onEvent);
+    const reader = new TranscriptEventReader(this.onEvent, (file, lineNumber, error) =>
+      this.log.warn(`${file}:${lineNumber} looks like an API error line but is not JSON (${error.message}); later problems in this file are not logged`),
+    );
     const watcher = new TranscriptWatcher(configDirs, {
       lookbackMs,
       onLine: (file, line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset),

@@ -171,4 +171,25 @@ describe('TranscriptEventReader', () => {
       ],
     );
   });
+
+  it('reports a malformed line that carries a marker once per file, and goes on', () => {
+    const file = path.join(dir, 'broken.jsonl');
+    fs.writeFileSync(
+      file,
+      [
+        '{"type":"assistant","isApiErrorMessage":true,"message":{"content":[{"type":"text","text":"API Err',
+        '{"type":"system","subtype":"api_error", oops',
+        finalFailure('API Error: 500 Internal server error.'),
+      ].join('\n') + '\n',
+    );
+    const problems: Array<[string, number]> = [];
+    const events: ApiEvent[] = [];
+    const reader = new TranscriptEventReader(
+      (e) => events.push(e),
+      (problemFile, lineNumber) => problems.push([path.basename(problemFile), lineNumber]),
+    );
+    readCompleteLinesSync(file, 0, 1, (line, n, offset) => reader.acceptLine(file, line, n, offset));
+    assert.deepEqual(problems, [['broken.jsonl', 1]]);
+    assert.deepEqual(failures(events).map((e) => e.line), [3]);
+  });
 });
