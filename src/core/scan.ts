@@ -1,15 +1,13 @@
-// A full pass over the transcripts: every retry and final failure, in file order, with context.
+// A full pass over the transcripts: every retry and final failure, with its session context.
 import { listTranscriptFiles } from './files/discover';
 import { readCompleteLinesSync } from './files/lines';
 import { TranscriptEventReader } from './eventReader';
-import type { ApiEvent, ApiFailureEvent } from './types';
+import type { ApiFailureEvent } from './types';
 
 export interface ScanOptions {
   configDirs: string[];
   /** Only events at or after this time (epoch ms); null for everything. */
   sinceMs: number | null;
-  /** Also receive successes (the tracker needs them; the CLI does not). */
-  onEvent?: (event: ApiEvent) => void;
 }
 
 /** Every failure and retry under the config dirs, in time order. Throws `ConfigDirError` when a dir cannot be read. */
@@ -20,9 +18,7 @@ export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEv
     since === null || timestamp === null || Date.parse(timestamp) >= since;
 
   const reader = new TranscriptEventReader((event) => {
-    if (!isRecent(event.timestamp)) return;
-    options.onEvent?.(event);
-    if (event.kind !== 'success') found.push(event);
+    if (event.kind !== 'success' && isRecent(event.timestamp)) found.push(event);
   });
 
   // A file last written before `since` cannot hold a newer line.
@@ -30,10 +26,8 @@ export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEv
   for (const file of files) {
     try {
       // Synchronous reads: a one-shot scan has nothing else to do meanwhile, and they cost less.
-      const end = readCompleteLinesSync(file.path, 0, 1, (line, lineNumber, byteOffset) =>
-        reader.acceptLine(file.path, line, lineNumber, byteOffset),
-      );
-      reader.flush(file.path, end.endOffset, end.nextLineNumber);
+      // No flush at the end: the successes it would find matter to the tracker, not to a scan.
+      readCompleteLinesSync(file.path, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file.path, line, lineNumber, byteOffset));
     } catch {
       // Unreadable or vanished mid-scan: nothing of it can be reported. The watcher logs such files.
     } finally {
