@@ -34,7 +34,9 @@ export class BugReports {
     // The failure the report is about: its file and entrypoint describe the environment.
     const subject = chosen ?? [...events].reverse().find((event) => event.kind === 'failure') ?? events[events.length - 1];
     const environment = await gatherEnvironment({
-      env: process.env,
+      // The extension host's TERM_PROGRAM names whatever launched the editor, not the terminal
+      // Claude Code ran in: leave the terminal to the session's entrypoint, or say it is unknown.
+      env: { ...process.env, TERM_PROGRAM: undefined },
       configDirs: this.sources.configDirs(),
       failureFile: subject.file,
       entrypoint: subject.entrypoint,
