@@ -4,20 +4,17 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import manifest from '../../../package.json';
 import { CommandId } from '../../../src/core/commandIds';
-import type { ClaudeApiWatchApi } from '../../../src/editor/claudeApiWatch';
 import { assistantText, finalFailure, retrySdkError, userPrompt } from '../../fixtures/transcripts';
 import {
   activeApi,
-  envConfigDir,
   eventually,
-  freshState,
   projectName,
   requestId,
   sessionEnvelope,
   SettingsGuard,
   sleep,
   stamp,
-  Transcripts,
+  useFreshState,
   within,
 } from './support';
 
@@ -27,26 +24,12 @@ function serverErrorText(id: string): string {
 }
 
 suite('Commands', () => {
-  let api: ClaudeApiWatchApi;
-  let transcripts: Transcripts;
-
-  suiteSetup(async () => {
-    api = await activeApi();
-    transcripts = new Transcripts(envConfigDir());
-  });
-
-  setup(async () => {
-    await freshState(api, transcripts);
-  });
+  const state = useFreshState();
 
   teardown(async () => {
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  suiteTeardown(async () => {
-    await freshState(api, transcripts);
   });
 
   /** A session that retried a 500 twice and then gave up; waits until the extension shows it failing. */
@@ -64,10 +47,10 @@ suite('Commands', () => {
       retrySdkError(500, 'api_error', 'Internal server error', retryIds[1], 2, at(1500)),
       finalFailure(serverErrorText(finalId), at(0), { error: 'server_error', apiErrorStatus: 500, requestId: finalId }),
     ];
-    const file = await transcripts.append(projectName(label), session.sessionId!, lines);
+    const file = await state.transcripts.append(projectName(label), session.sessionId!, lines);
     await eventually(
       'the written 500 to show as failing',
-      () => api.snapshot(),
+      () => state.api.snapshot(),
       (snapshot) => snapshot.state === 'failing' && snapshot.failure?.requestId === finalId,
     );
     return { file, sessionId: session.sessionId!, retryIds, finalId, version: session.version!, finalLine: lines.length };
@@ -84,7 +67,7 @@ suite('Commands', () => {
 
   test('Copy Bug Report puts the failure, its request IDs and the Claude Code version on the clipboard', async () => {
     const outage = await writeOutage('copy');
-    const view = api.statusView();
+    const view = state.api.statusView();
     assert.ok(view?.visible, 'the status bar item is hidden while failing');
     assert.match(view.text, /500/);
     assert.equal(view.command, CommandId.copyBugReport);
@@ -108,24 +91,24 @@ suite('Commands', () => {
   test('Clear Indicator returns to healthy and the cleared failures do not come back', async () => {
     const outage = await writeOutage('clear');
     await vscode.commands.executeCommand(CommandId.clearIndicator);
-    const cleared = api.snapshot();
+    const cleared = state.api.snapshot();
     assert.equal(cleared.state, 'healthy');
     assert.equal(cleared.failureCount, 0);
-    assert.equal(api.statusView()?.text, '$(pulse)');
+    assert.equal(state.api.statusView()?.text, '$(pulse)');
     // Still in the history (Recent Failures, reports), just no longer current.
-    assert.ok(api.recentFailures(100).some((failure) => failure.requestId === outage.finalId));
+    assert.ok(state.api.recentFailures(100).some((failure) => failure.requestId === outage.finalId));
 
     // The file grows (the user types on in that session) and a new failure arrives elsewhere: only
     // the new one counts, none of the cleared ones rejoin it.
-    await transcripts.appendTo(outage.file, [userPrompt('try again', sessionEnvelope({ sessionId: outage.sessionId }))]);
+    await state.transcripts.appendTo(outage.file, [userPrompt('try again', sessionEnvelope({ sessionId: outage.sessionId }))]);
     const session = sessionEnvelope();
     const newId = requestId();
-    await transcripts.append(projectName('clear-after'), session.sessionId!, [
+    await state.transcripts.append(projectName('clear-after'), session.sessionId!, [
       retrySdkError(529, 'overloaded_error', 'Overloaded', newId, 1, session),
     ]);
     const next = await eventually(
       'the new retry to show',
-      () => api.snapshot(),
+      () => state.api.snapshot(),
       (snapshot) => snapshot.state === 'retrying' && snapshot.failure?.requestId === newId,
     );
     assert.equal(next.failureCount, 1, 'cleared failures were counted again');
@@ -137,17 +120,17 @@ suite('Commands', () => {
     try {
       const outage = await writeOutage('clear-rebuild');
       await vscode.commands.executeCommand(CommandId.clearIndicator);
-      assert.equal(api.snapshot().state, 'healthy');
-      // A new quiet period rebuilds the tracker from a fresh read of the transcripts.
+      assert.equal(state.api.snapshot().state, 'healthy');
+      // A new quiet period rebuilds the tracker from a fresh read of the state.transcripts.
       await settings.set('quietPeriodMinutes', 11);
       await eventually(
         'the rebuilt tracker to re-read the failure',
-        () => api.recentFailures(100),
+        () => state.api.recentFailures(100),
         (failures) => failures.some((failure) => failure.requestId === outage.finalId),
       );
       // Give a wrongly restored failure a moment to show.
       await sleep(1_000);
-      const after = api.snapshot();
+      const after = state.api.snapshot();
       assert.equal(after.state, 'healthy', `the cleared failure came back: ${after.failure?.requestId}`);
     } finally {
       await settings.restore();

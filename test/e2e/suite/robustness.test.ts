@@ -1,47 +1,29 @@
 // Whatever is in the config dir, the extension host survives it and keeps reporting real failures.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ClaudeApiWatchApi } from '../../../src/editor/claudeApiWatch';
 import { finalFailure, toolResult, userPrompt } from '../../fixtures/transcripts';
 import {
-  activeApi,
-  envConfigDir,
   eventually,
   extensionId,
-  freshState,
   projectName,
   requestId,
   sessionEnvelope,
-  Transcripts,
+  useFreshState,
 } from './support';
 
 const TWO_MB = 2 * 1024 * 1024;
 
 suite('Bad input', () => {
-  let api: ClaudeApiWatchApi;
-  let transcripts: Transcripts;
-
-  suiteSetup(async () => {
-    api = await activeApi();
-    transcripts = new Transcripts(envConfigDir());
-  });
-
-  setup(async () => {
-    await freshState(api, transcripts);
-  });
-
-  suiteTeardown(async () => {
-    await freshState(api, transcripts);
-  });
+  const state = useFreshState();
 
   test('garbage lines, a 2 MB line and a directory named x.jsonl do not stop a later failure from showing', async function () {
     this.timeout(60_000);
     const project = projectName('bad-input');
     // Directories where transcripts are expected: a project-level and a projects-level `*.jsonl` folder.
-    await transcripts.makeDir(`${project}/x.jsonl`);
-    await transcripts.makeDir(`${project}/x.jsonl/nested.jsonl`);
+    await state.transcripts.makeDir(`${project}/x.jsonl`);
+    await state.transcripts.makeDir(`${project}/x.jsonl/nested.jsonl`);
     const topLevelDir = projectName('top');
-    await transcripts.makeDir(`${topLevelDir}.jsonl`);
+    await state.transcripts.makeDir(`${topLevelDir}.jsonl`);
 
     const session = sessionEnvelope();
     const garbage: Array<string | Buffer> = [
@@ -62,11 +44,11 @@ suite('Bad input', () => {
       toolResult(`API Error: 529 {"type":"error","error":{"type":"overloaded_error"}} ${'y'.repeat(1000)}`, session),
       'z'.repeat(TWO_MB),
     ];
-    const file = await transcripts.append(project, session.sessionId!, garbage);
+    const file = await state.transcripts.append(project, session.sessionId!, garbage);
 
     // The later real failure, in the same file behind all of that.
     const id = requestId();
-    await transcripts.appendTo(file, [
+    await state.transcripts.appendTo(file, [
       finalFailure(
         `API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"},"request_id":"${id}"}`,
         sessionEnvelope({ sessionId: session.sessionId }),
@@ -75,12 +57,12 @@ suite('Bad input', () => {
     ]);
     const snapshot = await eventually(
       'the real failure behind the garbage to show',
-      () => api.snapshot(),
+      () => state.api.snapshot(),
       (current) => current.state === 'failing' && current.failure?.requestId === id,
     );
     assert.equal(snapshot.failure?.file, file);
     assert.equal(snapshot.failure?.line, garbage.length + 1);
-    const fromThisFile = api.recentFailures(100).filter((failure) => failure.file === file);
+    const fromThisFile = state.api.recentFailures(100).filter((failure) => failure.file === file);
     assert.deepEqual(
       fromThisFile.map((failure) => failure.requestId),
       [id],

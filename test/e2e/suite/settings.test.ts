@@ -4,19 +4,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ClaudeApiWatchApi } from '../../../src/editor/claudeApiWatch';
 import { assistantText, finalFailure, retrySdkError } from '../../fixtures/transcripts';
 import {
-  activeApi,
   envConfigDir,
   eventually,
-  freshState,
   projectName,
   requestId,
-  SettingsGuard,
   sessionEnvelope,
+  SettingsGuard,
   stamp,
   Transcripts,
+  useFreshState,
 } from './support';
 
 function serverFailure(id: string, envelope: ReturnType<typeof sessionEnvelope>): string {
@@ -28,37 +26,26 @@ function serverFailure(id: string, envelope: ReturnType<typeof sessionEnvelope>)
 }
 
 suite('Settings apply live', () => {
-  let api: ClaudeApiWatchApi;
-  let transcripts: Transcripts;
+  const state = useFreshState();
   const settings = new SettingsGuard();
   let initialConfigDirs: string[];
 
-  suiteSetup(async () => {
-    api = await activeApi();
-    transcripts = new Transcripts(envConfigDir());
-    initialConfigDirs = api.configDirs();
+  suiteSetup(() => {
+    initialConfigDirs = state.api.configDirs();
     assert.equal(initialConfigDirs[0], path.resolve(envConfigDir()), 'the extension does not read $CLAUDE_CONFIG_DIR');
-  });
-
-  setup(async () => {
-    await freshState(api, transcripts);
   });
 
   teardown(async () => {
     await settings.restore();
-    await eventually('the config dirs to be restored', () => api.configDirs(), (dirs) => sameList(dirs, initialConfigDirs));
-  });
-
-  suiteTeardown(async () => {
-    await freshState(api, transcripts);
+    await eventually('the config dirs to be restored', () => state.api.configDirs(), (dirs) => sameList(dirs, initialConfigDirs));
   });
 
   test('statusBar.showWhenHealthy hides and shows the healthy item', async () => {
-    assert.equal(api.snapshot().state, 'healthy');
+    assert.equal(state.api.snapshot().state, 'healthy');
     await settings.set('statusBar.showWhenHealthy', false);
-    await eventually('the healthy item to hide', () => api.statusView()?.visible, (visible) => visible === false);
+    await eventually('the healthy item to hide', () => state.api.statusView()?.visible, (visible) => visible === false);
     await settings.set('statusBar.showWhenHealthy', true);
-    const view = await eventually('the healthy item to show', () => api.statusView(), (shown) => shown?.visible === true);
+    const view = await eventually('the healthy item to show', () => state.api.statusView(), (shown) => shown?.visible === true);
     assert.equal(view?.text, '$(pulse)');
   });
 
@@ -69,18 +56,18 @@ suite('Settings apply live', () => {
     // A marker behind it in the same file: once the marker is seen, the outside failure was read too.
     const inside = sessionEnvelope({ timestamp: stamp(2000) });
     const markerId = requestId();
-    await transcripts.append(projectName('scope'), outside.sessionId!, [
+    await state.transcripts.append(projectName('scope'), outside.sessionId!, [
       serverFailure(outsideId, outside),
       retrySdkError(529, 'overloaded_error', 'Overloaded', markerId, 1, inside),
       assistantText('Done.', { ...inside, timestamp: stamp(1000) }),
     ]);
     await settings.set('scope', 'workspace');
-    await eventually('the in-workspace marker to be read', () => api.recentFailures(100), (failures) => failures.some((f) => f.requestId === markerId));
+    await eventually('the in-workspace marker to be read', () => state.api.recentFailures(100), (failures) => failures.some((f) => f.requestId === markerId));
 
     const folderOpen = (vscode.workspace.workspaceFolders ?? []).some((folder) => folder.uri.scheme === 'file');
-    const underWorkspace = api.snapshot();
+    const underWorkspace = state.api.snapshot();
     if (folderOpen) {
-      assert.ok(!api.recentFailures(100).some((f) => f.requestId === outsideId), 'an outside session is listed under "workspace"');
+      assert.ok(!state.api.recentFailures(100).some((f) => f.requestId === outsideId), 'an outside session is listed under "workspace"');
       assert.notEqual(underWorkspace.state, 'failing', 'an outside session lights the indicator under "workspace"');
     } else {
       // No folder open: every session is this window's.
@@ -90,15 +77,15 @@ suite('Settings apply live', () => {
     await settings.set('scope', 'all');
     const underAll = await eventually(
       'the outside failure to count under "all"',
-      () => api.snapshot(),
+      () => state.api.snapshot(),
       (snapshot) => snapshot.state === 'failing' && snapshot.failure?.requestId === outsideId,
     );
     assert.ok(underAll.affectedSessions.includes(outside.sessionId!));
-    assert.ok(api.recentFailures(100).some((f) => f.requestId === outsideId));
+    assert.ok(state.api.recentFailures(100).some((f) => f.requestId === outsideId));
 
     if (folderOpen) {
       await settings.set('scope', 'workspace');
-      await eventually('the outside failure to stop counting', () => api.snapshot().state, (state) => state !== 'failing');
+      await eventually('the outside failure to stop counting', () => state.api.snapshot().state, (state) => state !== 'failing');
     }
   });
 
@@ -112,18 +99,18 @@ suite('Settings apply live', () => {
       await other.append(projectName('other-dir'), session.sessionId!, [serverFailure(otherId, session)]);
 
       await settings.set('configDir', otherConfigDir);
-      await eventually('configDirs() to follow the setting', () => api.configDirs(), (dirs) => sameList(dirs, [otherConfigDir]));
+      await eventually('configDirs() to follow the setting', () => state.api.configDirs(), (dirs) => sameList(dirs, [otherConfigDir]));
       await eventually(
         'the other dir\'s failure to show',
-        () => api.snapshot(),
+        () => state.api.snapshot(),
         (snapshot) => snapshot.state === 'failing' && snapshot.failure?.requestId === otherId,
       );
 
       await settings.restore();
-      await eventually('configDirs() to return to $CLAUDE_CONFIG_DIR', () => api.configDirs(), (dirs) => sameList(dirs, initialConfigDirs));
-      const back = await eventually('the other dir\'s failure to be gone', () => api.snapshot(), (snapshot) => snapshot.state === 'healthy');
+      await eventually('configDirs() to return to $CLAUDE_CONFIG_DIR', () => state.api.configDirs(), (dirs) => sameList(dirs, initialConfigDirs));
+      const back = await eventually('the other dir\'s failure to be gone', () => state.api.snapshot(), (snapshot) => snapshot.state === 'healthy');
       assert.equal(back.failure, null);
-      assert.ok(!api.recentFailures(100).some((f) => f.requestId === otherId), 'a failure from the previous config dir is still listed');
+      assert.ok(!state.api.recentFailures(100).some((f) => f.requestId === otherId), 'a failure from the previous config dir is still listed');
     } finally {
       await rm(otherConfigDir, { recursive: true, force: true });
     }
@@ -136,19 +123,19 @@ suite('Settings apply live', () => {
     await settings.set('quietPeriodMinutes', 1);
     const session = sessionEnvelope({ timestamp: stamp() });
     const id = requestId();
-    await transcripts.append(projectName('quiet'), session.sessionId!, [serverFailure(id, session)]);
-    await eventually('the fresh failure to be current', () => api.snapshot(), (current) => current.state === 'failing' && current.failure?.requestId === id);
-    await eventually('the failure to expire after a minute', () => api.snapshot().state, (state) => state === 'healthy', 80_000);
+    await state.transcripts.append(projectName('quiet'), session.sessionId!, [serverFailure(id, session)]);
+    await eventually('the fresh failure to be current', () => state.api.snapshot(), (current) => current.state === 'failing' && current.failure?.requestId === id);
+    await eventually('the failure to expire after a minute', () => state.api.snapshot().state, (state) => state === 'healthy', 80_000);
 
     await settings.set('quietPeriodMinutes', 10);
     const snapshot = await eventually(
       'the failure to be current again under a 10-minute quiet period',
-      () => api.snapshot(),
+      () => state.api.snapshot(),
       (current) => current.state === 'failing' && current.failure?.requestId === id,
     );
     assert.equal(snapshot.failureCount, 1);
-    assert.deepEqual(api.configDirs(), initialConfigDirs);
-    assert.equal(api.statusView()?.visible, true);
+    assert.deepEqual(state.api.configDirs(), initialConfigDirs);
+    assert.equal(state.api.statusView()?.visible, true);
   });
 });
 

@@ -167,3 +167,24 @@ export async function freshState(api: ClaudeApiWatchApi, transcripts: Transcript
   // Failures stamped in the same millisecond as the clear would count as cleared.
   await sleep(5);
 }
+
+/** What every suite here shares: the extension's API and the transcripts the suite writes. */
+export interface SuiteState {
+  api: ClaudeApiWatchApi;
+  transcripts: Transcripts;
+}
+
+/**
+ * Registers the hooks every suite here needs (the API once, a clean slate before each test and
+ * after the suite) and returns the state they fill in: read it inside hooks and tests only.
+ */
+export function useFreshState(): SuiteState {
+  const state = {} as SuiteState;
+  suiteSetup(async () => {
+    state.api = await activeApi();
+    state.transcripts = new Transcripts(envConfigDir());
+  });
+  setup(() => freshState(state.api, state.transcripts));
+  suiteTeardown(() => freshState(state.api, state.transcripts));
+  return state;
+}
