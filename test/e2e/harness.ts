@@ -17,8 +17,9 @@ export const repoRoot = path.resolve(path.dirname(__filename), '..', '..');
 export const testResultsDir = path.join(repoRoot, 'test-results');
 /** Temp roots are named `caw-e2e-<runTag>-*`, so a runner can find what one run left behind. */
 export const TEMP_PREFIX = 'caw-e2e-';
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+/** Debian's Chromium, and the flags it needs here: root in a container, no GPU, nothing that phones home. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
