@@ -74,6 +74,7 @@ export class ClaudeApiWatch implements vscode.Disposable {
         bugsUrl: packageJson.bugs?.url ?? 'https://github.com/claude-api-watch/claude-api-watch/issues',
         settings: () => this.settings,
         recentFailures: (limit) => this.tracker.recentFailures(limit),
+        currentFailure: () => this.tracker.snapshot().failure,
         clearIndicator: () => this.tracker.clear(),
         recordHealth: (result) => (this.lastHealth = result),
       }),

@@ -21,6 +21,7 @@ export interface CommandHost {
   readonly bugsUrl: string;
   settings(): WatchSettings;
   recentFailures(limit: number): ApiFailureEvent[];
+  currentFailure(): ApiFailureEvent | null;
   clearIndicator(): void;
   recordHealth(result: ApiHealthResult): void;
 }
@@ -91,7 +92,8 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
   }
 
   async function openTranscriptAtFailure(chosen?: ApiFailureEvent): Promise<void> {
-    const failure = chosen ?? host.recentFailures(1)[0];
+    // The failure the status bar headlines, else the latest one seen.
+    const failure = chosen ?? host.currentFailure() ?? host.recentFailures(1)[0];
     if (!failure) {
       void vscode.window.showInformationMessage(t('No API failure seen yet.'));
       return;
