@@ -90,7 +90,8 @@ export async function runWatchCommand(args: string[], io: CliIo, signal: AbortSi
     throw error;
   }
   live = true;
-  if (!flags.json) io.stderr(`Watching ${configDirs.join(', ')} — Ctrl-C to stop.`);
+  // On stderr even with --json: it tells a person, or a script, that new lines will now be reported.
+  io.stderr(`Watching ${configDirs.join(', ')} — Ctrl-C to stop.`);
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   watcher.dispose();
   return ExitCode.ok;

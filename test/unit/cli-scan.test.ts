@@ -154,8 +154,10 @@ describe('claude-api-watch watch', () => {
       const lines: ScanJsonRecord[] = [];
       io.stdout = (s) => lines.push(JSON.parse(s) as ScanJsonRecord);
       const running = runWatchCommand(['--config-dir', configDir, '--json'], io, stop.signal);
-      // Let the watcher take its first look before appending.
-      await new Promise((r) => setTimeout(r, 300));
+      // Append only once the watcher says it is live: earlier lines are context, not news.
+      const liveBy = Date.now() + 10_000;
+      while (!io.err.some((line) => line.startsWith('Watching ')) && Date.now() < liveBy) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(io.err.some((line) => line.startsWith('Watching ')), 'watch never said it was live');
       const file = path.join(configDir, 'projects', '-w', 's1.jsonl');
       await fs.appendFile(file, retrySdkError(529, 'overloaded_error', 'Overloaded', 'req_live0000001', 1) + '\n');
       await fs.mkdir(path.join(configDir, 'projects', '-new'), { recursive: true });
