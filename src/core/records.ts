@@ -1,6 +1,7 @@
 // One transcript line → a typed record. Classification is by structure only (`type`, `subtype`,
 // `isApiErrorMessage`): text that merely quotes an error — a prompt, a tool result, Claude's prose —
 // is never a failure. The error text is read only once the structure says it is an API error.
+import { isJsonObject as isObject, type JsonObject as Json } from './json';
 import { classFromWording, decideClass, statusFromCategory, statusFromErrorType } from './classify';
 import type {
   ErrorDetails,
@@ -10,8 +11,6 @@ import type {
   SuccessRecord,
   TranscriptRecord,
 } from './types';
-
-type Json = Record<string, unknown>;
 
 const SYNTHETIC_MODEL = '<synthetic>';
 const MAX_MESSAGE_LENGTH = 240;
@@ -240,10 +239,6 @@ function firstLine(text: string | null): string | null {
   const trimmed = text.trim();
   const newline = trimmed.indexOf('\n');
   return newline < 0 ? trimmed : trimmed.slice(0, newline);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function obj(value: unknown): Json | null {

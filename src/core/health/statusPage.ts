@@ -1,5 +1,6 @@
 // What Anthropic's status page (Atlassian Statuspage) says. It corroborates what the transcripts
 // show, never triggers anything, and is asked only while failures are seen or the user asks.
+import { isJsonObject as isObject } from '../json';
 import { cloudProvider, networkCode, resolveHealthTarget } from './apiHealth';
 
 export const DEFAULT_STATUS_SUMMARY_URL = 'https://status.claude.com/api/v2/summary.json';
@@ -99,12 +100,6 @@ export async function fetchAnthropicStatus(url: string, options: FetchStatusOpti
   }
   const reported = readSummary(json);
   return reported ? { ...reported, fetchedAt: fetchedAt() } : unknown('status page sent an unexpected format');
-}
-
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function cleanText(value: unknown): string | null {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { claudeEnvironment, cloudProviderId, isFlagOn } from '../claudeEnv';
+import { isJsonObject as isObject } from '../json';
 import { isPathInside } from '../scope';
 import type { RedactionContext } from './redact';
 
@@ -230,10 +231,6 @@ export async function readLinuxOsRelease(
     }
   }
   return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
