@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { gatherEnvironment } from '../core/report/environment';
 import { buildIssueSearchUrl, buildIssueUrl } from '../core/report/issueUrl';
-import { buildBugReport, selectOutageEvents } from '../core/report/report';
+import { episodeAround } from '../core/episodes';
+import { buildBugReport } from '../core/report/report';
 import { parseSince } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
 import { configDirsFor, ExitCode, scanOrExplain, type CliIo } from './common';
@@ -65,7 +66,7 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
 
   const environment = await gatherEnvironment({ env: io.env, configDirs, failureFile: chosen.file, entrypoint: chosen.entrypoint });
   const report = buildBugReport({
-    events: selectOutageEvents(events, chosen),
+    events: episodeAround(events, chosen),
     chosen,
     environment,
     now,

@@ -1,6 +1,7 @@
 // The failure tracker: API events in, one aggregate state for the status bar out. Pure and
 // deterministic: time comes from the injected clock, and time-based changes (expiry, the end of
 // the all-clear period) happen when the host calls tick() at nextTransitionAt().
+import { DEFAULT_QUIET_PERIOD_MS } from './episodes';
 import type { ApiEvent, ApiFailureEvent, ApiSuccessEvent, FailureClass } from './types';
 
 export type TrackerState = 'healthy' | 'retrying' | 'failing' | 'recovered';
@@ -68,7 +69,6 @@ export interface FailureTrackerOptions {
   clearedThrough?: number;
 }
 
-export const DEFAULT_QUIET_PERIOD_MS = 10 * 60_000;
 export const DEFAULT_ALL_CLEAR_MS = 60_000;
 export const DEFAULT_HISTORY_LIMIT = 500;
 

@@ -2,7 +2,8 @@
 // (its name, version, remote kind) and the latest health check and Anthropic status.
 import * as vscode from 'vscode';
 import { gatherEnvironment } from '../core/report/environment';
-import { buildBugReport, selectOutageEvents, type BugReport } from '../core/report/report';
+import { episodeAround } from '../core/episodes';
+import { buildBugReport, type BugReport } from '../core/report/report';
 import type { ApiFailureEvent } from '../core/types';
 
 export interface ReportSources {
@@ -11,6 +12,8 @@ export interface ReportSources {
   /** Retained failures and retries, newest first. */
   recentFailures(): ApiFailureEvent[];
   configDirs(): string[];
+  /** The user's quiet period: the gap that ends an episode. */
+  quietPeriodMs(): number;
   /** One line each, or null: "a health check at 10:42 UTC got 500 api_error (req_…)". */
   healthSummary(): string | null;
   anthropicStatusSummary(): string | null;
@@ -25,11 +28,11 @@ export class BugReports {
   /** The report for `chosen`'s outage, else the current outage, else the latest failure's; undefined when none was seen. */
   async build(chosen?: ApiFailureEvent): Promise<BugReport | undefined> {
     const recent = this.sources.recentFailures();
-    let events = chosen ? selectOutageEvents(recent, chosen) : this.sources.currentOutage();
+    let events = chosen ? episodeAround(recent, chosen, this.sources.quietPeriodMs()) : this.sources.currentOutage();
     if (events.length === 0) {
       const latest = recent.find((event) => event.kind === 'failure') ?? recent[0];
       if (!latest) return undefined;
-      events = selectOutageEvents(recent, latest);
+      events = episodeAround(recent, latest, this.sources.quietPeriodMs());
     }
     // The failure the report is about: its file and entrypoint describe the environment.
     const subject = chosen ?? [...events].reverse().find((event) => event.kind === 'failure') ?? events[events.length - 1];

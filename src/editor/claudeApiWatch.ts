@@ -57,6 +57,7 @@ export class ClaudeApiWatch implements vscode.Disposable {
         currentOutage: () => this.tracker.currentOutage(),
         recentFailures: () => this.tracker.recentFailures(500),
         configDirs: () => this.configDirs,
+        quietPeriodMs: () => this.settings.quietPeriodMs,
         healthSummary: () => (this.lastHealth ? summarizeHealth(this.lastHealth) : null),
         anthropicStatusSummary: () => {
           const status = this.statusPage.current();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectEnvironment } from '../../src/core/report/environment';
-import { buildBugReport, ISSUE_FIELD_IDS, selectOutageEvents, type BugReportInput } from '../../src/core/report/report';
+import { episodeAround } from '../../src/core/episodes';
+import { buildBugReport, ISSUE_FIELD_IDS, type BugReportInput } from '../../src/core/report/report';
 import type { ApiFailureEvent } from '../../src/core/types';
 import { failureEvent, REPORT_CASES, retryEvent } from '../fixtures/report/cases';
 
@@ -227,33 +228,13 @@ describe('buildBugReport: privacy', () => {
   });
 });
 
-describe('selectOutageEvents', () => {
-  const a = retryEvent(1, { line: 1, timestamp: at(0) });
-  const b = failureEvent({ line: 2, timestamp: at(8) });
-  const c = retryEvent(1, { line: 3, timestamp: at(17), sessionId: 'other' });
-  const d = failureEvent({ line: 4, timestamp: at(40) });
-  const overloaded = retryEvent(1, { line: 5, timestamp: at(9), status: 529, failureClass: 'overloaded' });
-  const auth = failureEvent({ line: 6, timestamp: at(9), status: 401, failureClass: 'auth' });
-  const undated = failureEvent({ line: 7, timestamp: null });
-
-  it('chains events within the gap around the chosen one, oldest first', () => {
-    assert.deepEqual(selectOutageEvents([d, c, b, a, undated], b), [a, b, c]);
-    assert.deepEqual(selectOutageEvents([a, b, c, d], d), [d]);
-    assert.deepEqual(selectOutageEvents([a, b, c, d], b, 5 * 60_000), [b]);
-  });
-
-  it('keeps 500s and 529s together and other kinds of trouble apart', () => {
-    assert.deepEqual(selectOutageEvents([a, b, overloaded, auth], b), [a, b, overloaded]);
-    assert.deepEqual(selectOutageEvents([a, b, overloaded, auth], auth), [auth]);
-  });
-
-  it('finds the chosen event by location even as a copy, and alone when it has no time', () => {
-    assert.deepEqual(selectOutageEvents([a, b, c], { ...b }).length, 3);
-    assert.deepEqual(selectOutageEvents([a, b, undated], undated), [undated]);
-  });
-
-  it('builds one report for the outage it selects', () => {
-    const built = report(selectOutageEvents([a, b, c, d], b), { chosen: b });
+describe('a report of one episode', () => {
+  it('counts the failures and retries of the episode it is given', () => {
+    const a = retryEvent(1, { line: 1, timestamp: at(0) });
+    const b = failureEvent({ line: 2, timestamp: at(8) });
+    const c = retryEvent(1, { line: 3, timestamp: at(17), sessionId: 'other' });
+    const d = failureEvent({ line: 4, timestamp: at(40) });
+    const built = report(episodeAround([a, b, c, d], b), { chosen: b });
     assert.equal(built.summary.failures, 1);
     assert.equal(built.summary.retries, 2);
   });

@@ -2,12 +2,13 @@
 // request ID, and the environment, laid out in the order of the claude-code bug form
 // (.github/ISSUE_TEMPLATE/bug_report.yml). Only error messages, IDs, versions and names go in —
 // never prompt or file content — and every field is redacted before it is returned.
+import { eventTime } from '../episodes';
 import type { ApiFailureEvent, FailureClass } from '../types';
 import type { EnvironmentFacts, OsOption, PlatformOption, TerminalOption } from './environment';
 import { redact } from './redact';
 
 export interface BugReportInput {
-  /** The chosen failure, or the whole outage (failures and retries; see `selectOutageEvents`). */
+  /** The chosen failure, or the whole outage (failures and retries; see `episodeAround`). */
   events: ApiFailureEvent[];
   environment: EnvironmentFacts;
   healthCheck?: { summary: string } | null;
@@ -112,7 +113,6 @@ const SHORT_SESSION_ID = 8;
 const TITLE_MESSAGE_MAX = 90;
 const TITLE_REQUEST_ID_MAX = 16;
 const MAX_LOG_LINES = 100;
-const DEFAULT_OUTAGE_GAP_MS = 10 * 60 * 1000;
 
 export function buildBugReport(input: BugReportInput): BugReport {
   const facts = gatherFacts(input);
@@ -316,39 +316,6 @@ function renderMarkdown(fields: IssueFields, facts: ReportFacts, detected: Detec
   return `${sections.join('\n\n')}\n`;
 }
 
-/**
- * The outage around `chosen`: events of the same kind of trouble (server and overloaded together,
- * each other class on its own) chained in time, each within `gapMs` of the next. Events without a
- * timestamp cannot be placed and are left out (unless chosen). Returned oldest first.
- */
-export function selectOutageEvents(
-  all: ApiFailureEvent[],
-  chosen: ApiFailureEvent,
-  gapMs: number = DEFAULT_OUTAGE_GAP_MS,
-): ApiFailureEvent[] {
-  const scope = classScope(chosen.failureClass);
-  const chosenKey = locationKey(chosen);
-  const timeline = [chosen, ...all.filter((event) => locationKey(event) !== chosenKey && classScope(event.failureClass) === scope)]
-    .map((event) => ({ event, time: timeOf(event) }))
-    .filter((entry): entry is { event: ApiFailureEvent; time: number } => entry.time !== null)
-    .sort((a, b) => a.time - b.time);
-  const index = timeline.findIndex((entry) => entry.event === chosen);
-  if (index < 0) return [chosen];
-  let start = index;
-  let end = index;
-  while (start > 0 && timeline[start].time - timeline[start - 1].time <= gapMs) start--;
-  while (end < timeline.length - 1 && timeline[end + 1].time - timeline[end].time <= gapMs) end++;
-  return timeline.slice(start, end + 1).map((entry) => entry.event);
-}
-
-function classScope(failureClass: FailureClass): string {
-  return failureClass === 'overloaded' ? 'server' : failureClass;
-}
-
-function locationKey(event: ApiFailureEvent): string {
-  return `${event.file}\n${event.line}`;
-}
-
 /** The latest final failure, else (still retrying) the latest retry. */
 function latestFailure(sorted: ApiFailureEvent[]): ApiFailureEvent {
   const finals = sorted.filter((event) => event.kind === 'failure');
@@ -370,13 +337,9 @@ function regressionHint(sorted: ApiFailureEvent[], failingVersion: string | null
 
 function sortByTime(events: ApiFailureEvent[]): ApiFailureEvent[] {
   return events
-    .map((event, index) => ({ event, index, time: timeOf(event) ?? Number.NEGATIVE_INFINITY }))
+    .map((event, index) => ({ event, index, time: eventTime(event) ?? Number.NEGATIVE_INFINITY }))
     .sort((a, b) => a.time - b.time || a.index - b.index)
     .map(({ event }) => event);
-}
-
-function timeOf(event: ApiFailureEvent): number | null {
-  return isTime(event.timestamp) ? Date.parse(event.timestamp) : null;
 }
 
 function isTime(value: string | null): value is string {
@@ -437,11 +400,11 @@ function attemptText(event: ApiFailureEvent): string {
 
 function outcomeText(chosen: ApiFailureEvent, events: ApiFailureEvent[]): string {
   const retriesBefore = events.filter(
-    (event) => event.kind === 'retry' && event.sessionId === chosen.sessionId && (timeOf(event) ?? 0) <= (timeOf(chosen) ?? 0),
+    (event) => event.kind === 'retry' && event.sessionId === chosen.sessionId && (eventTime(event) ?? 0) <= (eventTime(chosen) ?? 0),
   );
   if (chosen.kind === 'retry') {
     const laterFailure = events.find(
-      (event) => event.kind === 'failure' && event.sessionId === chosen.sessionId && (timeOf(event) ?? 0) >= (timeOf(chosen) ?? 0),
+      (event) => event.kind === 'failure' && event.sessionId === chosen.sessionId && (eventTime(event) ?? 0) >= (eventTime(chosen) ?? 0),
     );
     return laterFailure
       ? `Claude Code kept retrying, then stopped the turn with ${describeError(laterFailure)}.`
