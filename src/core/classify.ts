@@ -69,7 +69,7 @@ const CLASS_BY_WORDING: ReadonlyArray<readonly [RegExp, FailureClass]> = [
   [/server error|server-side|internal server|bad gateway|service unavailable|gateway time-?out/i, 'server'],
   [/rate limit|usage limit|session limit|weekly limit|monthly limit|limit reached|too many requests|resets? /i, 'rate_limit'],
   [/log ?in|logged in|api key|oauth|token (?:has )?(?:expired|revoked)|unauthori[sz]ed|forbidden|not allowed|credential|permission/i, 'auth'],
-  [/connect|connection|network|timed out|timeout|dns|internet|offline|socket|fetch failed|reach the api/i, 'network'],
+  [/connect|network|timed out|timeout|dns|internet|offline|socket|fetch failed|reach the api/i, 'network'],
   [/credit balance|billing|invalid request|prompt is too long|not found|too large/i, 'client'],
 ];
 

@@ -14,6 +14,8 @@ import type {
 
 const SYNTHETIC_MODEL = '<synthetic>';
 const MAX_MESSAGE_LENGTH = 240;
+/** Regexes see at most this much of an error text (DESIGN §4: linear time, bounded input). */
+const MAX_SCANNED_TEXT = 64 * 1024;
 const REQUEST_ID_PATTERN = /\breq_[A-Za-z0-9]{6,}/g;
 const NETWORK_CODE_IN_TEXT = /\((E[A-Z0-9_]{3,}|UND_ERR_[A-Z_]+)\)/;
 const STATUS_AFTER_API_ERROR = /^API Error(?::\s*|\s*\()(\d{3})\b/;
@@ -110,7 +112,7 @@ function readRetry(line: Json): RetryRecord {
 
 /** `type:"assistant", isApiErrorMessage:true`: Claude Code gave up; the text is what the user saw. */
 function readFailure(line: Json): FailureRecord | null {
-  const text = messageText(line).trim();
+  const text = messageText(line).trim().slice(0, MAX_SCANNED_TEXT);
   if (NOT_A_FAILURE.some((pattern) => pattern.test(text))) return null;
 
   const category = str(line.error);
@@ -157,9 +159,10 @@ function describe(evidence: {
 
 /** One human line: `500 Internal server error`, `Unable to connect to API (ECONNRESET)`. */
 function humanMessage(status: number | null, networkCode: string | null, text: string): string {
-  let line = (firstLine(text) ?? '').replace(/^API Error:?\s*/i, '').replace(/^\((.*)\)$/, '$1');
+  let line = (firstLine(text.slice(0, MAX_SCANNED_TEXT)) ?? '').replace(/^API Error:?\s*/i, '').replace(/^\((.*)\)$/, '$1');
   // The raw-body era puts the JSON after the status; the body's message was already taken.
-  line = line.replace(/\s*\{.*$/, '').trim();
+  const brace = line.indexOf('{');
+  line = (brace < 0 ? line : line.slice(0, brace)).trim();
   // Keep the first sentence: the rest is Claude Code's advice ("try again in a moment...").
   const sentenceEnd = line.search(/\.\s|\s·\s/);
   if (sentenceEnd > 0) line = line.slice(0, sentenceEnd);
@@ -227,7 +230,7 @@ function codeField(error: Json): string | null {
 }
 
 function idsInText(text: string | null): string[] {
-  return text ? text.match(REQUEST_ID_PATTERN) ?? [] : [];
+  return text ? text.slice(0, MAX_SCANNED_TEXT).match(REQUEST_ID_PATTERN) ?? [] : [];
 }
 
 function unique(values: (string | null)[]): string[] {

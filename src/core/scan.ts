@@ -43,7 +43,7 @@ export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEv
     .map(({ event }) => event);
 }
 
-const RELATIVE_SINCE = /^(\d+)\s*(m|h|d|w)$/i;
+const RELATIVE_SINCE = /^(\d+)\s*([dhmw])$/i;
 const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** `all` → null; `30m`, `24h`, `7d`, `2w` → now minus that; an ISO time → that time. Throws on anything else. */

@@ -235,7 +235,7 @@ describe('renderStatus: tooltip', () => {
     assert.ok(!/command:evil/.test(md), 'no raw command: text from the transcript');
     assert.ok(!md.includes('**bold**'));
     assert.match(md, /\\<img/, 'an escaped < is literal text, not HTML');
-    assert.ok(!/(^|[^\\])<img/.test(md));
+    assert.ok(!/(?:^|[^\\])<img/.test(md));
     assert.ok(!md.includes('$(zap)'));
     assert.ok(!md.includes('https://evil'), 'no autolink');
     assert.ok(!md.includes('&amp;'));

@@ -30,7 +30,7 @@ const TOKEN_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
   // No word boundary: distinctive enough to catch even when glued to other text.
   [/sk-ant-[A-Za-z0-9_-]+/g, 'sk-ant-[REDACTED]'],
   // Other `sk-` keys (OpenAI-style project and user keys).
-  [/\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, 'sk-[REDACTED]'],
+  [/\bsk-[\w-]{20,}/g, 'sk-[REDACTED]'],
   // Stripe-style live/test keys.
   [/\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}/g, REDACTED],
   // AWS access key IDs (long-term AKIA, temporary ASIA, and the other IAM prefixes).
@@ -60,7 +60,7 @@ const QUOTED = String.raw`\\"[^"\\\n]*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'`;
 // An unquoted value after `=` or `:` may hold spaces (`passphrase = open sesame`): it runs to the
 // end of the line or to a delimiter, which redacts a little too much rather than too little.
 const ASSIGNMENT = new RegExp(
-  String.raw`(\\?["']|)(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*[:=]\s*)(${QUOTED}|[^\s"'\\,;&}\]>][^\n"'\\,;&}\]>]*)`,
+  String.raw`((?:\\?["'])?)(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*[:=]\s*)(${QUOTED}|[^\s"'\\,;&}\]>][^\n"'\\,;&}\]>]*)`,
   'g',
 );
 const FLAG = new RegExp(String.raw`(--)([A-Za-z][A-Za-z0-9-]*)(\s+|=)(${QUOTED}|[^\s"'\\,;&]+)`, 'g');
@@ -93,7 +93,7 @@ const SECRET_PAIRS: ReadonlyArray<readonly [string, string]> = [
 /** A last word that makes a secret-sounding name harmless: `token_type`, `apiKeyHelper`, `key_path`. */
 const HARMLESS_LAST_WORDS = new Set(['type', 'count', 'limit', 'url', 'uri', 'endpoint', 'expiry', 'expires', 'expiration', 'path', 'file', 'helper']);
 /** Values that are no secret even under a secret name (or were redacted already): keep them readable. */
-const HARMLESS_VALUE = /^(?:\\?["'])?(?:(?:null|true|false|undefined|none)(?:\\?["'])?$|[A-Za-z-]*\[REDACTED|(?:\\?["'])?$)/i;
+const HARMLESS_VALUE = /^(?:\\?["'])?(?:(?:null|true|false|undefined|none)(?:\\?["'])?$|[a-z-]*\[REDACTED|(?:\\?["'])?$)/i;
 
 const EMAIL = /(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b/g;
 /** Folders whose children are user names, on every system (`/Users/x`, `/home/x`, `C:\Users\x`). */
@@ -136,13 +136,13 @@ function isSecretName(name: string): boolean {
 function replaceValue(value: string): string {
   const quote = /^(?:\\?["'])?/.exec(value)?.[0] ?? '';
   // Keep trailing spaces outside an unquoted value: they belong to the text around it.
-  const trailing = quote ? '' : /\s*$/.exec(value)?.[0] ?? '';
+  const trailing = quote ? '' : value.slice(value.trimEnd().length);
   return `${quote}${REDACTED}${quote}${trailing}`;
 }
 
 function redactPaths(text: string, context: RedactionContext): string {
   let out = text;
-  const home = context.homedir?.replace(/[\\/]+$/, '');
+  const home = trimSeparators(context.homedir);
   // A bare `/` or `C:` home would turn every path into `~`.
   if (home && home.replace(/^[A-Za-z]:/, '').length > 1) {
     const windowsLike = /^[A-Za-z]:|\\/.test(home);
@@ -161,6 +161,13 @@ function redactPaths(text: string, context: RedactionContext): string {
     out = out.replace(segment, '<user>');
   }
   return out;
+}
+
+/** Without trailing `/` or `\\` (a loop, not a regex: a long run of separators must cost linear time). */
+function trimSeparators(path: string | undefined): string | undefined {
+  let end = path?.length ?? 0;
+  while (end > 0 && (path![end - 1] === '/' || path![end - 1] === '\\')) end--;
+  return path?.slice(0, end);
 }
 
 function escapeRegExp(text: string): string {
