@@ -1,14 +1,18 @@
 // Lines → API events with their session context (model, request IDs of earlier retries, the
-// version that last worked). This is the hot path of a full scan: most bytes are prompts and tool
-// results that can never be ours, so a line is only decoded and parsed when it carries one of our
-// structural markers. JSON.stringify escapes every quote inside a string value, so a marker that
-// ends in a quote (`ApiErrorMessage"`) cannot match text that merely quotes it; the full parse
-// that follows decides by structure anyway. Each marker starts with a byte that is rare in JSON,
-// which is what keeps `Buffer.indexOf` fast.
+// version that last worked, the last response before the event). This is the hot path of a full
+// scan: most bytes are prompts and tool results that can never be ours, so a line is only decoded
+// and parsed when it carries one of our structural markers. JSON.stringify escapes every quote
+// inside a string value, so a marker that ends in a quote (`ApiErrorMessage"`) cannot match text
+// that merely quotes it; the full parse that follows decides by structure anyway.
 //
-// Successes are not looked for line by line: when an event needs the last success before it (its
-// model, the version that last worked, whether a failure has ended), the lines since the previous
-// event are read back from the file, newest first, until one is found.
+// The context is carried forward in one pass: successes are not parsed as they go by (most lines
+// of an assistant turn are successes, and parsing them all would cost more than the rest of the
+// scan). Instead every line that may be one (it says `"assistant"`) is remembered by position, and
+// the newest few are kept as copies; when an event needs the last success of its thread, those
+// candidates are parsed newest first, usually one. Only a candidate older than the kept copies is
+// read again from the file, and only the region before the first line this reader was given (a
+// watcher that started mid-file) is searched backwards on disk.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { findLineBackwardSync } from './files/readBack';
 import { parseTranscriptLine, parseTranscriptRecord } from './records';
 import type {
@@ -16,6 +20,7 @@ import type {
   ApiFailureEvent,
   ApiSuccessEvent,
   FailureRecord,
+  LastResponse,
   LineLocation,
   RecordEnvelope,
   RetryRecord,
@@ -24,8 +29,12 @@ import type {
 
 const FAILURE_MARKER = Buffer.from('ApiErrorMessage"');
 const RETRY_MARKER = Buffer.from('pi_error"');
-/** Cheap pre-check before parsing a line read back as a possible success. */
+/** A line that may be a success (`"type":"assistant"`; `"role":"assistant"` comes early in it). */
 const ASSISTANT_MARKER = Buffer.from('"assistant"');
+
+/** How many of the newest candidate lines are kept as copies, and up to what length each. */
+const KEPT_CANDIDATES = 4;
+const MAX_KEPT_CANDIDATE_BYTES = 256 * 1024;
 
 interface RetryIds {
   lineNumber: number;
@@ -37,13 +46,37 @@ interface StreamContext {
   isSidechain: boolean;
   model: string | null;
   lastSuccessVersion: string | null;
+  lastResponse: LastResponse | null;
   /** Request IDs of retries since the last success or final failure, oldest first. */
   pendingRetryIds: RetryIds[];
-  /** Where the lines not yet searched for a success begin. */
+  /** Lines from this file offset on have not been searched for a success of this thread. */
   unsearchedOffset: number;
-  unsearchedLine: number;
   /** The last event was a failure or retry and no success has been found after it. */
   awaitingRecovery: boolean;
+}
+
+/** A line that may be a success, by where it is; `copy` starts with its bytes while it is among the newest. */
+interface Candidate {
+  offset: number;
+  length: number;
+  lineNumber: number;
+  copy: Buffer | null;
+}
+
+interface FileState {
+  main: StreamContext | null;
+  sidechain: StreamContext | null;
+  /** The threads in the order they first had an event (the order a batch end visits them). */
+  streams: StreamContext[];
+  /** Where the first line given for this file starts: what lies before was never seen. */
+  firstOffset: number;
+  firstLineNumber: number;
+  /** Candidate lines not yet behind every thread's unsearched offset, oldest first, from `head`. */
+  candidates: Candidate[];
+  head: number;
+  /** Reused copy buffers of candidates that dropped out of the newest few. */
+  spareCopies: Buffer[];
+  hadParseProblem: boolean;
 }
 
 export type ApiEventListener = (event: ApiEvent) => void;
@@ -52,8 +85,7 @@ export type ApiEventListener = (event: ApiEvent) => void;
 export type ParseProblemListener = (file: string, lineNumber: number, error: Error) => void;
 
 export class TranscriptEventReader {
-  private readonly files = new Map<string, Map<string, StreamContext>>();
-  private readonly filesWithProblems = new Set<string>();
+  private readonly files = new Map<string, FileState>();
 
   constructor(
     private readonly emit: ApiEventListener,
@@ -61,35 +93,40 @@ export class TranscriptEventReader {
   ) {}
 
   /**
-   * Feed one complete line starting at `byteOffset` of `file`. `line` may be reused by the caller
-   * after this returns.
+   * Feed one complete line starting at `byteOffset` of `file`, in file order. `line` may be reused
+   * by the caller after this returns.
    */
   acceptLine(file: string, line: Buffer, lineNumber: number, byteOffset: number): void {
-    if (!line.includes(FAILURE_MARKER) && !line.includes(RETRY_MARKER)) return;
+    const isEvent = line.includes(FAILURE_MARKER) || line.includes(RETRY_MARKER);
+    if (!isEvent) {
+      if (line.includes(ASSISTANT_MARKER)) this.remember(this.file(file, byteOffset, lineNumber), line, lineNumber, byteOffset);
+      return;
+    }
+    const state = this.file(file, byteOffset, lineNumber);
     let value: unknown;
     try {
       value = JSON.parse(line.toString('utf8'));
     } catch (error) {
-      if (!this.filesWithProblems.has(file)) {
-        this.filesWithProblems.add(file);
+      if (!state.hadParseProblem) {
+        state.hadParseProblem = true;
         this.onParseProblem?.(file, lineNumber, error as Error);
       }
       return;
     }
     const record = parseTranscriptRecord(value);
     if (!record) return;
-    const stream = this.stream(file, record.envelope.isSidechain);
+    const stream = this.stream(state, record.envelope.isSidechain);
     const location = { file, line: lineNumber };
     if (record.kind === 'success') {
       this.acceptSuccess(stream, record, location);
       stream.awaitingRecovery = false;
     } else {
-      this.findSuccessBefore(file, stream, byteOffset, lineNumber);
+      this.findSuccessBefore(file, state, stream, byteOffset, lineNumber);
       this.acceptError(stream, record, location);
       stream.awaitingRecovery = true;
     }
     stream.unsearchedOffset = byteOffset;
-    stream.unsearchedLine = lineNumber;
+    this.dropSearchedCandidates(state);
   }
 
   /**
@@ -97,46 +134,128 @@ export class TranscriptEventReader {
    * `nextLineNumber`): a failure that a later success ended is over, and the tracker must hear so.
    */
   flush(file: string, endOffset: number, nextLineNumber: number): void {
-    for (const stream of this.files.get(file)?.values() ?? []) {
+    const state = this.files.get(file);
+    if (!state) return;
+    for (const stream of state.streams) {
       if (!stream.awaitingRecovery) continue;
-      this.findSuccessBefore(file, stream, endOffset, nextLineNumber);
+      this.findSuccessBefore(file, state, stream, endOffset, nextLineNumber);
       stream.unsearchedOffset = endOffset;
-      stream.unsearchedLine = nextLineNumber;
     }
+    this.dropSearchedCandidates(state);
   }
 
   /** Drop what is remembered of a file (deleted, or rewritten from the start). */
   forget(file: string): void {
     this.files.delete(file);
-    this.filesWithProblems.delete(file);
   }
 
-  private stream(file: string, isSidechain: boolean): StreamContext {
-    let streams = this.files.get(file);
-    if (!streams) this.files.set(file, (streams = new Map()));
+  private file(file: string, byteOffset: number, lineNumber: number): FileState {
+    let state = this.files.get(file);
+    if (!state) {
+      state = { main: null, sidechain: null, streams: [], firstOffset: byteOffset, firstLineNumber: lineNumber, candidates: [], head: 0, spareCopies: [], hadParseProblem: false };
+      this.files.set(file, state);
+    }
+    return state;
+  }
+
+  private stream(state: FileState, isSidechain: boolean): StreamContext {
     const key = isSidechain ? 'sidechain' : 'main';
-    let stream = streams.get(key);
+    let stream = state[key];
     if (!stream) {
       stream = {
         isSidechain,
         model: null,
         lastSuccessVersion: null,
+        lastResponse: null,
         pendingRetryIds: [],
         unsearchedOffset: 0,
-        unsearchedLine: 1,
         awaitingRecovery: false,
       };
-      streams.set(key, stream);
+      state[key] = stream;
+      state.streams.push(stream);
     }
     return stream;
   }
 
-  /** The newest success of `stream` in its unsearched lines before `endOffset` becomes its last success. */
-  private findSuccessBefore(file: string, stream: StreamContext, endOffset: number, endLineNumber: number): void {
+  /** Remembers a line that may be a success; the newest few are copied so they need no second read. */
+  private remember(state: FileState, line: Buffer, lineNumber: number, byteOffset: number): void {
+    const { candidates } = state;
+    const stale = candidates.length - KEPT_CANDIDATES;
+    if (stale >= state.head) {
+      const old = candidates[stale];
+      if (old.copy) state.spareCopies.push(old.copy);
+      old.copy = null;
+    }
+    let copy: Buffer | null = null;
+    if (line.length <= MAX_KEPT_CANDIDATE_BYTES) {
+      copy = state.spareCopies.pop() ?? null;
+      if (!copy || copy.length < line.length) copy = Buffer.allocUnsafe(Math.max(line.length, 4096));
+      line.copy(copy, 0);
+    }
+    candidates.push({ offset: byteOffset, length: line.length, lineNumber, copy });
+  }
+
+  /** Candidates behind every thread's unsearched offset can never be needed again. */
+  private dropSearchedCandidates(state: FileState): void {
+    const keepFrom = Math.min(state.main?.unsearchedOffset ?? 0, state.sidechain?.unsearchedOffset ?? 0);
+    const { candidates } = state;
+    while (state.head < candidates.length && candidates[state.head].offset < keepFrom) {
+      const dropped = candidates[state.head];
+      if (dropped.copy) state.spareCopies.push(dropped.copy);
+      candidates[state.head++] = undefined as never;
+    }
+    if (state.head > 1024 && state.head * 2 > candidates.length) {
+      state.candidates = candidates.slice(state.head);
+      state.head = 0;
+    }
+    if (state.spareCopies.length > KEPT_CANDIDATES) state.spareCopies.length = KEPT_CANDIDATES;
+  }
+
+  /**
+   * The newest success of `stream` in its unsearched lines before `endOffset` (the start of the
+   * line numbered `endLineNumber`) becomes its last success.
+   */
+  private findSuccessBefore(file: string, state: FileState, stream: StreamContext, endOffset: number, endLineNumber: number): void {
+    const found = this.newestCandidateSuccess(file, state, stream, endOffset) ?? this.newestUnseenSuccess(file, state, stream, endOffset, endLineNumber);
+    if (found) {
+      this.acceptSuccess(stream, found.record, { file, line: found.lineNumber });
+      stream.awaitingRecovery = false;
+    }
+  }
+
+  private newestCandidateSuccess(file: string, state: FileState, stream: StreamContext, endOffset: number): { record: SuccessRecord; lineNumber: number } | null {
+    const { candidates } = state;
+    let fd: number | null = null;
+    try {
+      for (let i = candidates.length - 1; i >= state.head; i--) {
+        const candidate = candidates[i];
+        if (candidate.offset >= endOffset) continue;
+        if (candidate.offset < stream.unsearchedOffset) break;
+        let bytes = candidate.copy?.subarray(0, candidate.length);
+        if (!bytes) {
+          fd ??= openSync(file, 'r');
+          bytes = Buffer.allocUnsafe(candidate.length);
+          if (readSync(fd, bytes, 0, candidate.length, candidate.offset) < candidate.length) return null; // the file shrank
+        }
+        const record = parseTranscriptLine(bytes.toString('utf8'));
+        if (record?.kind === 'success' && record.envelope.isSidechain === stream.isSidechain) return { record, lineNumber: candidate.lineNumber };
+      }
+    } catch {
+      // The file went away or cannot be read: the event keeps the context it has.
+    } finally {
+      if (fd !== null) closeSync(fd);
+    }
+    return null;
+  }
+
+  /** Lines before the first one given (a watcher that started mid-file) are searched on disk. */
+  private newestUnseenSuccess(file: string, state: FileState, stream: StreamContext, endOffset: number, endLineNumber: number): { record: SuccessRecord; lineNumber: number } | null {
+    const end = Math.min(state.firstOffset, endOffset);
+    if (stream.unsearchedOffset >= end) return null;
     let found: SuccessRecord | null = null;
     let foundLine: number | null = null;
     try {
-      foundLine = findLineBackwardSync(file, stream.unsearchedOffset, endOffset, endLineNumber, (line) => {
+      foundLine = findLineBackwardSync(file, stream.unsearchedOffset, end, end === endOffset ? endLineNumber : state.firstLineNumber, (line) => {
         if (!line.includes(ASSISTANT_MARKER)) return false;
         const record = parseTranscriptLine(line.toString('utf8'));
         if (record?.kind !== 'success' || record.envelope.isSidechain !== stream.isSidechain) return false;
@@ -144,17 +263,15 @@ export class TranscriptEventReader {
         return true;
       });
     } catch {
-      // The file went away or cannot be read: the event keeps the context it has.
+      // As above: the event keeps the context it has.
     }
-    if (found && foundLine !== null) {
-      this.acceptSuccess(stream, found, { file, line: foundLine });
-      stream.awaitingRecovery = false;
-    }
+    return found && foundLine !== null ? { record: found, lineNumber: foundLine } : null;
   }
 
   private acceptSuccess(stream: StreamContext, record: SuccessRecord, location: LineLocation): void {
     stream.model = record.model;
     stream.lastSuccessVersion = record.envelope.version ?? stream.lastSuccessVersion;
+    stream.lastResponse = { uuid: record.envelope.uuid, requestId: record.requestId, line: location.line };
     stream.pendingRetryIds = stream.pendingRetryIds.filter((retry) => retry.lineNumber > location.line);
     const event: ApiSuccessEvent = {
       kind: 'success',
@@ -193,6 +310,7 @@ export class TranscriptEventReader {
       maxRetries: record.kind === 'retry' ? record.maxRetries : null,
       retryInMs: record.kind === 'retry' ? record.retryInMs : null,
       lastSuccessVersion: stream.lastSuccessVersion,
+      lastResponse: stream.lastResponse,
     };
     this.emit(event);
   }

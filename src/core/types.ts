@@ -99,6 +99,19 @@ export interface ApiFailureEvent extends ErrorDetails, LineLocation {
   retryInMs: number | null;
   /** Version of the session's last success before this event, when known. */
   lastSuccessVersion: string | null;
+  /**
+   * The thread's last real response (success line) before this event, when known: a mid-response
+   * failure takes the request ID of the cut-off response just before it. Set by the event reader.
+   */
+  lastResponse?: LastResponse | null;
+}
+
+/** Identity of a success line, carried forward as session context. */
+export interface LastResponse {
+  uuid: string | null;
+  requestId: string | null;
+  /** Its 1-based line number in the same file. */
+  line: number;
 }
 
 /** A real API response: ends a session's failure. */

@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { TranscriptEventReader } from '../../src/core/eventReader';
+import { parseTranscriptLine } from '../../src/core/records';
+import { prng } from '../fixtures/prng';
 import { readCompleteLinesSync } from '../../src/core/files/lines';
 import type { ApiEvent, ApiFailureEvent } from '../../src/core/types';
 import { assistantText, finalFailure, retryFlat, retrySdkError, syntheticNotFailure, toolResult, userPrompt } from '../fixtures/transcripts';
@@ -191,5 +193,117 @@ describe('TranscriptEventReader', () => {
     readCompleteLinesSync(file, 0, 1, (line, n, offset) => reader.acceptLine(file, line, n, offset));
     assert.deepEqual(problems, [['broken.jsonl', 1]]);
     assert.deepEqual(failures(events).map((e) => e.line), [3]);
+  });
+});
+
+describe('TranscriptEventReader context (seeded property)', () => {
+  /**
+   * The reference: every line parsed in order; a thread's newest success since its last event is
+   * taken when the next event comes, or at a batch end while a failure awaits recovery.
+   */
+  function reference(file: string, lines: string[], batchEnds: Set<number>): ApiEvent[] {
+    type Pending = { record: Extract<ReturnType<typeof parseTranscriptLine>, { kind: 'success' }>; line: number } | null;
+    const events: ApiEvent[] = [];
+    const threads = new Map<boolean, { pending: Pending; awaiting: boolean; model: string | null; version: string | null; last: ApiFailureEvent['lastResponse']; retries: { line: number; ids: string[] }[] }>();
+    const thread = (side: boolean) => {
+      if (!threads.has(side)) threads.set(side, { pending: null, awaiting: false, model: null, version: null, last: null, retries: [] });
+      return threads.get(side)!;
+    };
+    const pendings = new Map<boolean, Pending>();
+    const apply = (side: boolean) => {
+      const t = thread(side);
+      const p = pendings.get(side);
+      if (!p) return;
+      pendings.set(side, null);
+      t.model = p.record.model;
+      t.version = p.record.envelope.version ?? t.version;
+      t.last = { uuid: p.record.envelope.uuid, requestId: p.record.requestId, line: p.line };
+      t.retries = [];
+      t.awaiting = false;
+      const { uuid, sessionId, timestamp, version, cwd } = p.record.envelope;
+      events.push({ kind: 'success', file, line: p.line, uuid, sessionId, timestamp, version, cwd, model: p.record.model, requestId: p.record.requestId });
+    };
+    lines.forEach((text, index) => {
+      const lineNumber = index + 1;
+      const record = parseTranscriptLine(text);
+      if (record?.kind === 'success') pendings.set(record.envelope.isSidechain, { record, line: lineNumber });
+      else if (record) {
+        const side = record.envelope.isSidechain;
+        apply(side);
+        const t = thread(side);
+        let ids = record.requestIds;
+        if (record.kind === 'retry') {
+          if (ids.length > 0) t.retries.push({ line: lineNumber, ids });
+        } else {
+          ids = [...new Set([...ids, ...t.retries.flatMap((r) => r.ids).reverse()])];
+          t.retries = [];
+        }
+        const { uuid, sessionId, timestamp, version, cwd, entrypoint, isSidechain } = record.envelope;
+        events.push({
+          kind: record.kind, file, line: lineNumber, uuid, sessionId, timestamp, version, cwd, entrypoint, isSidechain,
+          status: record.status, failureClass: record.failureClass, errorType: record.errorType, requestIds: ids, requestId: ids[0] ?? null,
+          networkCode: record.networkCode, message: record.message, model: t.model,
+          attempt: record.kind === 'retry' ? record.attempt : null, maxRetries: record.kind === 'retry' ? record.maxRetries : null,
+          retryInMs: record.kind === 'retry' ? record.retryInMs : null, lastSuccessVersion: t.version, lastResponse: t.last,
+        });
+        t.awaiting = true;
+      }
+      if (batchEnds.has(lineNumber)) for (const [side, t] of threads) if (t.awaiting) apply(side);
+    });
+    return events;
+  }
+
+  it('gives every event the context a full parse of every line gives, whatever the batches', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const random = prng(seed);
+      const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)];
+      const lines: string[] = [];
+      const count = 20 + Math.floor(random() * 120);
+      for (let i = 0; i < count; i++) {
+        const e = { isSidechain: random() < 0.25, version: pick(['2.1.100', '2.1.120', '2.1.200']), uuid: `u-${seed}-${i}` };
+        const r = random();
+        const id = `req_${seed}x${i}abcdef`;
+        if (r < 0.3) lines.push(assistantText(random() < 0.05 ? 'z'.repeat(300_000) : 'ok', e, pick(['claude-opus-4-1', 'claude-haiku-4-5', 'claude-sonnet-4-5']), id));
+        else if (r < 0.45) lines.push(userPrompt('hi', e));
+        else if (r < 0.55) lines.push(toolResult(random() < 0.1 ? 'y'.repeat(1_200_000) : 'done', e));
+        else if (r < 0.62) lines.push(syntheticNotFailure('No response requested.', e));
+        else if (r < 0.8) lines.push(retryFlat({ status: 529, message: 'Overloaded', requestId: random() < 0.7 ? id : undefined }, 1 + (i % 5), e));
+        else lines.push(finalFailure(pick(['API Error: 500 Internal server error.', 'API Error: Server error mid-response. The response above may be incomplete.']), e));
+      }
+      const batchEnds = new Set<number>([count]);
+      for (let i = 1; i < count; i++) if (random() < 0.15) batchEnds.add(i);
+
+      const file = path.join(dir, `prop-${seed}.jsonl`);
+      fs.writeFileSync(file, '');
+      const events: ApiEvent[] = [];
+      const reader = new TranscriptEventReader((e) => events.push(e));
+      let position = { endOffset: 0, nextLineNumber: 1 };
+      let written = 0;
+      for (const end of [...batchEnds].sort((a, b) => a - b)) {
+        fs.appendFileSync(file, lines.slice(written, end).map((l) => l + '\n').join(''));
+        written = end;
+        position = readCompleteLinesSync(file, position.endOffset, position.nextLineNumber, (line, n, offset) => reader.acceptLine(file, line, n, offset));
+        reader.flush(file, position.endOffset, position.nextLineNumber);
+      }
+      const expected = reference(file, lines, batchEnds);
+      const brief = (list: ApiEvent[]) => list.map((e) => `${e.kind}@${e.line}:${e.model}:${e.kind === "success" ? e.requestId : JSON.stringify([e.requestIds, e.lastResponse?.line])}`);
+      assert.deepEqual(brief(events), brief(expected), `seed ${seed}`);
+      assert.deepEqual(events, expected, `seed ${seed}`);
+    }
+  });
+
+  it('finds context before the first line it was given (a watcher that starts mid-file)', () => {
+    const file = path.join(dir, 'midfile.jsonl');
+    const head = [assistantText('old', {}, 'claude-opus-4-1', 'req_head0000001'), userPrompt('x')];
+    const tail = [userPrompt('y'), finalFailure('API Error: 500 Internal server error.')];
+    fs.writeFileSync(file, [...head, ...tail].map((l) => l + '\n').join(''));
+    const start = Buffer.byteLength(head.map((l) => l + '\n').join(''));
+    const events: ApiEvent[] = [];
+    const reader = new TranscriptEventReader((e) => events.push(e));
+    readCompleteLinesSync(file, start, head.length + 1, (line, n, offset) => reader.acceptLine(file, line, n, offset));
+    const failure = failures(events)[0];
+    assert.equal(failure.model, 'claude-opus-4-1');
+    assert.deepEqual(failure.lastResponse, { uuid: failure.lastResponse?.uuid, requestId: 'req_head0000001', line: 1 });
+    assert.deepEqual(events.map((e) => [e.kind, e.line]), [['success', 1], ['failure', 4]]);
   });
 });
