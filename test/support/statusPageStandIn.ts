@@ -1,5 +1,5 @@
-// A stand-in for Atlassian Statuspage's `/api/v2/summary.json`, shaped like status.claude.com's.
-import { startStandIn, type StandIn } from './httpStandIn';
+// A stand-in for Atlassian Statuspage's `/api/v2/summary.json` and `/api/v2/incidents.json`, shaped like status.claude.com's.
+import { startStandIn, type StandIn, type StandInReply } from './httpStandIn';
 
 export type StatusIndicatorFixture = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
 
@@ -8,6 +8,9 @@ export type StatusPageAnswer = { summary: unknown } | 'not_json' | 'server_error
 
 export interface StatusPageStandIn extends StandIn {
   answer: StatusPageAnswer;
+  /** What `/api/v2/incidents.json` serves (see `incidentsDocument`); `incidents.json` beside `url`. */
+  incidentsAnswer: StatusPageAnswer;
+  incidentsUrl: string;
 }
 
 const PAGE = {
@@ -88,16 +91,61 @@ export function statusSummary(
   };
 }
 
-export async function startStatusPageStandIn(initial: StatusPageAnswer): Promise<StatusPageStandIn> {
+export interface PastIncidentFixture {
+  name: string;
+  impact: 'none' | 'minor' | 'major' | 'critical';
+  /** ISO times; `resolvedAt` null while unresolved. */
+  startedAt: string;
+  resolvedAt: string | null;
+  components?: string[];
+}
+
+/** A Statuspage `incidents.json`, newest first as Statuspage lists them. */
+export function incidentsDocument(incidents: PastIncidentFixture[]): unknown {
+  return {
+    page: PAGE,
+    incidents: incidents
+      .map((incident, index) => ({
+        id: `past${index}k2m4n6`,
+        name: incident.name,
+        status: incident.resolvedAt ? 'resolved' : 'investigating',
+        created_at: incident.startedAt,
+        updated_at: incident.resolvedAt ?? incident.startedAt,
+        monitoring_at: null,
+        resolved_at: incident.resolvedAt,
+        impact: incident.impact,
+        shortlink: `https://stspg.io/past${index}`,
+        started_at: incident.startedAt,
+        page_id: PAGE.id,
+        incident_updates: [{ id: `upd${index}`, status: 'investigating', body: 'We are investigating elevated errors.', created_at: incident.startedAt }],
+        components: (incident.components ?? ['Claude API (api.anthropic.com)']).map((name, position) =>
+          component(`cmp${index}${position}`, name, 'operational', position),
+        ),
+      }))
+      .reverse(),
+  };
+}
+
+function reply(answer: StatusPageAnswer, document: (answer: { summary: unknown }) => unknown): StandInReply {
+  if (answer === 'hang') return 'hang';
+  if (answer === 'not_json') return { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>Status</html>' };
+  if (answer === 'server_error') return { status: 503, body: '' };
+  return { status: 200, body: JSON.stringify(document(answer)) };
+}
+
+/** Serves `summary.json` from `initial` and `incidents.json` from `incidents` (none unless given). */
+export async function startStatusPageStandIn(
+  initial: StatusPageAnswer,
+  incidents: StatusPageAnswer = { summary: incidentsDocument([]) },
+): Promise<StatusPageStandIn> {
   let answer = initial;
-  const standIn = await startStandIn(() => {
-    if (answer === 'hang') return 'hang';
-    if (answer === 'not_json') return { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>Status</html>' };
-    if (answer === 'server_error') return { status: 503, body: '' };
-    return { status: 200, body: JSON.stringify(answer.summary) };
-  });
+  let incidentsAnswer = incidents;
+  const standIn = await startStandIn((request) =>
+    request.url.startsWith('/api/v2/incidents.json') ? reply(incidentsAnswer, (a) => a.summary) : reply(answer, (a) => a.summary),
+  );
   return {
     url: `${standIn.url}/api/v2/summary.json`,
+    incidentsUrl: `${standIn.url}/api/v2/incidents.json`,
     requests: standIn.requests,
     close: standIn.close,
     get answer() {
@@ -105,6 +153,12 @@ export async function startStatusPageStandIn(initial: StatusPageAnswer): Promise
     },
     set answer(next: StatusPageAnswer) {
       answer = next;
+    },
+    get incidentsAnswer() {
+      return incidentsAnswer;
+    },
+    set incidentsAnswer(next: StatusPageAnswer) {
+      incidentsAnswer = next;
     },
   };
 }

@@ -70,10 +70,20 @@ const MAX_TEXT_LENGTH = 300;
 /** Fetches and reads a Statuspage `summary.json`. Never throws: failures give `kind: 'unknown'`. */
 export async function fetchAnthropicStatus(url: string, options: FetchStatusOptions = {}): Promise<AnthropicStatus> {
   const now = options.now ?? Date.now;
+  const fetchedAt = () => new Date(now()).toISOString();
+  const answer = await fetchStatusPageJson(url, options);
+  if ('reason' in answer) return { kind: 'unknown', reason: answer.reason, fetchedAt: fetchedAt() };
+  const reported = readSummary(answer.json);
+  return reported ? { ...reported, fetchedAt: fetchedAt() } : { kind: 'unknown', reason: 'status page sent an unexpected format', fetchedAt: fetchedAt() };
+}
+
+/**
+ * GETs one Statuspage document (summary, incidents) and parses it, untrusted: `{ json }`, or
+ * `{ reason }` saying in a few words why not. Never throws.
+ */
+export async function fetchStatusPageJson(url: string, options: FetchStatusOptions = {}): Promise<{ json: unknown } | { reason: string }> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS;
   const fetchImpl = options.fetchImpl ?? fetch;
-  const fetchedAt = () => new Date(now()).toISOString();
-  const unknown = (reason: string): UnknownAnthropicStatus => ({ kind: 'unknown', reason, fetchedAt: fetchedAt() });
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let text: string;
@@ -81,28 +91,26 @@ export async function fetchAnthropicStatus(url: string, options: FetchStatusOpti
     const response = await fetchImpl(url, { signal: controller.signal, headers: { accept: 'application/json' } });
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      return unknown(`status page answered ${response.status}`);
+      return { reason: `status page answered ${response.status}` };
     }
     text = await response.text();
   } catch (error) {
-    if (controller.signal.aborted) return unknown(`status page did not answer within ${timeoutMs} ms`);
+    if (controller.signal.aborted) return { reason: `status page did not answer within ${timeoutMs} ms` };
     const detail = networkCode(error) ?? (error instanceof Error && error.message !== 'fetch failed' ? error.message : null);
-    return unknown(`could not reach status page${detail ? `: ${detail}` : ''}`);
+    return { reason: `could not reach status page${detail ? `: ${detail}` : ''}` };
   } finally {
     clearTimeout(timer);
   }
-  if (text.length > MAX_SUMMARY_BYTES) return unknown('status page answer too large');
-  let json: unknown;
+  if (text.length > MAX_SUMMARY_BYTES) return { reason: 'status page answer too large' };
   try {
-    json = JSON.parse(text);
+    return { json: JSON.parse(text) };
   } catch {
-    return unknown('status page sent something that is not JSON');
+    return { reason: 'status page sent something that is not JSON' };
   }
-  const reported = readSummary(json);
-  return reported ? { ...reported, fetchedAt: fetchedAt() } : unknown('status page sent an unexpected format');
 }
 
-function cleanText(value: unknown): string | null {
+/** A trimmed, length-capped string from untrusted JSON, or null. */
+export function cleanText(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? value.trim().slice(0, MAX_TEXT_LENGTH) : null;
 }
 
