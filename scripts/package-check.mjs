@@ -14,6 +14,8 @@ const ALLOWED_ENTRIES = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/dist\/extension\.js$/,
   /^extension\/dist\/cli\.js$/,
+  // Lazy modules (scripts/build.mjs): one file each, loaded on first use.
+  /^extension\/dist\/lazy\/[A-Za-z0-9_-]+\.js$/,
   /^extension\/media\/icon\.png$/,
   /^extension\/package\.json$/,
   /^extension\/package\.nls\.json$/,

@@ -1,6 +1,5 @@
 // "Is it me or Anthropic?": one cheap request to the API Claude Code talks to, read as a verdict.
 // `GET /v1/models` costs no tokens; with no key, the API's 401 still proves it is up.
-import Anthropic from '@anthropic-ai/sdk';
 import { cloudProviderId, type CloudProviderId } from '../claudeEnv';
 
 export const PUBLIC_API_BASE_URL = 'https://api.anthropic.com';
@@ -83,97 +82,13 @@ export function healthCheckApplies(env: Env): string | null {
   return `Claude Code is set to use ${provider}; this check covers the Anthropic API only, not ${provider}.`;
 }
 
-// Without a key the SDK would look for credentials itself (ANTHROPIC_API_KEY, profiles on disk,
-// workload identity). A keyless check must send none: this subclass opts out of that lookup,
-// as the SDK documents for clients that bring their own auth, and omits the Authorization header.
-class KeylessAnthropic extends Anthropic {
-  protected override _shouldResolveDefaultCredentials(): boolean {
-    return false;
-  }
-}
-
-function createClient(baseURL: string, apiKey: string | null, timeoutMs: number): Anthropic {
-  const common = { baseURL, authToken: null, maxRetries: 0, timeout: timeoutMs, logLevel: 'off', openTelemetry: false } as const;
-  return apiKey
-    ? new Anthropic({ ...common, apiKey })
-    : new KeylessAnthropic({ ...common, apiKey: null, defaultHeaders: { Authorization: null } });
-}
-
-/** Checks the API at `baseURL` (the public API when absent). Never reads the environment itself. */
+/**
+ * Checks the API at `baseURL` (the public API when absent). Never reads the environment itself.
+ * The SDK is loaded only now, from its own file: activation and the other commands never pay for it.
+ */
 export async function checkApiHealth(options: ApiHealthOptions = {}): Promise<ApiHealthResult> {
-  const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
-  const baseURL = options.baseURL?.trim() || PUBLIC_API_BASE_URL;
-  const apiKey = options.apiKey || null;
-  const keyUsed = apiKey !== null;
-  new URL(baseURL); // throws TypeError for a URL that is not one: a caller's mistake, not an outage
-  const client = createClient(baseURL, apiKey, timeoutMs);
-  const startedAt = now();
-  const finish = (reading: Reading): ApiHealthResult => ({
-    ...reading,
-    latencyMs: Math.max(0, Math.round(now() - startedAt)),
-    checkedAt: new Date(startedAt).toISOString(),
-    baseURL,
-    keyUsed,
-  });
-  try {
-    const { data: page, request_id } = await client.models.list({ limit: 1 }).withResponse();
-    const count = page.data.length;
-    return finish({
-      verdict: 'up',
-      httpStatus: 200,
-      errorType: null,
-      networkCode: null,
-      message: keyUsed ? `reachable; the key works (${count} model${count === 1 ? '' : 's'} listed)` : 'reachable',
-      requestId: request_id ?? null,
-    });
-  } catch (error) {
-    if (error instanceof Anthropic.APIConnectionError) return finish(readConnectionError(error, timeoutMs));
-    if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
-      return finish(readStatusError(error, error.status, keyUsed));
-    }
-    throw error;
-  }
-}
-
-type Reading = Pick<ApiHealthResult, 'verdict' | 'httpStatus' | 'errorType' | 'networkCode' | 'message' | 'requestId'>;
-
-function readStatusError(error: InstanceType<typeof Anthropic.APIError>, status: number, keyUsed: boolean): Reading {
-  const requestId = error.requestID || bodyRequestId(error.error);
-  // The API's own words after ours, unless they only repeat them (529 says "Overloaded").
-  const said = (words: string) =>
-    error.apiMessage && error.apiMessage.toLowerCase() !== words.toLowerCase() ? `${words}: ${error.apiMessage}` : words;
-  const reading = (verdict: ApiHealthVerdict, message: string): Reading => ({
-    verdict,
-    httpStatus: status,
-    errorType: error.type ?? null,
-    networkCode: null,
-    message,
-    requestId,
-  });
-  if (status === 401 || status === 403) {
-    if (!keyUsed) return reading('up', 'reachable; authentication needed (no key was sent)');
-    return reading('up', said(`reachable, but the key was ${status === 401 ? 'rejected' : 'refused permission'}`));
-  }
-  if (status === 429) return reading('degraded', said('rate limited'));
-  if (status === 529) return reading('degraded', said('overloaded'));
-  if (status >= 500) return reading('down', said(`server error ${status}`));
-  // Any other answer still comes from a running API: the request, not the service, is at fault.
-  return reading('up', said(`reachable; answered ${status}`));
-}
-
-function bodyRequestId(body: unknown): string | null {
-  const id = (body as { request_id?: unknown } | null | undefined)?.request_id;
-  return typeof id === 'string' && id ? id : null;
-}
-
-function readConnectionError(error: InstanceType<typeof Anthropic.APIConnectionError>, timeoutMs: number): Reading {
-  const base = { httpStatus: null, errorType: null, requestId: null, verdict: 'unreachable' as const };
-  if (error instanceof Anthropic.APIConnectionTimeoutError) {
-    return { ...base, networkCode: 'ETIMEDOUT', message: `no answer within ${timeoutMs} ms` };
-  }
-  const code = networkCode(error);
-  return { ...base, networkCode: code, message: code ? `could not connect (${code})` : 'could not connect' };
+  const { requestApiHealth } = await import('./lazy/apiRequest.js');
+  return requestApiHealth(options);
 }
 
 /** The first `code` along the cause chain (`fetch failed` wraps the socket's error). */
