@@ -1,5 +1,5 @@
 // A full pass over the transcripts: every retry and final failure, with its session context.
-import { listTranscriptFiles } from './files/discover';
+import { listTranscriptFiles, skippedEntryOf, type SkippedEntry } from './files/discover';
 import { readCompleteLinesSync } from './files/lines';
 import { TranscriptEventReader } from './eventReader';
 import type { ApiFailureEvent } from './types';
@@ -8,6 +8,8 @@ export interface ScanOptions {
   configDirs: string[];
   /** Only events at or after this time (epoch ms); null for everything. */
   sinceMs: number | null;
+  /** Each entry that could not be read (a symlink loop, a FIFO, an unreadable file, ...), skipped. */
+  onSkipped?: (entry: SkippedEntry) => void;
 }
 
 /** Every failure and retry under the config dirs, in time order. Throws `ConfigDirError` when a dir cannot be read. */
@@ -22,14 +24,18 @@ export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEv
   });
 
   // A file last written before `since` cannot hold a newer line.
-  const files = await listTranscriptFiles(options.configDirs, since === null ? {} : { modifiedSinceMs: since });
+  const files = await listTranscriptFiles(options.configDirs, {
+    ...(since === null ? {} : { modifiedSinceMs: since }),
+    onSkipped: options.onSkipped,
+  });
   for (const file of files) {
     try {
       // Synchronous reads: a one-shot scan has nothing else to do meanwhile, and they cost less.
       // No flush at the end: the successes it would find matter to the tracker, not to a scan.
       readCompleteLinesSync(file.path, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file.path, line, lineNumber, byteOffset));
-    } catch {
-      // Unreadable or vanished mid-scan: nothing of it can be reported. The watcher logs such files.
+    } catch (error) {
+      // Vanished mid-scan: nothing to say. Unreadable: named, and the scan goes on.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') options.onSkipped?.(skippedEntryOf(file.path, error));
     } finally {
       reader.forget(file.path);
     }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigDirError, listTranscriptFiles } from '../../src/core/files/discover';
+import { ConfigDirError, listTranscriptFiles, type SkippedEntry } from '../../src/core/files/discover';
+import { plantHostileEntries } from '../fixtures/hostileEntries';
+import { asUnprivileged } from '../support/unprivileged';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -101,6 +103,56 @@ describe('listTranscriptFiles', () => {
       assert.equal(error.problem, 'unreadable');
       assert.match(error.message, /cannot read the Claude Code config dir/);
       return true;
+    });
+  });
+});
+
+describe('listTranscriptFiles with entries it cannot use', { skip: process.platform === 'win32' ? 'FIFOs, sockets and modes are POSIX' : false }, () => {
+  it('names each one once, skips it, and lists every readable transcript', async () => {
+    // As `nobody` when run as root, so that permission bits hold.
+    await asUnprivileged(async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'files-discover-hostile-'));
+      const projects = path.join(root, 'claude', 'projects');
+      const planted = await plantHostileEntries(path.join(projects, '-hostile'));
+      try {
+        const now = Date.now();
+        await put(path.join(projects, '-hostile', 'fine.jsonl'), '{}\n', now);
+        await put(path.join(projects, '-hostile', 'folder.jsonl', 'inside.jsonl'), '{}\n', now);
+        await put(path.join(projects, '-other', 'also-fine.jsonl'), '{}\n', now);
+        // A folder that cannot be listed, and one that can be listed but not entered.
+        await put(path.join(projects, '-closed', 'hidden.jsonl'), '{}\n', now);
+        await chmod(path.join(projects, '-closed'), 0o300);
+        await put(path.join(projects, '-unenterable', 'a.jsonl'), '{}\n', now);
+        await put(path.join(projects, '-unenterable', 'b.jsonl'), '{}\n', now);
+        await chmod(path.join(projects, '-unenterable'), 0o600);
+
+        const skipped: SkippedEntry[] = [];
+        const files = await listTranscriptFiles([path.join(root, 'claude')], { onSkipped: (entry) => skipped.push(entry) });
+        assert.deepEqual(
+          files.map((f) => path.relative(projects, f.path)).sort(),
+          ['-hostile/fine.jsonl', '-hostile/folder.jsonl/inside.jsonl', '-other/also-fine.jsonl'],
+        );
+        const expected = [
+          ...planted.expected,
+          { path: path.join(projects, '-closed'), code: 'EACCES' },
+          { path: path.join(projects, '-unenterable'), code: 'EACCES' },
+        ].sort((a, b) => (a.path < b.path ? -1 : 1));
+        assert.deepEqual(
+          skipped.map(({ path: p, code }) => ({ path: p, code })).sort((a, b) => (a.path < b.path ? -1 : 1)),
+          expected,
+        );
+        const reasons = new Map(skipped.map((entry) => [path.basename(entry.path), entry.reason]));
+        assert.equal(reasons.get('loop.jsonl'), 'a symbolic link loop');
+        assert.equal(reasons.get('fifo-1.jsonl'), 'a FIFO, not a regular file');
+        assert.equal(reasons.get('socket.jsonl'), 'a socket, not a regular file');
+        assert.equal(reasons.get('dangling.jsonl'), 'a symbolic link to nothing');
+        assert.equal(reasons.get('-unenterable'), 'the folder can be listed but not entered');
+      } finally {
+        await planted.close();
+        await chmod(path.join(projects, '-closed'), 0o700).catch(() => {});
+        await chmod(path.join(projects, '-unenterable'), 0o700).catch(() => {});
+        await rm(root, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { appendFile, chmod, mkdir, mkdtemp, rename, rm, rmdir, truncate, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, open, rename, rm, rmdir, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TranscriptTail, type TailResetReason, type TranscriptTailOptions } from '../../src/core/files/tail';
+import { FIFO_COUNT, mkfifo, plantHostileEntries } from '../fixtures/hostileEntries';
 import { prng } from '../fixtures/prng';
+import { asUnprivileged } from '../support/unprivileged';
 
 interface Delivered {
   file: string;
@@ -194,20 +196,116 @@ describe('TranscriptTail', () => {
     assert.equal(tail.hasProblem(file), false);
   });
 
-  it(
-    'reports a file without read permission once',
-    { skip: process.getuid?.() === 0 ? 'runs as root, where chmod 000 does not block reads (the directory case covers it)' : false },
-    async () => {
-      const { tail, problems } = recordingTail();
+  it('reports a file without read permission once, and reads it again once it can', async () => {
+    // As `nobody` when run as root, where chmod 000 would not stop a read.
+    await asUnprivileged(async () => {
+      const own = await mkdtemp(path.join(os.tmpdir(), 'files-tail-eacces-'));
+      try {
+        const { tail, texts, problems } = recordingTail();
+        const file = path.join(own, 'locked.jsonl');
+        await writeFile(file, 'secret\n');
+        await chmod(file, 0o200);
+        await tail.read(file);
+        await tail.read(file);
+        assert.equal(problems.length, 1);
+        assert.equal((problems[0].error as NodeJS.ErrnoException).code, 'EACCES');
+        await chmod(file, 0o600);
+        await tail.read(file);
+        assert.deepEqual(texts(), ['secret']);
+      } finally {
+        await rm(own, { recursive: true, force: true });
+      }
+    });
+  });
+
+  for (const [name, rewrite] of [
+    ['much longer than what was read', 'uno\ndos\ntres\ncuatro\ncinco\nseis\nsiete\n'],
+    ['the same size', 'ONE\nTWO\n'],
+    ['a little longer', 'xx\nyy\nzz\n'],
+  ] as const) {
+    it(`reads a file truncated and rewritten in place from its start: ${name}`, async () => {
+      const { tail, lines, resets } = recordingTail();
       const file = newPath();
-      await writeFile(file, 'secret\n');
-      await chmod(file, 0);
+      await writeFile(file, 'one\ntwo\n');
+      await tail.read(file);
+      const inode = (await stat(file)).ino;
+      // Same inode: truncate, then write the new content (as `> file` in a shell does).
+      const handle = await open(file, 'r+');
+      await handle.truncate(0);
+      await handle.write(rewrite, 0);
+      await handle.close();
+      assert.equal((await stat(file)).ino, inode);
+      await tail.read(file);
+      const rewritten = rewrite.split('\n').slice(0, -1);
+      assert.deepEqual(
+        lines.map((l) => [l.text, l.lineNumber]),
+        [['one', 1], ['two', 2], ...rewritten.map((text, i) => [text, i + 1])],
+      );
+      assert.deepEqual(resets, [{ file, reason: 'rewritten' }]);
+      // And it is followed on from there, once.
+      await appendFile(file, 'next\n');
       await tail.read(file);
       await tail.read(file);
-      assert.equal(problems.length, 1);
-      assert.equal((problems[0].error as NodeJS.ErrnoException).code, 'EACCES');
-    },
-  );
+      assert.deepEqual(lines.slice(-1).map((l) => [l.text, l.lineNumber]), [['next', rewritten.length + 1]]);
+      assert.equal(resets.length, 1);
+    });
+  }
+
+  it('starts over when the partial line it had searched is rewritten', async () => {
+    const { tail, texts, resets } = recordingTail();
+    const file = newPath();
+    await writeFile(file, 'a\npartial-that-is-long');
+    await tail.read(file);
+    await writeFile(file, 'b\nc\nd\nnew content, all of it longer\n');
+    await tail.read(file);
+    assert.deepEqual(texts(), ['a', 'b', 'c', 'd', 'new content, all of it longer']);
+    assert.deepEqual(resets, [{ file, reason: 'rewritten' }]);
+  });
+
+  it('never opens a FIFO, a socket or a symlink loop: each is reported once and nothing blocks', { skip: process.platform === 'win32' }, async () => {
+    const { tail, texts, problems } = recordingTail();
+    const project = path.join(dir, 'hostile');
+    const planted = await plantHostileEntries(project);
+    try {
+      // Read all of them at once, twice: were any FIFO opened, the thread pool would be stuck and
+      // the regular file below never read.
+      const entries = planted.expected.map((entry) => entry.path);
+      await Promise.all([...entries, ...entries].map((entry) => tail.read(entry)));
+      const file = path.join(project, 'fine.jsonl');
+      await writeFile(file, 'still read\n');
+      await tail.read(file);
+      assert.deepEqual(texts(), ['still read']);
+      const reported = problems.map((p) => [path.basename(p.file), (p.error as NodeJS.ErrnoException).code]).sort();
+      const expected = planted.expected
+        .filter((entry) => entry.code !== 'ENOENT') // a dangling link reads as a missing file: nothing to follow
+        .map((entry) => [path.basename(entry.path), entry.code])
+        .sort();
+      assert.deepEqual(reported, expected);
+      assert.ok(FIFO_COUNT > 4);
+    } finally {
+      await planted.close();
+    }
+  });
+
+  it('treats a followed file that became a FIFO or a loop as gone, and reads its successor from line 1', { skip: process.platform === 'win32' }, async () => {
+    const { tail, lines, resets, problems } = recordingTail();
+    const file = newPath();
+    await writeFile(file, 'a\n');
+    await tail.read(file);
+    await unlink(file);
+    mkfifo(file);
+    await tail.read(file);
+    assert.deepEqual(resets, [{ file, reason: 'deleted' }]);
+    assert.equal(problems.length, 1);
+    await unlink(file);
+    await symlink(path.basename(file), file);
+    await tail.read(file);
+    assert.equal(problems.length, 2);
+    await unlink(file);
+    await writeFile(file, 'b\n');
+    await tail.read(file);
+    assert.deepEqual(lines.map((l) => [l.text, l.lineNumber]), [['a', 1], ['b', 1]]);
+  });
 
   it("starts a new file at its end with startAt 'end', keeping line numbers true", async () => {
     const { tail, lines } = recordingTail({ startAt: 'end' });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, mkdtemp, rm, unlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, open, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ConfigDirError } from '../../src/core/files/discover';
 import { TranscriptWatcher, type TranscriptWatcherOptions, type WatchMode } from '../../src/core/files/watcher';
+import { mkfifo, plantHostileEntries } from '../fixtures/hostileEntries';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -181,6 +182,54 @@ describe('TranscriptWatcher', () => {
     await waitFor('the other file', () => delivered.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 200)); // several safety polls
     assert.equal(problems.length, 1);
+  });
+
+  for (const mode of ['per-directory', 'poll'] as const) {
+    it(`keeps following live with loops, FIFOs, a socket and dangling links about, naming each once (${mode})`, { skip: process.platform === 'win32' }, async () => {
+      const planted = await plantHostileEntries(path.join(projects, '-hostile'));
+      try {
+        const fine = path.join(projects, '-p', 'fine.jsonl');
+        await put(fine, 'first\n');
+        await start({ watchMode: mode, safetyPollMs: 20, rediscoverMs: 50 });
+        assert.deepEqual(linesOf(fine), [['first', 1]]);
+        await waitFor('every planted entry to be named', () => problems.length >= planted.expected.length);
+        // Faults that appear while watching: a loop and a FIFO, each followed by a live append elsewhere.
+        const lateLoop = path.join(projects, '-p', 'late-loop.jsonl');
+        await symlink(path.basename(lateLoop), lateLoop);
+        await appendFile(fine, 'second\n');
+        await waitFor('the line after the loop', () => linesOf(fine).length === 2);
+        const lateFifo = path.join(projects, '-p', 'late-fifo.jsonl');
+        mkfifo(lateFifo);
+        const other = path.join(projects, '-new', 'other.jsonl');
+        await put(other, 'elsewhere\n');
+        await waitFor('a new file after the FIFO', () => linesOf(other).length === 1);
+        const expected = [...planted.expected.map((e) => [e.path, e.code]), [lateLoop, 'ELOOP'], [lateFifo, 'ENOTREG']].sort();
+        await waitFor('the late entries to be named', () => problems.length >= expected.length);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // several polls and walks: still once each
+        assert.deepEqual(problems.map((p) => [p.file, (p.error as NodeJS.ErrnoException).code]).sort(), expected);
+        assert.deepEqual(watcher!.skippedEntries().map((e) => [e.path, e.code]), expected);
+        assert.deepEqual(linesOf(fine), [['first', 1], ['second', 2]]);
+        // A fixed entry leaves the list.
+        await unlink(lateLoop);
+        await waitFor('the removed loop to leave the list', () => !watcher!.skippedEntries().some((e) => e.path === lateLoop));
+      } finally {
+        await planted.close();
+      }
+    });
+  }
+
+  it('reads a transcript truncated and rewritten in place, longer than before, from its start', async () => {
+    const file = path.join(projects, '-p', 's.jsonl');
+    await put(file, 'a1\na2\na3\n');
+    await start({ watchMode: 'per-directory', safetyPollMs: 20 });
+    await waitFor('the first lines', () => linesOf(file).length === 3);
+    const handle = await open(file, 'r+'); // same inode
+    await handle.truncate(0);
+    await handle.write(Array.from({ length: 30 }, (_, i) => `b${i + 1}\n`).join(''), 0);
+    await handle.close();
+    await waitFor('all 30 new lines', () => linesOf(file).length === 33);
+    assert.deepEqual(linesOf(file).slice(3), Array.from({ length: 30 }, (_, i) => [`b${i + 1}`, i + 1]));
+    assert.deepEqual(gone, [file]);
   });
 
   it('leaves no watcher, timer or pending read behind after dispose()', async () => {

@@ -5,12 +5,54 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdirSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { fileKind, NotRegularFileError } from './regularFile';
 
 export interface TranscriptFile {
   path: string;
   size: number;
   mtimeMs: number;
 }
+
+/**
+ * An entry under the config dir that discovery or reading could not use (a symlink loop, a FIFO, a
+ * folder that cannot be entered, ...). It is named once and skipped; everything else goes on.
+ */
+export interface SkippedEntry {
+  path: string;
+  /**
+   * The errno code (`ELOOP`, `EACCES`, `EPERM`, `ENOTDIR`, `EIO`, ...); `ENOTREG` for a FIFO,
+   * socket, device or folder where a transcript was expected; `ENOENT` for a dangling symbolic link.
+   */
+  code: string;
+  /** What is wrong, for people: 'a symbolic link loop', 'a FIFO, not a regular file', ... */
+  reason: string;
+}
+
+/** The skipped entry for `entryPath` from the error that made it unusable. */
+export function skippedEntryOf(entryPath: string, error: unknown): SkippedEntry {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
+  if (error instanceof NotRegularFileError) return { path: entryPath, code, reason: `${error.kind}, not a regular file` };
+  const reason = REASONS[code] ?? (error instanceof Error ? error.message : String(error));
+  return { path: entryPath, code, reason };
+}
+
+/** A skipped entry as the `Error` the `onProblem` hooks take (its `code` kept). */
+export function skippedEntryError(entry: SkippedEntry): Error {
+  return Object.assign(new Error(`${entry.reason} (${entry.code})`), { code: entry.code });
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  ELOOP: 'a symbolic link loop',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is not a folder',
+  EIO: 'an I/O error',
+  ENAMETOOLONG: 'the name is too long',
+  ENOENT: 'a symbolic link to nothing',
+  ENXIO: 'a device or socket that cannot be opened',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+};
 
 export type ConfigDirProblem = 'missing' | 'not-a-directory' | 'unreadable';
 
@@ -33,6 +75,8 @@ const STATS_PER_YIELD = 256;
 
 export interface ProjectsTree {
   files: TranscriptFile[];
+  /** Entries that could not be used, each named once per walk. */
+  skipped: SkippedEntry[];
   /** Every directory walked, `projects` itself included, with its depth below it (0). */
   dirs: ProjectsDir[];
 }
@@ -47,10 +91,11 @@ export interface ProjectsDir {
  * Every transcript under the config dirs, oldest modification first. A config dir without a
  * `projects` dir yields none. Throws `ConfigDirError` when a config dir is missing or unreadable
  * (or its `projects` dir is unreadable): the caller can tell that from "no transcripts yet".
+ * Entries below `projects` that cannot be used go to `onSkipped` and are otherwise left out.
  */
 export async function listTranscriptFiles(
   configDirs: string[],
-  options: { modifiedSinceMs?: number } = {},
+  options: { modifiedSinceMs?: number; onSkipped?: (entry: SkippedEntry) => void } = {},
 ): Promise<TranscriptFile[]> {
   const since = options.modifiedSinceMs ?? Number.NEGATIVE_INFINITY;
   const found = new Map<string, TranscriptFile>();
@@ -61,6 +106,7 @@ export async function listTranscriptFiles(
     for (const file of tree?.files ?? []) {
       if (file.mtimeMs >= since) found.set(file.path, file);
     }
+    for (const entry of tree?.skipped ?? []) options.onSkipped?.(entry);
   }
   return [...found.values()].sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -76,8 +122,10 @@ export async function checkConfigDir(configDir: string): Promise<void> {
 
 /**
  * Walks `projectsDir` to `MAX_PROJECT_DEPTH`, following symlinks but never into a directory it
- * has already walked (so a symlink loop ends). Null when `projectsDir` does not exist. Unreadable
- * subdirectories are skipped; an unreadable `projectsDir` throws `ConfigDirError` for `configDir`.
+ * has already walked (so a directory cycle ends). Null when `projectsDir` does not exist. An entry
+ * that cannot be used (a symlink loop or a dangling link named `*.jsonl`, a FIFO or socket named so,
+ * a folder that cannot be listed or entered, an I/O error) goes to `skipped` and the walk goes on;
+ * only an unreadable `projectsDir` throws, `ConfigDirError` for `configDir`.
  * Files reached twice (through a link) are listed once, under the first path found; pass the same
  * `seen` set to several walks to extend that across them.
  */
@@ -95,11 +143,12 @@ export async function walkProjectsDir(
   }
   if (!rootStats.isDirectory()) throw new ConfigDirError(configDir, 'unreadable', { cause: new Error(`${projectsDir} is not a directory`) });
 
-  const tree: ProjectsTree = { files: [], dirs: [] };
+  const tree: ProjectsTree = { files: [], skipped: [], dirs: [] };
   if (seen.has(identity(rootStats))) return tree;
   seen.add(identity(rootStats));
   // Blocking calls, yielding every few hundred: thousands of small async stats cost several
-  // times the CPU (a thread-pool round trip and a promise each) for no gain here.
+  // times the CPU (a thread-pool round trip and a promise each) for no gain here. None of them
+  // opens anything, so no entry can block.
   let sinceYield = 0;
   const pending: ProjectsDir[] = [{ path: projectsDir, depth: 0, mtimeMs: rootStats.mtimeMs }];
   for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
@@ -109,21 +158,42 @@ export async function walkProjectsDir(
       entries = readdirSync(dir.path, { withFileTypes: true });
     } catch (error) {
       if (dir.depth === 0) throw new ConfigDirError(configDir, 'unreadable', { cause: error });
-      continue; // vanished or unreadable subfolder: nothing to find there
+      // Vanished meanwhile: nothing to say. Anything else (EACCES, EIO, ...) is named.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') tree.skipped.push(skippedEntryOf(dir.path, error));
+      continue;
     }
     for (const entry of entries) {
-      if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) continue;
       const isTranscript = entry.name.endsWith('.jsonl');
+      const full = path.join(dir.path, entry.name);
+      if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) {
+        if (isTranscript) tree.skipped.push({ path: full, code: 'ENOTREG', reason: `${direntKind(entry)}, not a regular file` });
+        continue;
+      }
       const mayBeDir = dir.depth < MAX_PROJECT_DEPTH && !entry.isFile();
       if (!isTranscript && !mayBeDir) continue;
       if (++sinceYield >= STATS_PER_YIELD) {
         sinceYield = 0;
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      const full = path.join(dir.path, entry.name);
       // Follows links; also tells the type where the file system does not report it.
-      const stats = statSync(full, { throwIfNoEntry: false });
-      if (!stats) continue; // vanished, or a dangling link
+      let stats: Stats | undefined;
+      try {
+        stats = statSync(full, { throwIfNoEntry: false });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EACCES' || code === 'EPERM') {
+          // The folder can be listed but not entered: say so once for the folder, not per entry.
+          tree.skipped.push({ ...skippedEntryOf(dir.path, error), reason: 'the folder can be listed but not entered' });
+          break;
+        }
+        tree.skipped.push(skippedEntryOf(full, error)); // ELOOP, ENAMETOOLONG, EIO, ...
+        continue;
+      }
+      if (!stats) {
+        // Vanished since the listing (nothing to say), or a dangling link.
+        if (isTranscript && entry.isSymbolicLink()) tree.skipped.push(skippedEntryOf(full, Object.assign(new Error('dangling'), { code: 'ENOENT' })));
+        continue;
+      }
       const id = identity(stats);
       if (stats.isDirectory()) {
         if (dir.depth >= MAX_PROJECT_DEPTH || seen.has(id)) continue;
@@ -133,10 +203,18 @@ export async function walkProjectsDir(
         if (seen.has(id)) continue;
         seen.add(id);
         tree.files.push({ path: full, size: stats.size, mtimeMs: stats.mtimeMs });
+      } else if (isTranscript) {
+        tree.skipped.push({ path: full, code: 'ENOTREG', reason: `${fileKind(stats)}, not a regular file` });
       }
     }
   }
   return tree;
+}
+
+function direntKind(entry: Dirent): string {
+  if (entry.isFIFO()) return 'a FIFO';
+  if (entry.isSocket()) return 'a socket';
+  return entry.isCharacterDevice() ? 'a character device' : 'a block device';
 }
 
 function identity(stats: Stats): string {

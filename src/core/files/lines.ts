@@ -4,8 +4,9 @@
 // The splitting is written once, as a generator that asks for reads; an async driver (FileHandle)
 // serves the editor, which must never block, and a sync driver serves one-shot scans (the CLI),
 // where each async read costs a thread-pool round trip for nothing.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, readSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { openRegularFile, openRegularFileSync } from './regularFile';
 
 /**
  * Receives one complete line, without its `\n` (nor a `\r` before it, nor a UTF-8 BOM at offset 0).
@@ -36,7 +37,8 @@ export interface LineReadOptions {
 /**
  * Calls `onLine` for every complete line from `fromOffset` to the end of `file`. A trailing partial
  * line (one still being written) is not delivered: `endOffset` stays at its start, so the next call
- * from `endOffset` picks it up whole. Throws what `open`/`read` throw (ENOENT, EISDIR, ...).
+ * from `endOffset` picks it up whole. Throws what `open`/`read` throw (ENOENT, EACCES, ...), and
+ * `NotRegularFileError` for anything but a regular file (never opened: a FIFO cannot block).
  */
 export async function readCompleteLines(
   file: string,
@@ -45,7 +47,7 @@ export async function readCompleteLines(
   onLine: LineHandler,
   options: LineReadOptions = {},
 ): Promise<LineReadResult> {
-  const handle = await open(file, 'r');
+  const { handle } = await openRegularFile(file);
   try {
     return await readCompleteLinesFromHandle(handle, fromOffset, startLineNumber, onLine, options);
   } finally {
@@ -86,7 +88,7 @@ export function readCompleteLinesSync(
   onLine: LineHandler,
   options: LineReadOptions = {},
 ): LineReadResult {
-  const fd = openSync(file, 'r');
+  const fd = openRegularFileSync(file);
   const splitter = splitLines(fromOffset, startLineNumber, onLine, options);
   try {
     let step = splitter.next(0);

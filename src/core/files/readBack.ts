@@ -1,7 +1,8 @@
 // Reads a region of a transcript backwards, newest line first, until a line is found. Used to
 // find the last success before a failure without looking at every line on the way in: the
 // answer is nearly always a few lines back, and failures are rare.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularFileSync } from './regularFile';
 
 const FIRST_CHUNK = 64 * 1024;
 const LARGEST_CHUNK = 1024 * 1024;
@@ -22,7 +23,7 @@ export function findLineBackwardSync(
   visit: (line: Buffer, lineNumber: number) => boolean,
 ): number | null {
   if (end <= start) return null;
-  const fd = openSync(file, 'r');
+  const fd = openRegularFileSync(file); // never blocks, even if a FIFO took the file's place
   try {
     // The newline ending the region's last line is not a separator: leave it out.
     let position = end - 1;

@@ -1,7 +1,8 @@
 // Follows transcript files: each read delivers only the lines completed since the last one.
 import type { Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { readCompleteLinesFromHandle } from './lines';
+import { NotRegularFileError, openRegularFile } from './regularFile';
 
 /**
  * Where a file the tail has not seen yet starts: at its first line, after its last complete line,
@@ -10,7 +11,12 @@ import { readCompleteLinesFromHandle } from './lines';
  */
 export type TailStart = 'start' | 'end' | number;
 
-export type TailResetReason = 'deleted' | 'truncated' | 'replaced';
+/**
+ * `deleted`: gone. `truncated`: shorter than what was read. `replaced`: another file under the name.
+ * `rewritten`: the same file, but the bytes already read changed (truncated and written again,
+ * whatever its new size).
+ */
+export type TailResetReason = 'deleted' | 'truncated' | 'replaced' | 'rewritten';
 
 export interface TranscriptTailOptions {
   /** Gets every newly completed line. `line` is valid only during the call (copy it to keep it). */
@@ -18,8 +24,9 @@ export interface TranscriptTailOptions {
   /** After a read that delivered at least one line: the batch is complete. */
   onBatchEnd?(file: string, endOffset: number, nextLineNumber: number): void;
   /**
-   * A followed file is gone (`deleted`), or was truncated or replaced by a new file: anything
-   * derived from its earlier lines is stale. For the latter two its lines follow again from line 1.
+   * A followed file is gone (`deleted`), or was truncated, replaced by a new file or rewritten in
+   * place: anything derived from its earlier lines is stale. For all but `deleted` its lines follow
+   * again from line 1.
    */
   onReset?(file: string, reason: TailResetReason): void;
   /** A file that cannot be read: reported once, then skipped until its size, time or identity changes. */
@@ -46,7 +53,19 @@ export interface TailPosition {
 interface TrackedFile extends TailPosition {
   /** `[offset, scannedTo)` is a partial line already searched: no newline there. */
   scannedTo: number;
+  /**
+   * The first and the last few bytes before `scannedTo`. Appending never changes them; a rewrite
+   * in place (same inode, any new size) almost surely does, and is then read again from its start.
+   */
+  fingerprint: Buffer;
 }
+
+/** Bytes of the fingerprint taken from the start of the file, and from just before `scannedTo`. */
+const FINGERPRINT_HEAD = 128;
+const FINGERPRINT_TAIL = 128;
+const NO_BYTES = Buffer.alloc(0);
+/** Longer than any fingerprint: never equal to one. */
+const SHRANK = Buffer.alloc(FINGERPRINT_HEAD + FINGERPRINT_TAIL + 1);
 
 interface RunningRead {
   again: boolean;
@@ -117,36 +136,32 @@ export class TranscriptTail {
       this.problems.delete(file);
     }
 
+    // Only regular files are opened, and without blocking: a FIFO or device named like a
+    // transcript is reported here, never waited on.
     let handle: FileHandle;
+    let stats: Stats;
     try {
-      handle = await open(file, 'r');
+      ({ handle, stats } = await openRegularFile(file));
     } catch (error) {
-      if (isMissing(error)) {
-        // Deleted: whatever comes back under this name is a new file.
+      // Deleted, or now something else (a FIFO, a loop): whatever comes back under this name is a
+      // new file. A file that cannot be read for now (EACCES) is still the file that was read.
+      if (isMissing(error) || isNoLongerAFile(error)) {
         if (this.tracked.delete(file)) this.options.onReset?.(file, 'deleted');
-        return;
       }
-      this.report(file, error, await statSignature(file));
+      if (!isMissing(error)) this.report(file, error, await statSignature(file));
       return;
     }
 
-    let signature: string | undefined;
+    const signature = signatureOf(stats);
     let listenerError: { error: unknown } | undefined;
     try {
-      const stats = await handle.stat();
-      signature = signatureOf(stats);
-      if (!stats.isFile()) throw new Error(`not a regular file: ${file}`);
-
       let tracked = this.tracked.get(file);
-      const replaced = tracked !== undefined && !sameFile(tracked, stats);
-      const truncated = tracked !== undefined && stats.size < tracked.offset;
-      if (replaced || truncated) {
+      const reset = tracked === undefined ? null : await changedUnderUs(handle, stats, tracked);
+      if (reset !== null) {
         tracked = fresh(stats, 0, 1);
-        this.options.onReset?.(file, replaced ? 'replaced' : 'truncated');
+        this.options.onReset?.(file, reset);
       }
       if (!tracked) tracked = await this.startPosition(handle, stats, startAt);
-      // The partial line shrank: the file was rewritten in place; search it again.
-      if (stats.size < tracked.scannedTo) tracked = { ...tracked, scannedTo: tracked.offset };
 
       if (stats.size > tracked.scannedTo) {
         let delivered = 0;
@@ -166,14 +181,17 @@ export class TranscriptTail {
           },
           { noNewlineBefore: tracked.scannedTo },
         );
+        const movedOn = result.scannedTo !== tracked.scannedTo;
         tracked = { ...tracked, offset: result.endOffset, lineNumber: result.nextLineNumber, scannedTo: result.scannedTo };
+        // Null when the file shrank meanwhile: no fingerprint matches that, so the next read starts over.
+        if (movedOn) tracked.fingerprint = (await fingerprintOf(handle, tracked.scannedTo)) ?? SHRANK;
         if (delivered > 0 && !run.forgotten) this.options.onBatchEnd?.(file, result.endOffset, result.nextLineNumber);
       }
       tracked.size = stats.size;
       tracked.mtimeMs = stats.mtimeMs;
       if (!run.forgotten) this.tracked.set(file, tracked);
     } catch (error) {
-      this.report(file, error, signature ?? (await statSignature(file)));
+      this.report(file, error, signature);
     } finally {
       await handle.close();
     }
@@ -189,6 +207,7 @@ export class TranscriptTail {
     const counted = await readCompleteLinesFromHandle(handle, 0, 1, ignoreLine, { until: boundary });
     const position = fresh(stats, counted.endOffset, counted.nextLineNumber);
     position.scannedTo = counted.scannedTo;
+    position.fingerprint = (await fingerprintOf(handle, position.scannedTo)) ?? SHRANK;
     return position;
   }
 
@@ -201,7 +220,36 @@ export class TranscriptTail {
 
 function fresh(stats: Stats, offset: number, lineNumber: number): TrackedFile {
   const { size, mtimeMs, dev, ino, birthtimeMs } = stats;
-  return { offset, lineNumber, scannedTo: offset, size, mtimeMs, dev, ino, birthtimeMs };
+  return { offset, lineNumber, scannedTo: offset, fingerprint: NO_BYTES, size, mtimeMs, dev, ino, birthtimeMs };
+}
+
+/**
+ * Why what was read of a followed file no longer holds, or null when it still does: another file
+ * under the name, shorter than what was searched, or (when its size or time changed) different
+ * bytes where the fingerprint was taken.
+ */
+async function changedUnderUs(handle: FileHandle, stats: Stats, tracked: TrackedFile): Promise<TailResetReason | null> {
+  if (!sameFile(tracked, stats)) return 'replaced';
+  if (stats.size < tracked.scannedTo) return 'truncated';
+  if (tracked.scannedTo === 0 || (stats.size === tracked.size && stats.mtimeMs === tracked.mtimeMs)) return null;
+  const now = await fingerprintOf(handle, tracked.scannedTo);
+  if (now === null) return 'truncated';
+  return now.equals(tracked.fingerprint) ? null : 'rewritten';
+}
+
+/**
+ * The first `FINGERPRINT_HEAD` bytes and the last `FINGERPRINT_TAIL` bytes before `end` (fewer near
+ * the start); null when the file no longer reaches `end`.
+ */
+async function fingerprintOf(handle: FileHandle, end: number): Promise<Buffer | null> {
+  if (end <= 0) return NO_BYTES;
+  const headLength = Math.min(FINGERPRINT_HEAD, end);
+  const tailStart = Math.max(headLength, end - FINGERPRINT_TAIL);
+  const print = Buffer.alloc(headLength + (end - tailStart));
+  const reads = [handle.read(print, 0, headLength, 0)];
+  if (end > tailStart) reads.push(handle.read(print, headLength, end - tailStart, tailStart));
+  const got = await Promise.all(reads);
+  return got.reduce((sum, r) => sum + r.bytesRead, 0) < print.length ? null : print;
 }
 
 /** Same inode, and (where recorded) same birth time: an inode number can be reused at once. */
@@ -224,6 +272,11 @@ async function statSignature(file: string): Promise<string> {
   }
 }
 
+function isNoLongerAFile(error: unknown): boolean {
+  return error instanceof NotRegularFileError || (error as NodeJS.ErrnoException).code === 'ELOOP';
+}
+
+/** Deleted, or a folder on its path is gone (ENOTDIR: a file where the folder was). */
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';

@@ -3,7 +3,17 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { checkConfigDir, ConfigDirError, walkProjectsDir, type ProjectsTree, type TranscriptFile } from './discover';
+import {
+  checkConfigDir,
+  ConfigDirError,
+  skippedEntryError,
+  skippedEntryOf,
+  walkProjectsDir,
+  type ProjectsTree,
+  type SkippedEntry,
+  type TranscriptFile,
+} from './discover';
+import { fileKind, NotRegularFileError } from './regularFile';
 import { sameFile, TranscriptTail } from './tail';
 
 /**
@@ -22,7 +32,10 @@ export interface TranscriptWatcherOptions {
   onBatchEnd?(file: string, endOffset: number, nextLineNumber: number): void;
   /** A file was deleted, truncated or replaced: forget what its earlier lines said. */
   onFileGone?(file: string): void;
-  /** A file, folder or config dir that cannot be read or watched (once until it changes). */
+  /**
+   * A file, folder or config dir that cannot be read or watched: said once (again only if the
+   * error changes). Entries below `projects` are also listed by `skippedEntries()`.
+   */
   onProblem?(file: string, error: Error): void;
   /** Each transcript the first time it is seen (also those too old to be read). */
   onFileSeen?(file: TranscriptFile): void;
@@ -81,6 +94,11 @@ export class TranscriptWatcher {
   private readonly debounced = new Map<string, NodeJS.Timeout>();
   /** Problems already reported for paths that are not files (config dirs, watch failures). */
   private readonly reported = new Map<string, string>();
+  /**
+   * Entries below `projects` being skipped, by path: found by a walk (cleared by the walk that no
+   * longer finds them) or by a read (cleared when the path reads fine or is gone).
+   */
+  private readonly skipped = new Map<string, { entry: SkippedEntry; by: 'walk' | 'read' }>();
   private pollTimer: NodeJS.Timeout | null = null;
   private polling = false;
   private lastWalkAt = 0;
@@ -111,9 +129,7 @@ export class TranscriptWatcher {
         if (reason === 'deleted') this.known.delete(file);
         if (!this.disposed) options.onFileGone?.(file);
       },
-      onProblem: (file, error) => {
-        if (!this.disposed) options.onProblem?.(file, error);
-      },
+      onProblem: (file, error) => this.noteSkipped(skippedEntryOf(file, error), 'read'),
     });
   }
 
@@ -159,6 +175,15 @@ export class TranscriptWatcher {
     for (const root of this.roots) this.detachRoot(root);
   }
 
+  /**
+   * Every entry below the `projects` dirs now being skipped (a symlink loop, a FIFO, a folder that
+   * cannot be entered, a file that cannot be read, ...), by path. Each was also said once through
+   * `onProblem`. For diagnostics (`doctor`, the editor).
+   */
+  skippedEntries(): SkippedEntry[] {
+    return [...this.skipped.values()].map(({ entry }) => ({ ...entry })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
   /** How many OS watchers are open (for tests and diagnostics). */
   get watcherCount(): number {
     return this.dirWatches.size + this.roots.filter((root) => root.recursiveWatcher !== null).length;
@@ -176,10 +201,20 @@ export class TranscriptWatcher {
       tree = await walkProjectsDir(root.projectsDir, root.configDir);
       this.clearReported(root.configDir);
     } catch (error) {
-      if (error instanceof ConfigDirError) this.reportOnce(root.configDir, error);
+      this.reportOnce(error instanceof ConfigDirError ? root.configDir : root.projectsDir, error);
       return;
     }
     if (this.disposed) return;
+    const stillSkipped = new Set<string>();
+    for (const entry of tree?.skipped ?? []) {
+      stillSkipped.add(entry.path);
+      this.noteSkipped(entry, 'walk');
+    }
+    for (const [entryPath, { by }] of [...this.skipped]) {
+      if (by === 'walk' && !stillSkipped.has(entryPath) && (entryPath === root.projectsDir || isInside(entryPath, root.projectsDir))) {
+        this.skipped.delete(entryPath);
+      }
+    }
     if (!tree) {
       // `projects` is gone (or not there yet): the poll looks for it.
       if (root.attached) this.detachRoot(root);
@@ -304,8 +339,9 @@ export class TranscriptWatcher {
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      // Out of inotify watches or descriptors: the safety poll and the walk cover this folder.
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.reportOnce('watch-limit', error, dir);
+      // Gone, or not readable (the walk names it): nothing to watch. Out of inotify watches or
+      // descriptors: the safety poll and the walk cover this folder.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES' && code !== 'EPERM') this.reportOnce('watch-limit', error, dir);
       return;
     }
     // The folder was deleted or became unwatchable: the walk decides what happens next.
@@ -379,8 +415,13 @@ export class TranscriptWatcher {
       let stats;
       try {
         stats = await stat(file);
-      } catch {
+        if (!stats.isFile()) throw new NotRegularFileError(file, fileKind(stats));
+      } catch (error) {
+        // Gone, or something that is not a transcript (a loop, a FIFO, ...): never opened.
         if (known) this.fileGone(file);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') this.clearSkipped(file, 'read');
+        else this.noteSkipped(skippedEntryOf(file, error), 'read');
         return;
       }
       if (this.disposed) return;
@@ -405,6 +446,7 @@ export class TranscriptWatcher {
     if (position) {
       known.size = position.size;
       known.mtimeMs = position.mtimeMs;
+      if (!this.tail.hasProblem(file)) this.clearSkipped(file, 'read');
     }
   }
 
@@ -466,6 +508,19 @@ export class TranscriptWatcher {
 
   private clearReported(key: string): void {
     this.reported.delete(key);
+  }
+
+  /** Says once that `entry` is skipped (again only if its error changes). */
+  private noteSkipped(entry: SkippedEntry, by: 'walk' | 'read'): void {
+    if (this.disposed) return;
+    const known = this.skipped.get(entry.path);
+    if (known?.entry.code === entry.code) return;
+    this.skipped.set(entry.path, { entry, by });
+    this.options.onProblem?.(entry.path, skippedEntryError(entry));
+  }
+
+  private clearSkipped(entryPath: string, by: 'walk' | 'read'): void {
+    if (this.skipped.get(entryPath)?.by === by) this.skipped.delete(entryPath);
   }
 }
 

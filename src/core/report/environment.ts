@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { claudeEnvironment, cloudProviderId, isFlagOn } from '../claudeEnv';
+import { readRegularFileText } from '../files/regularFile';
 import { isJsonObject as isObject } from '../json';
 import { isPathInside } from '../scope';
 import type { RedactionContext } from './redact';
@@ -205,7 +206,7 @@ function terminalOption(input: EnvironmentInput, termProgram: string): TerminalO
 export async function readClaudeSettingsEnv(configDir: string): Promise<Record<string, string>> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path.join(configDir, 'settings.json'), 'utf8'));
+    parsed = JSON.parse(await readRegularFileText(path.join(configDir, 'settings.json')));
   } catch {
     return {};
   }
