@@ -61,6 +61,14 @@ function withNewline(text: string): string {
   return text.endsWith('\n') ? text : text + '\n';
 }
 
+// `scan --json | head`: the reader left, as `grep | head` does, end quietly with 0.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  });
+}
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { resolveConfigDirs } from '../core/files/configDir';
-import { ConfigDirError } from '../core/files/discover';
+import { ConfigDirError, type SkippedEntry } from '../core/files/discover';
 import { scanConfigDirs } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
 
@@ -20,16 +20,34 @@ export class UsageError extends Error {}
 
 /** `--config-dir` > `CLAUDE_CONFIG_DIR` > `~/.claude`, plus the legacy XDG dir when it exists. */
 export function configDirsFor(explicit: string | undefined, env: Record<string, string | undefined>): string[] {
+  // A blank flag is a mistake (an unset variable in a script), not a request for the default.
+  if (explicit !== undefined && explicit.trim() === '') throw new UsageError('--config-dir needs a directory, got an empty value');
   return resolveConfigDirs({ explicit: explicit ?? null, env, homedir: env.HOME || os.homedir(), exists: fs.existsSync });
 }
 
-/** Every failure and retry since `sinceMs`, or null after saying why the config dir cannot be read. */
+/**
+ * Every failure and retry since `sinceMs`, or null after saying why the config dir cannot be read.
+ * Entries that could not be read are named on stderr with their count.
+ */
 export async function scanOrExplain(configDirs: string[], sinceMs: number | null, io: CliIo): Promise<ApiFailureEvent[] | null> {
+  const skipped: SkippedEntry[] = [];
   try {
-    return await scanConfigDirs({ configDirs, sinceMs });
+    const events = await scanConfigDirs({ configDirs, sinceMs, onSkipped: (entry) => skipped.push(entry) });
+    if (skipped.length > 0) io.stderr(describeSkipped(skipped));
+    return events;
   } catch (error) {
     if (!(error instanceof ConfigDirError)) throw error;
     io.stderr(`claude-api-watch: ${error.message}`);
     return null;
   }
+}
+
+/** Named in full up to this many; the rest counted. */
+const SKIPPED_LISTED = 50;
+
+function describeSkipped(skipped: SkippedEntry[]): string {
+  const lines = skipped.slice(0, SKIPPED_LISTED).map((entry) => `  ${entry.path}: ${entry.reason} (${entry.code})`);
+  if (skipped.length > SKIPPED_LISTED) lines.push(`  ... and ${skipped.length - SKIPPED_LISTED} more`);
+  const count = `${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'}`;
+  return [`claude-api-watch: skipped ${count} that cannot be read:`, ...lines].join('\n');
 }

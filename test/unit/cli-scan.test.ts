@@ -5,7 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { CliIo } from '../../src/cli/common';
+import { UsageError, type CliIo } from '../../src/cli/common';
 import { runScanCommand, runWatchCommand } from '../../src/cli/scan';
 import type { ScanJsonRecord } from '../../src/core/scan';
 import {
@@ -19,6 +19,7 @@ import {
   userPrompt,
   writeConfigDir,
 } from '../fixtures/transcripts';
+import { plantHostileEntries } from '../fixtures/hostileEntries';
 
 const T = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`;
 const NOW = new Date('2026-11-20T12:00:00.000Z');
@@ -139,6 +140,60 @@ describe('claude-api-watch scan', () => {
     assert.match((usage as { stderr: string }).stderr, /Unknown option '--bogus'/);
     const badSince = await run(process.execPath, ['--import', 'tsx', cli, 'scan', '--config-dir', configDir, '--since', 'yesterday']).catch((e: { code: number; stderr: string }) => e);
     assert.equal((badSince as { code: number }).code, 2);
+  });
+});
+
+describe('claude-api-watch scan at the edges', () => {
+  let root: string;
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-scan-edges-'));
+  });
+  after(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+  });
+  const cli = path.resolve('src/cli.ts');
+
+  it('takes a blank --config-dir for a usage error (exit 2), not for the default', async () => {
+    for (const blank of ['', '  ']) {
+      await assert.rejects(runScanCommand(['--config-dir', blank], captureIo({ HOME: root })), UsageError);
+      await assert.rejects(runWatchCommand(['--config-dir', blank], captureIo({ HOME: root }), AbortSignal.abort()), UsageError);
+    }
+    const run = promisify(execFile);
+    const blank = await run(process.execPath, ['--import', 'tsx', cli, 'scan', '--config-dir', ''], { env: { ...process.env, HOME: root } }).catch((e: { code: number; stderr: string }) => e);
+    assert.equal((blank as { code: number }).code, 2);
+    assert.match((blank as { stderr: string }).stderr, /--config-dir needs a directory/);
+  });
+
+  it('names each entry it cannot read on stderr with their count, and reports the rest', { skip: process.platform === 'win32' }, async () => {
+    const configDir = await writeConfigDir(path.join(root, 'hostile'), {
+      '-w/ok.jsonl': [finalFailure('API Error: 500 Internal server error.', { timestamp: T(1) })],
+    });
+    const planted = await plantHostileEntries(path.join(configDir, 'projects', '-w'));
+    try {
+      const io = captureIo();
+      assert.equal(await runScanCommand(['--config-dir', configDir, '--since', 'all', '--json'], io), 0);
+      assert.deepEqual(jsonLines(io.out).map((r) => [r.kind, r.status]), [['failure', 500]]);
+      const err = io.err.join('\n');
+      assert.match(err, new RegExp(`skipped ${planted.expected.length} entries that cannot be read`));
+      for (const entry of planted.expected) assert.ok(err.includes(`${entry.path}: `) && err.includes(`(${entry.code})`), `${entry.path} not named`);
+    } finally {
+      await planted.close();
+    }
+  });
+
+  it('ends quietly with 0 when its reader closes the pipe (scan --json | head)', { skip: process.platform === 'win32' }, async () => {
+    const many = Array.from({ length: 4000 }, (_, i) =>
+      finalFailure(`API Error: 500 Internal server error. ${'x'.repeat(200)}`, { timestamp: T(i % 60), sessionId: `s-${i}` }),
+    );
+    const configDir = await writeConfigDir(path.join(root, 'many'), { '-w/big.jsonl': many });
+    const run = promisify(execFile);
+    const { stdout, stderr } = await run('bash', [
+      '-c',
+      `"${process.execPath}" --import tsx "${cli}" scan --json --since all --config-dir "${configDir}" | head -n 1; echo "exit=\${PIPESTATUS[0]}"`,
+    ]);
+    assert.match(stdout, /^\{"kind":"failure"/);
+    assert.match(stdout, /exit=0\n$/);
+    assert.doesNotMatch(stderr, /EPIPE|Error/);
   });
 });
 
