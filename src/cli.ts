@@ -2,6 +2,7 @@
 // claude-api-watch: the extension's detection core from a terminal.
 import { ExitCode, UsageError, type CliIo } from './cli/common';
 import { runHealthCommand } from './cli/health';
+import { runHistoryCommand } from './cli/history';
 import { runReportCommand } from './cli/report';
 import { runScanCommand, runWatchCommand } from './cli/scan';
 
@@ -12,6 +13,7 @@ Commands:
   watch    print each new failure or retry as it is written, until interrupted
   report   a complete bug report for a failure (Markdown, GitHub issue URL or JSON)
   health   is it me or Anthropic? Check the API and Anthropic's status page
+  history  failures per hour or day and each outage, beside Anthropic's incidents
 
 Run 'claude-api-watch <command> --help' for a command's options.
 Exit codes: 0 ok, 1 the config dir cannot be read or nothing to report, 2 bad usage.`;
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
         return await runReportCommand(args, io);
       case 'health':
         return await runHealthCommand(args, io);
+      case 'history':
+        return await runHistoryCommand(args, io);
       case undefined:
       case '--help':
       case '-h':

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { buildHistory, historyToJson } from '../../src/core/history/history';
 import { toScanJson } from '../../src/core/scan';
 import type { ApiFailureEvent } from '../../src/core/types';
 
@@ -129,6 +130,12 @@ test('the scan --json table names exactly the fields scan prints, in order', () 
   };
   const documented = tableRows('Command line', 'Field').map((cells) => codeSpan(cells[0], 'field'));
   assert.deepEqual(documented, Object.keys(toScanJson(event)));
+});
+
+test('the history --json table names exactly the fields history prints, in order', () => {
+  const json = historyToJson(buildHistory([], { sinceMs: 0, untilMs: 1, bucket: 'hour', timeZone: 'UTC', quietPeriodMs: 1 }));
+  const documented = tableRows('Command line', 'History field').map((cells) => codeSpan(cells[0], 'field'));
+  assert.deepEqual(documented, Object.keys(json));
 });
 
 test("the manifest's icon is a 256×256 PNG", () => {

@@ -80,6 +80,11 @@ export const DEFAULT_INCIDENT_SLACK_MS = 15 * 60_000;
  */
 const MATCHED_FAMILIES: ReadonlySet<EpisodeFamily> = new Set<EpisodeFamily>(['anthropic', 'network', 'unknown']);
 
+/** Whether episodes of `family` are matched against Anthropic's incidents at all. */
+export function incidentMatters(family: EpisodeFamily): boolean {
+  return MATCHED_FAMILIES.has(family);
+}
+
 const IMPACT_RANK: Readonly<Record<string, number>> = { critical: 3, major: 2, minor: 1, none: 0 };
 
 export function buildHistory(events: readonly ApiFailureEvent[], options: HistoryOptions): History {
@@ -106,7 +111,7 @@ export function buildHistory(events: readonly ApiFailureEvent[], options: Histor
   const incidents = options.incidents ?? [];
   const slack = options.incidentSlackMs ?? DEFAULT_INCIDENT_SLACK_MS;
   const episodes = groupEpisodes(inRange, options.quietPeriodMs).map((episode) =>
-    describeEpisode(episode, MATCHED_FAMILIES.has(episode.family) ? matchIncident(episode, incidents, slack, options.untilMs) : null),
+    describeEpisode(episode, incidentMatters(episode.family) ? matchIncident(episode, incidents, slack, options.untilMs) : null),
   );
   return {
     sinceMs: options.sinceMs,
