@@ -1,6 +1,7 @@
 // What every CLI command shares: its I/O, the config dir flags and the exit codes.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import type { FormatCanary } from '../core/canary';
 import { resolveConfigDirs } from '../core/files/configDir';
 import { ConfigDirError, type SkippedEntry } from '../core/files/discover';
 import { scanConfigDirs } from '../core/scan';
@@ -29,10 +30,15 @@ export function configDirsFor(explicit: string | undefined, env: Record<string, 
  * Every failure and retry since `sinceMs`, or null after saying why the config dir cannot be read.
  * Entries that could not be read are named on stderr with their count.
  */
-export async function scanOrExplain(configDirs: string[], sinceMs: number | null, io: CliIo): Promise<ApiFailureEvent[] | null> {
+export async function scanOrExplain(
+  configDirs: string[],
+  sinceMs: number | null,
+  io: CliIo,
+  canary?: FormatCanary,
+): Promise<ApiFailureEvent[] | null> {
   const skipped: SkippedEntry[] = [];
   try {
-    const events = await scanConfigDirs({ configDirs, sinceMs, onSkipped: (entry) => skipped.push(entry) });
+    const events = await scanConfigDirs({ configDirs, sinceMs, canary, onSkipped: (entry) => skipped.push(entry) });
     if (skipped.length > 0) io.stderr(describeSkipped(skipped));
     return events;
   } catch (error) {

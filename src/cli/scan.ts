@@ -1,9 +1,11 @@
 // `scan` and `watch`: every failure and retry found, as a table or as JSON lines.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeUnknownShapes, FormatCanary, type CanarySnapshot } from '../core/canary';
 import { TranscriptEventReader } from '../core/eventReader';
 import { ConfigDirError } from '../core/files/discover';
 import { TranscriptWatcher } from '../core/files/watcher';
+import { describePlanLimit } from '../core/planLimit';
 import { parseSince, toScanJson } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
 import { configDirsFor, ExitCode, scanOrExplain, UsageError, type CliIo } from './common';
@@ -48,16 +50,33 @@ export async function runScanCommand(args: string[], io: CliIo): Promise<number>
   }
 
   const configDirs = configDirsFor(flags['config-dir'], io.env);
-  const events = await scanOrExplain(configDirs, sinceMs, io);
+  const canary = new FormatCanary();
+  const events = await scanOrExplain(configDirs, sinceMs, io, canary);
   if (!events) return ExitCode.failure;
 
   if (flags.json) {
     // One write: a large scan printed line by line would spend its time in stdout calls.
     if (events.length > 0) io.stdout(events.map((e) => JSON.stringify(toScanJson(e))).join('\n'));
   } else {
-    io.stdout(formatTable(events, flags.since ?? '24h'));
+    io.stdout(formatTable(events, flags.since ?? '24h', io.now()));
   }
+  // On stderr in both modes: stdout stays one event per line for scripts.
+  for (const line of canaryNotes(canary.snapshot())) io.stderr(line);
   return ExitCode.ok;
+}
+
+/** What the canary saw that a user should know: lines this release cannot read, a newer Claude Code. */
+export function canaryNotes(snapshot: CanarySnapshot): string[] {
+  const notes: string[] = [];
+  const unknown = describeUnknownShapes(snapshot);
+  if (!unknown) return notes;
+  notes.push(`claude-api-watch: ${unknown}; 'claude-api-watch doctor' shows their key skeletons.`);
+  if (snapshot.newerThanKnown.length > 0) {
+    notes.push(
+      `claude-api-watch: transcripts from Claude Code ${snapshot.newerThanKnown[0]}, newer than ${snapshot.newestKnownVersion}, the newest this release knows.`,
+    );
+  }
+  return notes;
 }
 
 export async function runWatchCommand(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
@@ -99,10 +118,10 @@ export async function runWatchCommand(args: string[], io: CliIo, signal: AbortSi
 
 const COLUMNS = ['TIME (UTC)', 'KIND', 'STATUS', 'CLASS', 'REQUEST ID', 'PROJECT', 'MESSAGE'] as const;
 
-function formatTable(events: ApiFailureEvent[], since: string): string {
+function formatTable(events: ApiFailureEvent[], since: string, now: Date): string {
   const window = since === 'all' ? 'in all transcripts' : `since ${since}`;
   if (events.length === 0) return `No API failures or retries ${window}.`;
-  const rows = events.map(rowCells);
+  const rows = events.map((event) => rowCells(event, now));
   const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
   const render = (cells: readonly string[]) =>
     cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ');
@@ -113,10 +132,11 @@ function formatTable(events: ApiFailureEvent[], since: string): string {
 }
 
 function formatRow(event: ApiFailureEvent): string {
-  return rowCells(event).join('  ');
+  return rowCells(event, new Date()).join('  ');
 }
 
-function rowCells(event: ApiFailureEvent): string[] {
+function rowCells(event: ApiFailureEvent, now: Date): string[] {
+  const limit = event.resetsAt || event.limitWindow ? ` · ${describePlanLimit(event, now)}` : '';
   const kind = event.kind === 'retry' ? `retry ${event.attempt ?? '?'}/${event.maxRetries ?? '?'}` : 'failure';
   return [
     (event.timestamp ?? '').replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
@@ -125,6 +145,6 @@ function rowCells(event: ApiFailureEvent): string[] {
     event.failureClass,
     event.requestId ?? '-',
     event.cwd ? path.basename(event.cwd) : '-',
-    event.message,
+    event.message + limit,
   ];
 }

@@ -91,3 +91,30 @@ export function decideClass(evidence: {
   if (evidence.networkCode) return 'network';
   return classFromCategory(evidence.category) ?? classFromWording(evidence.text) ?? 'unknown';
 }
+
+/**
+ * Network error codes in both spellings (DESIGN §2): Node's (`ECONNRESET`, `ENOTFOUND`,
+ * `EAI_AGAIN`, `UND_ERR_CONNECT_TIMEOUT`) and those of Claude Code's own runtime, CamelCase
+ * (`FailedToOpenSocket`, `ConnectionRefused`, `ConnectionClosed`). The CamelCase ones must name a
+ * connection word, so a project name in parentheses is never taken for one.
+ */
+const NODE_NETWORK_CODE = /^(?:E[A-Z][A-Z0-9_]{2,}|UND_ERR_[A-Z_]+)$/;
+const RUNTIME_NETWORK_CODE = /^(?:[A-Z][a-z0-9]+){2,6}$/;
+const RUNTIME_NETWORK_WORD = /Connect|Socket|Timeout|TimedOut|Network|Dns|DNS|Host|Tls|TLS|Certificate|Closed|Refused|Reset|Unreachable|Fetch/;
+/** TLS failures as both runtimes name them (`CERT_HAS_EXPIRED`, `ERR_TLS_CERT_ALTNAME_INVALID`). */
+const UPPER_SNAKE = /^[A-Z][A-Z0-9_]+$/;
+const TLS_WORD = /CERT|SSL|TLS/;
+
+export function isNetworkCode(code: string): boolean {
+  if (code.length > 64) return false;
+  return NODE_NETWORK_CODE.test(code) || (UPPER_SNAKE.test(code) && TLS_WORD.test(code)) || (RUNTIME_NETWORK_CODE.test(code) && RUNTIME_NETWORK_WORD.test(code));
+}
+
+/** `(ECONNRESET)` or `(FailedToOpenSocket)` in an error text: the last such code, or null. */
+export function networkCodeInText(text: string): string | null {
+  let found: string | null = null;
+  for (const match of text.matchAll(/\(([A-Za-z][A-Za-z0-9_]{2,63})\)/g)) {
+    if (isNetworkCode(match[1])) found = match[1];
+  }
+  return found;
+}

@@ -13,8 +13,9 @@
 // read again from the file, and only the region before the first line this reader was given (a
 // watcher that started mid-file) is searched backwards on disk.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { FormatCanary } from './canary';
 import { findLineBackwardSync } from './files/readBack';
-import { parseTranscriptLine, parseTranscriptRecord } from './records';
+import { isUnknownErrorShape, parseTranscriptLine, parseTranscriptRecord } from './records';
 import type {
   ApiEvent,
   ApiFailureEvent,
@@ -53,6 +54,8 @@ interface StreamContext {
   unsearchedOffset: number;
   /** The last event was a failure or retry and no success has been found after it. */
   awaitingRecovery: boolean;
+  /** Line number of the thread's previous failure or retry (0 before the first). */
+  lastEventLine: number;
 }
 
 /** A line that may be a success, by where it is; `copy` starts with its bytes while it is among the newest. */
@@ -87,9 +90,14 @@ export type ParseProblemListener = (file: string, lineNumber: number, error: Err
 export class TranscriptEventReader {
   private readonly files = new Map<string, FileState>();
 
+  /**
+   * @param canary counts the marked lines that cannot be read (unknown shapes) and the Claude Code
+   *   versions seen; pass one with listeners to log them as they come.
+   */
   constructor(
     private readonly emit: ApiEventListener,
     private readonly onParseProblem?: ParseProblemListener,
+    readonly canary: FormatCanary = new FormatCanary(),
   ) {}
 
   /**
@@ -114,7 +122,10 @@ export class TranscriptEventReader {
       return;
     }
     const record = parseTranscriptRecord(value);
+    // The canary looks only at lines that passed the marker pre-filter and parsed: no cost elsewhere.
+    if (isUnknownErrorShape(value, record)) this.canary.noteUnknown(value, { file, line: lineNumber });
     if (!record) return;
+    this.canary.noteVersion(record.envelope.version);
     const stream = this.stream(state, record.envelope.isSidechain);
     const location = { file, line: lineNumber };
     if (record.kind === 'success') {
@@ -170,6 +181,7 @@ export class TranscriptEventReader {
         pendingRetryIds: [],
         unsearchedOffset: 0,
         awaitingRecovery: false,
+        lastEventLine: 0,
       };
       state[key] = stream;
       state.streams.push(stream);
@@ -218,6 +230,7 @@ export class TranscriptEventReader {
   private findSuccessBefore(file: string, state: FileState, stream: StreamContext, endOffset: number, endLineNumber: number): void {
     const found = this.newestCandidateSuccess(file, state, stream, endOffset) ?? this.newestUnseenSuccess(file, state, stream, endOffset, endLineNumber);
     if (found) {
+      this.canary.noteVersion(found.record.envelope.version);
       this.acceptSuccess(stream, found.record, { file, line: found.lineNumber });
       stream.awaitingRecovery = false;
     }
@@ -284,12 +297,16 @@ export class TranscriptEventReader {
 
   private acceptError(stream: StreamContext, record: RetryRecord | FailureRecord, location: LineLocation): void {
     let requestIds = record.requestIds;
+    const cutOffId = record.midResponse ? cutOffRequestId(stream, record.envelope) : null;
+    stream.lastEventLine = location.line;
     if (record.kind === 'retry') {
+      if (cutOffId) requestIds = [...new Set([...requestIds, cutOffId])];
       if (requestIds.length > 0) stream.pendingRetryIds.push({ lineNumber: location.line, requestIds });
     } else {
-      // A final failure keeps its own ID first, then the IDs of the retries that led to it, newest first.
+      // A final failure keeps its own ID first, then the cut-off response's (mid-response
+      // failures), then the IDs of the retries that led to it, newest first.
       const retryIds = stream.pendingRetryIds.flatMap((retry) => retry.requestIds).reverse();
-      requestIds = [...new Set([...requestIds, ...retryIds])];
+      requestIds = [...new Set([...requestIds, ...(cutOffId ? [cutOffId] : []), ...retryIds])];
       stream.pendingRetryIds = [];
     }
     const { envelope } = record;
@@ -299,6 +316,8 @@ export class TranscriptEventReader {
       entrypoint: envelope.entrypoint,
       isSidechain: envelope.isSidechain,
       status: record.status,
+      statusSource: record.statusSource,
+      impliedStatus: record.impliedStatus,
       failureClass: record.failureClass,
       errorType: record.errorType,
       requestIds,
@@ -311,9 +330,25 @@ export class TranscriptEventReader {
       retryInMs: record.kind === 'retry' ? record.retryInMs : null,
       lastSuccessVersion: stream.lastSuccessVersion,
       lastResponse: stream.lastResponse,
+      limitWindow: record.limitWindow,
+      resetsAt: record.resetsAt,
+      transient: record.transient,
+      midResponse: record.midResponse,
     };
     this.emit(event);
   }
+}
+
+/**
+ * The request ID of the response a mid-response failure cut off: the thread's last response, when
+ * it came after the thread's previous event and is the failure's parent in the chain (or the
+ * failure names no parent).
+ */
+function cutOffRequestId(stream: StreamContext, envelope: RecordEnvelope): string | null {
+  const cutOff = stream.lastResponse;
+  if (!cutOff?.requestId || cutOff.line <= stream.lastEventLine) return null;
+  if (envelope.parentUuid && cutOff.uuid && envelope.parentUuid !== cutOff.uuid) return null;
+  return cutOff.requestId;
 }
 
 /** What every event takes from its line: where it is, and the envelope's identity and context. */

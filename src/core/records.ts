@@ -2,12 +2,14 @@
 // `isApiErrorMessage`): text that merely quotes an error — a prompt, a tool result, Claude's prose —
 // is never a failure. The error text is read only once the structure says it is an API error.
 import { isJsonObject as isObject, type JsonObject as Json } from './json';
-import { classFromWording, decideClass, statusFromCategory, statusFromErrorType } from './classify';
+import { classFromWording, decideClass, isNetworkCode, networkCodeInText, statusFromCategory, statusFromErrorType } from './classify';
+import { limitWindowLabel, resetTimeFromEpoch } from './planLimit';
 import type {
   ErrorDetails,
   FailureRecord,
   RecordEnvelope,
   RetryRecord,
+  StatusSource,
   SuccessRecord,
   TranscriptRecord,
 } from './types';
@@ -17,7 +19,6 @@ const MAX_MESSAGE_LENGTH = 240;
 /** Regexes see at most this much of an error text (DESIGN §4: linear time, bounded input). */
 const MAX_SCANNED_TEXT = 64 * 1024;
 const REQUEST_ID_PATTERN = /\breq_[A-Za-z0-9]{6,}/g;
-const NETWORK_CODE_IN_TEXT = /\((E[A-Z0-9_]{3,}|UND_ERR_[A-Z_]+)\)/;
 const STATUS_AFTER_API_ERROR = /^API Error(?::\s*|\s*\()(\d{3})\b/;
 
 /**
@@ -54,6 +55,40 @@ export function parseTranscriptRecord(value: unknown): TranscriptRecord | null {
   return null;
 }
 
+/** Top-level keys that say "this line is about an API error", whatever else it holds. */
+const ERROR_MARKER_KEYS = ['isApiErrorMessage', 'apiErrorStatus', 'apiErrorIsTransient', 'errorDetails'] as const;
+
+/**
+ * Whether a parsed line carries an error marker (`isApiErrorMessage`, an `api_error` subtype,
+ * `apiErrorStatus`, ...) that the reader could not turn into a record it understands: no record at
+ * all (and not one of the known non-failures, such as a user's abort), or a failure or retry of
+ * which nothing could be read. Such a line is an *unknown shape*: a sign that Claude Code changed
+ * its format. Only structure is looked at: a tool result that quotes a marker is not one.
+ */
+export function isUnknownErrorShape(value: unknown, record: TranscriptRecord | null): boolean {
+  if (!isObject(value)) return false;
+  const marked =
+    value.subtype === 'api_error' ||
+    value.isApiErrorMessage === true ||
+    ERROR_MARKER_KEYS.some((key) => key !== 'isApiErrorMessage' && value[key] !== undefined && value[key] !== null);
+  if (!marked) return false;
+  if (record === null) {
+    // The known non-failures: a user's abort or interrupt, "No response requested.".
+    if (value.type === 'assistant' && value.isApiErrorMessage === true) return !NOT_A_FAILURE.some((p) => p.test(messageText(value).trim().slice(0, MAX_SCANNED_TEXT)));
+    return true;
+  }
+  // A real response that also carries a marker field: read as the success it is.
+  if (record.kind === 'success') return false;
+  return (
+    record.status === null &&
+    record.impliedStatus === null &&
+    record.networkCode === null &&
+    record.errorType === null &&
+    record.requestIds.length === 0 &&
+    record.message === 'API error'
+  );
+}
+
 function readEnvelope(line: Json): RecordEnvelope {
   return {
     uuid: str(line.uuid),
@@ -65,6 +100,7 @@ function readEnvelope(line: Json): RecordEnvelope {
     entrypoint: str(line.entrypoint),
     isSidechain: line.isSidechain === true,
     agentId: str(line.agentId),
+    parentUuid: str(line.parentUuid),
   };
 }
 
@@ -85,9 +121,16 @@ function readRetry(line: Json): RetryRecord {
   const errorType = str(apiError?.type) ?? str(error.type);
 
   const networkCode =
-    str(obj(error.connection)?.code) ?? str(obj(error.cause)?.code) ?? str(obj(line.cause)?.code) ?? codeField(error);
-  const status =
-    num(error.status) ?? num(line.status) ?? statusFromHeaders(error) ?? statusFromErrorType(errorType) ?? leadingStatus(str(error.message));
+    str(obj(error.connection)?.code) ??
+    str(obj(error.cause)?.code) ??
+    str(obj(line.cause)?.code) ??
+    codeField(error) ??
+    networkCodeInText(firstLine(str(error.message)) ?? '');
+  const status = firstOf<StatusSource>(
+    ['record', num(error.status) ?? num(line.status) ?? statusFromHeaders(error)],
+    ['errorType', statusFromErrorType(errorType)],
+    ['text', leadingStatus(str(error.message))],
+  );
   const rawMessage =
     str(apiError?.message) ?? firstLine(str(error.message)) ?? firstLine(str(error.formatted)) ?? firstLine(str(line.content));
 
@@ -103,7 +146,7 @@ function readRetry(line: Json): RetryRecord {
   return {
     kind: 'retry',
     envelope: readEnvelope(line),
-    ...describe({ status, networkCode, errorType, category: null, text: rawMessage ?? '', requestIds }),
+    ...describe({ ...status, impliedStatus: null, networkCode, errorType, category: null, text: rawMessage ?? '', requestIds, newer: newerFacts(line, rawMessage ?? '') }),
     attempt: num(line.retryAttempt),
     maxRetries: num(line.maxRetries),
     retryInMs: num(line.retryInMs),
@@ -118,51 +161,95 @@ function readFailure(line: Json): FailureRecord | null {
   const category = str(line.error);
   const body = embeddedErrorBody(text);
   const bodyError = obj(body?.error);
-  const errorType = str(bodyError?.type) ?? category;
+  // 2.1.2xx+: the raw API error beside the human text, e.g. `429 {"type":"error",...,"request_id":"req_..."}`.
+  const rawDetails = (str(line.errorDetails) ?? (isObject(line.errorDetails) ? safeStringify(line.errorDetails) : null))?.slice(0, MAX_SCANNED_TEXT) ?? null;
+  const detailsBody = rawDetails ? embeddedErrorBody(rawDetails) : null;
+  const detailsError = obj(detailsBody?.error) ?? (detailsBody && detailsBody.type !== 'error' ? detailsBody : null);
+  const errorType = str(bodyError?.type) ?? str(detailsError?.type) ?? category;
 
-  const networkCode = NETWORK_CODE_IN_TEXT.exec(text)?.[1] ?? null;
-  const status =
-    num(line.apiErrorStatus) ??
-    num(obj(line.error)?.status) ??
-    statusInText(text) ??
-    statusFromErrorType(str(bodyError?.type)) ??
-    (networkCode ? null : statusFromCategory(category));
+  const networkCode = networkCodeInText(firstLine(text) ?? '') ?? networkCodeOf(obj(line.error)) ?? networkCodeOf(obj(line.cause));
+  const status = firstOf<StatusSource>(
+    ['record', num(line.apiErrorStatus) ?? num(obj(line.error)?.status) ?? leadingStatus(rawDetails) ?? num(obj(line.errorDetails)?.status)],
+    ['text', statusInText(text)],
+    ['errorType', statusFromErrorType(str(bodyError?.type)) ?? statusFromErrorType(str(detailsError?.type))],
+  );
+  // A status only the category (or the wording of a plan limit) implies: said as such, never shown as HTTP.
+  const impliedStatus = status.status !== null || networkCode ? null : (statusFromCategory(category) ?? planLimitStatus(text));
 
-  const requestIds = unique([str(line.requestId), str(body?.request_id), ...idsInText(text)]);
+  const requestIds = unique([
+    str(line.requestId),
+    str(body?.request_id),
+    ...idsInText(text),
+    str(detailsBody?.request_id),
+    ...idsInText(rawDetails),
+  ]);
   const humanText = bodyError ? str(bodyError.message) ?? text : text;
 
   return {
     kind: 'failure',
     envelope: readEnvelope(line),
-    ...describe({ status, networkCode, errorType, category, text: humanText, requestIds }),
+    ...describe({ ...status, impliedStatus, networkCode, errorType, category, text: humanText, requestIds, newer: newerFacts(line, text) }),
   };
+}
+
+/** Where the newer builds say more than the text: plan-limit window and reset, transient limits, cut-off responses. */
+function newerFacts(line: Json, text: string): { limitWindow: string | null; resetsAt: string | null; transient: boolean; midResponse: boolean } {
+  const quota = obj(line.quotaLimits);
+  const rateLimitType = str(quota?.rateLimitType);
+  const resetsAtValue = num(quota?.resetsAt) ?? legacyResetEpoch(text);
+  return {
+    limitWindow: rateLimitType ? limitWindowLabel(rateLimitType) : null,
+    resetsAt: resetsAtValue === null ? null : resetTimeFromEpoch(resetsAtValue),
+    transient: line.apiErrorIsTransient === true,
+    midResponse: line.truncatedAfterOutput === true || line.isAbortedMidStream === true || /mid-(?:response|stream)/i.test(firstLine(text) ?? ''),
+  };
+}
+
+/** 1.0.x plan limits: `Claude AI usage limit reached|1767225600` (the reset, in epoch seconds). */
+function legacyResetEpoch(text: string): number | null {
+  const match = /usage limit reached\|(\d{9,13})\s*$/i.exec(text.trim());
+  return match ? Number(match[1]) : null;
 }
 
 function describe(evidence: {
   status: number | null;
+  statusSource: StatusSource | null;
+  impliedStatus: number | null;
   networkCode: string | null;
   errorType: string | null;
   category: string | null;
   text: string;
   requestIds: string[];
+  newer: { limitWindow: string | null; resetsAt: string | null; transient: boolean; midResponse: boolean };
 }): ErrorDetails {
-  const failureClass = decideClass(evidence);
+  const failureClass = decideClass({ ...evidence, status: evidence.status ?? evidence.impliedStatus });
+  const { newer } = evidence;
   return {
     status: evidence.status,
+    statusSource: evidence.status !== null ? evidence.statusSource : evidence.impliedStatus !== null ? 'category' : null,
+    impliedStatus: evidence.impliedStatus,
     failureClass: failureClass === 'unknown' && /timed out/i.test(evidence.text) ? 'network' : failureClass,
     errorType: evidence.errorType,
     requestIds: evidence.requestIds,
     networkCode: evidence.networkCode,
-    message: humanMessage(evidence.status, evidence.networkCode, evidence.text),
+    message: humanMessage(evidence.status, evidence.networkCode, evidence.text, newer),
+    ...newer,
   };
 }
 
 /** One human line: `500 Internal server error`, `Unable to connect to API (ECONNRESET)`. */
-function humanMessage(status: number | null, networkCode: string | null, text: string): string {
+function humanMessage(
+  status: number | null,
+  networkCode: string | null,
+  text: string,
+  newer: { transient: boolean; midResponse: boolean },
+): string {
   let line = (firstLine(text.slice(0, MAX_SCANNED_TEXT)) ?? '').replace(/^API Error:?\s*/i, '').replace(/^\((.*)\)$/, '$1');
   // The raw-body era puts the JSON after the status; the body's message was already taken.
   const brace = line.indexOf('{');
   line = (brace < 0 ? line : line.slice(0, brace)).trim();
+  // 1.0.x plan limits end in `|<epoch seconds>`: the reset time is read separately.
+  line = line.replace(/\|\d{9,13}$/, '');
   // Keep the first sentence: the rest is Claude Code's advice ("try again in a moment...").
   const sentenceEnd = line.search(/\.\s|\s·\s/);
   if (sentenceEnd > 0) line = line.slice(0, sentenceEnd);
@@ -170,7 +257,15 @@ function humanMessage(status: number | null, networkCode: string | null, text: s
   if (status !== null && !line.includes(String(status))) line = line ? `${status} ${line}` : String(status);
   if (!line) line = networkCode ? `Connection error (${networkCode})` : 'API error';
   if (networkCode && !line.includes(networkCode)) line += ` (${networkCode})`;
+  if (newer.midResponse && !/mid-(?:response|stream)/i.test(line)) line += ' (mid-response: the response was cut off)';
+  if (newer.transient && !/not your usage limit/i.test(line)) line += ' — temporary capacity limit, not your usage limit';
   return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : line;
+}
+
+/** The first candidate with a value, with its source; `{ status: null, statusSource: null }` if none. */
+function firstOf<S>(...candidates: [S, number | null][]): { status: number | null; statusSource: S | null } {
+  for (const [source, value] of candidates) if (value !== null) return { status: value, statusSource: source };
+  return { status: null, statusSource: null };
 }
 
 /** `529 {...}` or `500 Internal server error`: the status an SDK error message starts with. */
@@ -186,9 +281,13 @@ function statusInText(text: string): number | null {
   const head = text.split(/\.\s|\s·\s/)[0] ?? '';
   const inHead = /(?:^|[\s(])([45]\d\d)(?=[\s).,:]|$)/.exec(head);
   if (inHead) return Number(inHead[1]);
-  // Plan limits carry no number but are 429s to the user.
-  if (classFromWording(head) === 'rate_limit' && /limit/i.test(head)) return 429;
   return null;
+}
+
+/** Plan limits carry no number but are 429s to the user: implied, not sent. */
+function planLimitStatus(text: string): number | null {
+  const head = text.split(/\.\s|\s·\s/)[0] ?? '';
+  return classFromWording(head) === 'rate_limit' && /limit/i.test(head) ? 429 : null;
 }
 
 /** The raw JSON error body that 0.2.x–2.1.107 put in the text, if any. */
@@ -226,10 +325,24 @@ function requestIdFromHeaders(error: Json): string | null {
 
 function codeField(error: Json): string | null {
   const code = str(error.code);
-  return code && /^E[A-Z0-9_]{3,}$/.test(code) ? code : null;
+  return code && isNetworkCode(code) ? code : null;
 }
 
-function idsInText(text: string | null): string[] {
+/** A network code anywhere Claude Code has put one on an error object: `connection`, `cause`, `code`. */
+function networkCodeOf(error: Json | null): string | null {
+  if (!error) return null;
+  return str(obj(error.connection)?.code) ?? str(obj(error.cause)?.code) ?? codeField(error);
+}
+
+function safeStringify(value: unknown): string | null {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return null;
+  }
+}
+
+function idsInText(text: string | null | undefined): string[] {
   return text ? text.slice(0, MAX_SCANNED_TEXT).match(REQUEST_ID_PATTERN) ?? [] : [];
 }
 

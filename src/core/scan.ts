@@ -1,8 +1,9 @@
 // A full pass over the transcripts: every retry and final failure, with its session context.
 import { listTranscriptFiles, skippedEntryOf, type SkippedEntry } from './files/discover';
 import { readCompleteLinesSync } from './files/lines';
+import type { FormatCanary } from './canary';
 import { TranscriptEventReader } from './eventReader';
-import type { ApiFailureEvent } from './types';
+import type { ApiFailureEvent, StatusSource } from './types';
 
 export interface ScanOptions {
   configDirs: string[];
@@ -10,6 +11,8 @@ export interface ScanOptions {
   sinceMs: number | null;
   /** Each entry that could not be read (a symlink loop, a FIFO, an unreadable file, ...), skipped. */
   onSkipped?: (entry: SkippedEntry) => void;
+  /** Counts the error lines that cannot be read and the versions seen (DESIGN §2); all lines, whatever `sinceMs`. */
+  canary?: FormatCanary;
 }
 
 /** Every failure and retry under the config dirs, in time order. Throws `ConfigDirError` when a dir cannot be read. */
@@ -19,9 +22,13 @@ export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEv
   const isRecent = (timestamp: string | null): boolean =>
     since === null || timestamp === null || Date.parse(timestamp) >= since;
 
-  const reader = new TranscriptEventReader((event) => {
-    if (event.kind !== 'success' && isRecent(event.timestamp)) found.push(event);
-  });
+  const reader = new TranscriptEventReader(
+    (event) => {
+      if (event.kind !== 'success' && isRecent(event.timestamp)) found.push(event);
+    },
+    undefined,
+    options.canary,
+  );
 
   // A file last written before `since` cannot hold a newer line.
   const files = await listTranscriptFiles(options.configDirs, {
@@ -71,7 +78,9 @@ export interface ScanJsonRecord {
   uuid: string | null;
   sessionId: string | null;
   timestamp: string | null;
+  /** The line's HTTP status, else the one its category implies (then `statusSource` is `category`). */
   status: number | null;
+  statusSource: StatusSource | null;
   class: string;
   requestId: string | null;
   requestIds: string[];
@@ -83,6 +92,12 @@ export interface ScanJsonRecord {
   line: number;
   attempt: number | null;
   maxRetries: number | null;
+  errorType: string | null;
+  networkCode: string | null;
+  limitWindow: string | null;
+  resetsAt: string | null;
+  transient: boolean;
+  midResponse: boolean;
 }
 
 export function toScanJson(event: ApiFailureEvent): ScanJsonRecord {
@@ -91,7 +106,8 @@ export function toScanJson(event: ApiFailureEvent): ScanJsonRecord {
     uuid: event.uuid,
     sessionId: event.sessionId,
     timestamp: event.timestamp,
-    status: event.status,
+    status: event.status ?? event.impliedStatus ?? null,
+    statusSource: event.statusSource ?? (event.status === null ? null : 'record'),
     class: event.failureClass,
     requestId: event.requestId,
     requestIds: event.requestIds,
@@ -103,5 +119,11 @@ export function toScanJson(event: ApiFailureEvent): ScanJsonRecord {
     line: event.line,
     attempt: event.kind === 'retry' ? event.attempt : null,
     maxRetries: event.kind === 'retry' ? event.maxRetries : null,
+    errorType: event.errorType,
+    networkCode: event.networkCode,
+    limitWindow: event.limitWindow ?? null,
+    resetsAt: event.resetsAt ?? null,
+    transient: event.transient ?? false,
+    midResponse: event.midResponse ?? false,
   };
 }

@@ -27,18 +27,50 @@ export interface RecordEnvelope {
   entrypoint: string | null;
   isSidechain: boolean;
   agentId: string | null;
+  /** The previous line of the same conversation chain. */
+  parentUuid: string | null;
+}
+
+/**
+ * Where a status came from. `record`: a status field of the line (`apiErrorStatus`, `error.status`,
+ * `errorDetails`); `text`: the number in the error text; `errorType`: the API's error type, which
+ * has one status (`overloaded_error` is 529); `category`: implied by Claude Code's error category
+ * or wording (`authentication_failed` 401, a plan limit 429) — a guess, not something the API sent.
+ */
+export type StatusSource = 'record' | 'text' | 'errorType' | 'category';
+
+/**
+ * What newer Claude Code builds add to an error (DESIGN §2 "Newer fields"). Always set on records;
+ * optional on events, where absent means "not known" (events built by hand, older producers).
+ */
+export interface NewerErrorFacts {
+  /** Where `status` came from, or, when `status` is null, whether `impliedStatus` is set (`category`). */
+  statusSource: StatusSource | null;
+  /** The status the category implies when the line carries none: for `scan --json`, never shown as HTTP. */
+  impliedStatus: number | null;
+  /** Plan limits: which window (`5-hour`, `7-day`, ...), from `quotaLimits.rateLimitType`. */
+  limitWindow: string | null;
+  /** Plan limits: when the limit resets (ISO 8601, UTC). */
+  resetsAt: string | null;
+  /** `apiErrorIsTransient`: the server's temporary capacity limit, not the user's usage limit. */
+  transient: boolean;
+  /** The response was cut off after some output (`truncatedAfterOutput`, `isAbortedMidStream`, the wording). */
+  midResponse: boolean;
 }
 
 /** What went wrong, as far as one line tells. Shared by retries and final failures. */
-export interface ErrorDetails {
-  /** HTTP status, or null (network failures, unknown). */
+export interface ErrorDetails extends NewerErrorFacts {
+  /**
+   * HTTP status the line carries (a status field, the text, or the API's error type), or null
+   * (network failures, unknown, auth or plan limits without a number). Safe to show as a status.
+   */
   status: number | null;
   failureClass: FailureClass;
   /** Anthropic error type (`api_error`, `overloaded_error`, ...) or Claude Code's category, if known. */
   errorType: string | null;
   /** Every request ID found on the line, best first. */
   requestIds: string[];
-  /** `ECONNRESET`, `ENOTFOUND`, `ETIMEDOUT`, ... */
+  /** `ECONNRESET`, `ENOTFOUND`, `ETIMEDOUT`, `UND_ERR_...`, or the runtime's `FailedToOpenSocket`, `ConnectionRefused`, ... */
   networkCode: string | null;
   /** One human line, e.g. `500 Internal server error`. */
   message: string;
@@ -80,7 +112,7 @@ export interface LineLocation {
  * A retry or final failure with its session context: what `scan --json` prints one per line
  * (see `toScanJson`), what the tracker consumes and what a bug report is built from.
  */
-export interface ApiFailureEvent extends ErrorDetails, LineLocation {
+export interface ApiFailureEvent extends Omit<ErrorDetails, keyof NewerErrorFacts>, Partial<NewerErrorFacts>, LineLocation {
   kind: 'failure' | 'retry';
   uuid: string | null;
   sessionId: string | null;

@@ -3,23 +3,33 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
+import { FormatCanary, type UnknownShape } from '../../src/core/canary';
 import { TranscriptEventReader } from '../../src/core/eventReader';
 import { parseTranscriptLine } from '../../src/core/records';
 import { prng } from '../fixtures/prng';
 import { readCompleteLinesSync } from '../../src/core/files/lines';
 import type { ApiEvent, ApiFailureEvent } from '../../src/core/types';
-import { assistantText, finalFailure, retryFlat, retrySdkError, syntheticNotFailure, toolResult, userPrompt } from '../fixtures/transcripts';
+import {
+  assistantText,
+  finalFailure,
+  retryFlat,
+  retrySdkError,
+  syntheticNotFailure,
+  toolResult,
+  unknownShapeFailure,
+  userPrompt,
+} from '../fixtures/transcripts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caw-reader-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 let fileCount = 0;
 
 /** Writes the lines to a transcript and reads it the way the scan does, in one batch. */
-function read(lines: string[]): ApiEvent[] {
+function read(lines: string[], canary?: FormatCanary): ApiEvent[] {
   const file = path.join(dir, `s${++fileCount}.jsonl`);
   fs.writeFileSync(file, lines.map((l) => l + '\n').join(''));
   const events: ApiEvent[] = [];
-  const reader = new TranscriptEventReader((e) => events.push(e));
+  const reader = new TranscriptEventReader((e) => events.push(e), undefined, canary);
   const end = readCompleteLinesSync(file, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset));
   reader.flush(file, end.endOffset, end.nextLineNumber);
   return events;
@@ -193,6 +203,87 @@ describe('TranscriptEventReader', () => {
     readCompleteLinesSync(file, 0, 1, (line, n, offset) => reader.acceptLine(file, line, n, offset));
     assert.deepEqual(problems, [['broken.jsonl', 1]]);
     assert.deepEqual(failures(events).map((e) => e.line), [3]);
+  });
+
+  it("gives a mid-response failure the cut-off response's request ID, from the same chain", () => {
+    const cutOff = 'req_011CVcutoff00000000001';
+    const events = read([
+      userPrompt('write the migration', { uuid: 'u1' }),
+      assistantText('Here is the first half', { uuid: 'a1', parentUuid: 'u1' }, 'claude-opus-4-1', cutOff),
+      assistantText('and the plan', { uuid: 'a2', parentUuid: 'a1' }, 'claude-opus-4-1', cutOff),
+      finalFailure('API Error: Server error mid-response. The response above may be incomplete.', { uuid: 'f1', parentUuid: 'a2' }),
+    ]);
+    const [f] = failures(events);
+    assert.equal(f.midResponse, true);
+    assert.equal(f.requestId, cutOff);
+    assert.equal(f.failureClass, 'server');
+  });
+
+  it('flags alone (truncatedAfterOutput) are enough, and a failure without a parent takes the response just before it', () => {
+    const cutOff = 'req_011CVcutoff00000000002';
+    const events = read([
+      assistantText('partial', {}, 'claude-sonnet-4-5', cutOff),
+      finalFailure('API Error: 500 Internal server error.', {}, { truncatedAfterOutput: true, apiErrorStatus: 500 }),
+    ]);
+    assert.deepEqual(failures(events)[0].requestIds, [cutOff]);
+  });
+
+  it('does not take the request ID of a response in another chain, nor for a failure that is not mid-response', () => {
+    const other = 'req_011CVotherchain000001';
+    const events = read([
+      assistantText('elsewhere', { uuid: 'x1' }, 'claude-sonnet-4-5', other),
+      finalFailure('API Error: Server error mid-response.', { parentUuid: 'y9' }),
+      assistantText('fine', { uuid: 'x2' }, 'claude-sonnet-4-5', other),
+      finalFailure('API Error: 500 Internal server error.', { parentUuid: 'x2' }),
+    ]);
+    assert.deepEqual(
+      failures(events).map((f) => f.requestIds),
+      [[], []],
+    );
+  });
+
+  it('counts an unknown-shaped error line beside a known one: the known one is an event, the unknown one is never dropped', () => {
+    const seen: Array<[UnknownShape, string | null]> = [];
+    const canary = new FormatCanary({ onNewShape: (shape, version) => seen.push([shape, version]) });
+    const events = read(
+      [
+        unknownShapeFailure({ version: '2.1.250' }),
+        finalFailure('API Error: 500 Internal server error.', { version: '2.1.250' }, { apiErrorStatus: 500 }),
+        unknownShapeFailure({ version: '2.1.250' }),
+        unknownShapeFailure({ version: '2.1.251' }),
+      ],
+      canary,
+    );
+    assert.deepEqual(failures(events).map((e) => [e.line, e.status]), [[2, 500]]);
+    const snapshot = canary.snapshot();
+    assert.equal(snapshot.unknownLines, 3);
+    assert.deepEqual(snapshot.unknownByVersion, { '2.1.250': 2, '2.1.251': 1 });
+    assert.equal(snapshot.shapes.length, 1, 'one shape, whatever its values');
+    assert.deepEqual(snapshot.shapes[0].versions, { '2.1.250': 2, '2.1.251': 1 });
+    assert.equal(snapshot.shapes[0].firstSeen.line, 1);
+    assert.equal(seen.length, 1, 'logged once per shape');
+    assert.equal(seen[0][1], '2.1.250');
+    // Keys and JSON types only: no value of the line survives.
+    const skeleton = snapshot.shapes[0].skeleton;
+    assert.match(skeleton, /failure:\{detail:\{kind:string,reason:string\},httpCode:number\}/);
+    assert.match(skeleton, /isApiErrorMessage:boolean/);
+    for (const value of ['maintenance', '4417', 'upstream', 'api_failure', '2.1.250', '/home/dev', '503']) assert.ok(!skeleton.includes(value), value);
+  });
+
+  it('says once that transcripts come from a Claude Code newer than this release knows', () => {
+    const newer: string[] = [];
+    const canary = new FormatCanary({ onNewerVersion: (version) => newer.push(version) }, '2.1.240');
+    read(
+      [
+        assistantText('ok', { version: '2.1.239' }),
+        finalFailure('API Error: 500 Internal server error.', { version: '2.1.241' }),
+        finalFailure('API Error: 500 Internal server error.', { version: '2.1.300' }),
+      ],
+      canary,
+    );
+    assert.deepEqual(newer, ['2.1.241']);
+    assert.deepEqual(canary.snapshot().newerThanKnown, ['2.1.300', '2.1.241']);
+    assert.deepEqual(canary.snapshot().newestVersionsSeen, ['2.1.300', '2.1.241', '2.1.239']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTranscriptLine } from '../../src/core/records';
+import { isUnknownErrorShape, parseTranscriptLine, parseTranscriptRecord } from '../../src/core/records';
 import type { FailureRecord, RetryRecord } from '../../src/core/types';
 import {
   assistantText,
@@ -10,6 +10,8 @@ import {
   retrySdkError,
   syntheticNotFailure,
   toolResult,
+  unfamiliarRecord,
+  unknownShapeFailure,
   userPrompt,
 } from '../fixtures/transcripts';
 
@@ -126,7 +128,10 @@ describe('final failures, by era', () => {
   it('plan limits are rate limits', () => {
     const r = failure(finalFailure("You've hit your session limit · resets 5:40pm", {}, { error: 'rate_limit' }));
     assert.equal(r.failureClass, 'rate_limit');
-    assert.equal(r.status, 429);
+    // The API's 429 is implied by the category, not carried by the line: never shown as HTTP.
+    assert.equal(r.status, null);
+    assert.equal(r.impliedStatus, 429);
+    assert.equal(r.statusSource, 'category');
     const legacy = failure(finalFailure('Claude AI usage limit reached|1767225600'));
     assert.equal(legacy.failureClass, 'rate_limit');
   });
@@ -136,7 +141,9 @@ describe('final failures, by era', () => {
       assert.equal(failure(finalFailure(text)).failureClass, 'auth', text);
     }
     const byCategory = failure(finalFailure('Your organization does not allow this', {}, { error: 'oauth_org_not_allowed', apiErrorStatus: null }));
-    assert.equal(byCategory.status, 403);
+    assert.equal(byCategory.status, null);
+    assert.equal(byCategory.impliedStatus, 403);
+    assert.equal(byCategory.statusSource, 'category');
     assert.equal(byCategory.failureClass, 'auth');
   });
 
@@ -247,4 +254,234 @@ describe('never failures', () => {
       assert.ok(record === null || record.kind === 'success', `${name} must not be a failure or retry, got ${record?.kind}`);
     });
   }
+});
+
+describe('where the status comes from', () => {
+  it('a status field of the line is `record`; a number in the text is `text`; the error type is `errorType`', () => {
+    assert.equal(failure(finalFailure('API Error: 500 Internal server error.', {}, { apiErrorStatus: 500 })).statusSource, 'record');
+    assert.equal(failure(finalFailure('API Error: 502 Bad gateway.')).statusSource, 'text');
+    const old = failure(finalFailure('API Error: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'));
+    assert.equal(old.statusSource, 'errorType');
+    assert.equal(old.status, 529);
+  });
+
+  it('an auth failure with no status in the line does not claim a 401', () => {
+    for (const text of ['Login expired · Please run /login', 'Not logged in · Please run /login']) {
+      const r = failure(finalFailure(text, {}, { error: 'authentication_failed' }));
+      assert.equal(r.status, null, text);
+      assert.equal(r.impliedStatus, 401, text);
+      assert.equal(r.statusSource, 'category', text);
+      assert.equal(r.failureClass, 'auth', text);
+      assert.doesNotMatch(r.message, /401/, text);
+    }
+    const bare = failure(finalFailure('Not logged in · Please run /login'));
+    assert.equal(bare.status, null);
+    assert.equal(bare.impliedStatus, null);
+    assert.equal(bare.statusSource, null);
+  });
+
+  it('a network code leaves no implied status', () => {
+    const r = failure(finalFailure('API Error: Unable to connect to API (ECONNRESET)', {}, { error: 'unknown' }));
+    assert.equal(r.impliedStatus, null);
+    assert.equal(r.statusSource, null);
+  });
+});
+
+describe('network codes in both spellings', () => {
+  const runtimeCodes = ['FailedToOpenSocket', 'ConnectionRefused', 'ConnectionClosed'];
+  it("the runtime's CamelCase codes at the end of a final failure's text", () => {
+    for (const code of runtimeCodes) {
+      const r = failure(finalFailure(`API Error: Unable to connect to API (${code})`, {}, { error: 'unknown' }));
+      assert.equal(r.failureClass, 'network', code);
+      assert.equal(r.networkCode, code);
+      assert.equal(r.status, null);
+      assert.equal(r.message, `Unable to connect to API (${code})`);
+    }
+  });
+
+  it("Node's codes, UND_ERR_ and TLS codes", () => {
+    for (const code of ['ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'CERT_HAS_EXPIRED']) {
+      const r = failure(finalFailure(`API Error: Unable to connect to API (${code})`));
+      assert.equal(r.failureClass, 'network', code);
+      assert.equal(r.networkCode, code);
+    }
+  });
+
+  it('CamelCase codes in error.connection.code, error.cause.code and cause.code of retries', () => {
+    const connection = retry(retryFlat({ status: null, message: 'Unable to connect to API', connectionCode: 'ConnectionRefused' }, 1));
+    assert.equal(connection.networkCode, 'ConnectionRefused');
+    assert.equal(connection.failureClass, 'network');
+    const inCause = retry(retryNetworkCause('FailedToOpenSocket', 2));
+    assert.equal(inCause.networkCode, 'FailedToOpenSocket');
+    assert.equal(inCause.failureClass, 'network');
+    const atTop = retry(retryNetworkCause('ConnectionClosed', 3, {}, true));
+    assert.equal(atTop.networkCode, 'ConnectionClosed');
+    assert.equal(atTop.failureClass, 'network');
+  });
+
+  it('a retry whose message ends in a CamelCase code', () => {
+    const line = JSON.parse(retryFlat({ status: null, message: 'x' }, 1)) as Record<string, unknown>;
+    line.error = { message: 'Unable to connect to API (ConnectionRefused)', status: null, connection: null };
+    const r = retry(JSON.stringify(line));
+    assert.equal(r.networkCode, 'ConnectionRefused');
+    assert.equal(r.failureClass, 'network');
+  });
+
+  it('words in parentheses that are not codes stay out', () => {
+    const gateway = failure(finalFailure('API Error: 503 Service unavailable. Check your inference gateway (MyGateway).'));
+    assert.equal(gateway.networkCode, null);
+    const zone = failure(finalFailure("You've hit your session limit · resets 5:40pm (Europe/Madrid)"));
+    assert.equal(zone.networkCode, null);
+    assert.equal(zone.failureClass, 'rate_limit');
+  });
+});
+
+describe('errorDetails', () => {
+  it('gives the status, the error type and the request ID the human text lacks', () => {
+    const r = failure(
+      finalFailure('API Error: Request rejected · This request would exceed your rate limit.', { version: '2.1.230' }, {
+        errorDetails: `429 {"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"},"request_id":"${REQ}"}`,
+      }),
+    );
+    assert.equal(r.status, 429);
+    assert.equal(r.statusSource, 'record');
+    assert.equal(r.errorType, 'rate_limit_error');
+    assert.deepEqual(r.requestIds, [REQ]);
+    assert.equal(r.failureClass, 'rate_limit');
+  });
+
+  it("the line's own requestId stays first", () => {
+    const other = 'req_011CVzzzzzzzzzzzzzzzzzzz';
+    const r = failure(
+      finalFailure('API Error: 500 Internal server error.', {}, {
+        requestId: other,
+        errorDetails: `500 {"type":"error","error":{"type":"api_error","message":"Internal server error"},"request_id":"${REQ}"}`,
+      }),
+    );
+    assert.deepEqual(r.requestIds, [other, REQ]);
+    assert.equal(r.errorType, 'api_error');
+  });
+
+  it('a 529 in errorDetails beside text without a number', () => {
+    const r = failure(
+      finalFailure('API Error: The API is overloaded right now.', {}, {
+        errorDetails: '529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":null}',
+      }),
+    );
+    assert.equal(r.status, 529);
+    assert.equal(r.failureClass, 'overloaded');
+    assert.deepEqual(r.requestIds, []);
+  });
+});
+
+describe('quotaLimits and plan-limit wording', () => {
+  const resetsAt = Date.parse('2026-11-20T17:40:00Z') / 1000;
+  it('the window and the reset time of a plan limit', () => {
+    const r = failure(
+      finalFailure("You've hit your session limit · resets 5:40pm (Europe/Madrid)", { version: '2.1.230' }, {
+        error: 'rate_limit',
+        quotaLimits: { status: 'rejected', resetsAt, rateLimitType: 'five_hour', overageStatus: 'rejected', overageDisabledReason: 'org_level_disabled', isUsingOverage: false },
+      }),
+    );
+    assert.equal(r.failureClass, 'rate_limit');
+    assert.equal(r.limitWindow, '5-hour');
+    assert.equal(r.resetsAt, '2026-11-20T17:40:00.000Z');
+    assert.equal(r.status, null);
+    assert.equal(r.impliedStatus, 429);
+    assert.equal(r.message, "You've hit your session limit");
+  });
+
+  it('the weekly windows, and wordings for extra usage and per-model limits', () => {
+    const weekly = failure(
+      finalFailure("You've hit your weekly limit · resets Mon 9am", {}, { error: 'rate_limit', quotaLimits: { status: 'rejected', resetsAt, rateLimitType: 'seven_day' } }),
+    );
+    assert.equal(weekly.limitWindow, '7-day');
+    const opus = failure(
+      finalFailure("You've reached your Opus limit · resets Mon 9am", {}, { error: 'rate_limit', quotaLimits: { status: 'rejected', resetsAt, rateLimitType: 'seven_day_opus' } }),
+    );
+    assert.equal(opus.limitWindow, '7-day Opus');
+    assert.equal(opus.failureClass, 'rate_limit');
+    const extra = failure(finalFailure("You're out of extra usage · resets 6pm", {}, { error: 'rate_limit' }));
+    assert.equal(extra.failureClass, 'rate_limit');
+    assert.equal(extra.resetsAt, null);
+  });
+
+  it('the 1.0.x usage-limit line carries its reset in epoch seconds', () => {
+    const legacy = failure(finalFailure('Claude AI usage limit reached|1767225600'));
+    assert.equal(legacy.resetsAt, '2026-01-01T00:00:00.000Z');
+    assert.equal(legacy.message, 'Claude AI usage limit reached');
+  });
+});
+
+describe('transient limits and cut-off responses', () => {
+  it('apiErrorIsTransient: the server limiting, not the usage limit', () => {
+    const r = failure(
+      finalFailure('API Error: Server is temporarily limiting requests (not your usage limit) · Rate limited', {}, { apiErrorIsTransient: true, apiErrorStatus: 429, error: 'rate_limit' }),
+    );
+    assert.equal(r.transient, true);
+    assert.match(r.message, /not your usage limit/);
+    const bare = failure(finalFailure('API Error: 429 Too many requests right now.', {}, { apiErrorIsTransient: true }));
+    assert.equal(bare.message, '429 Too many requests right now — temporary capacity limit, not your usage limit');
+  });
+
+  it('truncatedAfterOutput and isAbortedMidStream mark a mid-response failure', () => {
+    const flagged = failure(finalFailure('API Error: 500 Internal server error.', {}, { truncatedAfterOutput: true, apiErrorStatus: 500 }));
+    assert.equal(flagged.midResponse, true);
+    assert.equal(flagged.message, '500 Internal server error (mid-response: the response was cut off)');
+    const aborted = failure(finalFailure('API Error: Connection closed (ConnectionClosed)', {}, { isAbortedMidStream: true }));
+    assert.equal(aborted.midResponse, true);
+    assert.equal(aborted.failureClass, 'network');
+    const worded = failure(finalFailure('API Error: Server error mid-response. The response above may be incomplete.'));
+    assert.equal(worded.midResponse, true);
+    assert.equal(worded.message, 'Server error mid-response');
+    assert.equal(failure(finalFailure('API Error: 500 Internal server error.')).midResponse, false);
+  });
+
+  it('a user abort stays a non-failure even when flagged mid-stream', () => {
+    assert.equal(parseTranscriptLine(finalFailure('API Error: Request was aborted.', {}, { isAbortedMidStream: true })), null);
+  });
+});
+
+describe('envelope details', () => {
+  it('sessionId, not a differing snake_case session_id, is the session', () => {
+    const r = failure(finalFailure('API Error: 500 Internal server error.', { sessionId: 'sess-parent' }, { session_id: 'sess-other' }));
+    assert.equal(r.envelope.sessionId, 'sess-parent');
+  });
+
+  it('record types this release does not know are not records', () => {
+    for (const type of ['mode', 'cost-state', 'bridge-session']) {
+      assert.equal(parseTranscriptLine(unfamiliarRecord(type, {}, { value: 'API Error: 500' })), null, type);
+    }
+  });
+});
+
+describe('unknown shapes', () => {
+  const parsed = (line: string) => {
+    const value: unknown = JSON.parse(line);
+    return isUnknownErrorShape(value, parseTranscriptRecord(value));
+  };
+
+  it('a marked line the reader cannot read is an unknown shape', () => {
+    assert.equal(parsed(unknownShapeFailure()), true);
+    const system = JSON.parse(retryFlat({ status: 500, message: 'x' }, 1)) as Record<string, unknown>;
+    delete system.error;
+    system.failure = { code: 500 };
+    assert.equal(parsed(JSON.stringify(system)), true, 'a retry of which nothing can be read');
+  });
+
+  it('known failures, retries, aborts and decoys are not', () => {
+    for (const line of [
+      finalFailure('API Error: 500 Internal server error.'),
+      retrySdkError(529, 'overloaded_error', 'Overloaded', REQ, 1),
+      finalFailure('API Error: Request was aborted.'),
+      finalFailure('[Request interrupted by user]'),
+      syntheticNotFailure('No response requested.'),
+      toolResult(finalFailure('API Error: 529 Overloaded')),
+      toolResult('ok', {}, { type: 'assistant', isApiErrorMessage: true, subtype: 'api_error' }),
+      assistantText('A 529 overloaded_error with "isApiErrorMessage":true means the API is overloaded.'),
+      unfamiliarRecord('cost-state'),
+    ]) {
+      assert.equal(parsed(line), false, line.slice(0, 120));
+    }
+  });
 });

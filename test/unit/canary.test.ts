@@ -1,0 +1,78 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareVersions, describeUnknownShapes, FormatCanary, keySkeleton, NEWEST_KNOWN_CLAUDE_CODE_VERSION } from '../../src/core/canary';
+import { isNetworkCode, networkCodeInText } from '../../src/core/classify';
+import { describePlanLimit, limitWindowLabel, resetTimeFromEpoch } from '../../src/core/planLimit';
+
+describe('key skeletons', () => {
+  it('keep keys and JSON types, never values', () => {
+    const skeleton = keySkeleton({
+      type: 'assistant',
+      n: 3,
+      ok: true,
+      none: null,
+      list: [{ a: 'x' }, { a: 'y' }, { b: 1 }],
+      empty: [],
+      secret: 'sk-ant-api03-abcdef',
+    });
+    assert.equal(skeleton, '{empty:[],list:[{a:string}|{b:number}],n:number,none:null,ok:boolean,secret:string,type:string}');
+  });
+
+  it('turn keys that could be data into <key>, and cap depth', () => {
+    const skeleton = keySkeleton({ headers: { '/home/alice/secret.txt': 'x', 'alice@example.com': 1 }, deep: { a: { b: { c: { d: 1 } } } } });
+    assert.ok(!skeleton.includes('alice'));
+    assert.match(skeleton, /headers:\{<key>:number\|string\}/);
+    assert.match(skeleton, /deep:\{a:\{b:\{c:\{…\}\}\}\}/);
+  });
+});
+
+describe('versions', () => {
+  it('compare numerically', () => {
+    assert.equal(compareVersions('2.1.9', '2.1.10'), -1);
+    assert.equal(compareVersions('2.1.240', '2.1.240'), 0);
+    assert.equal(compareVersions('2.2.0', '2.1.999'), 1);
+    assert.ok(/^\d+\.\d+\.\d+$/.test(NEWEST_KNOWN_CLAUDE_CODE_VERSION));
+  });
+
+  it('the canary ignores values that are not versions', () => {
+    const canary = new FormatCanary();
+    canary.noteVersion('../../etc');
+    canary.noteVersion(null);
+    canary.noteVersion('2.1.10');
+    assert.deepEqual(canary.snapshot().newestVersionsSeen, ['2.1.10']);
+    assert.equal(describeUnknownShapes(canary.snapshot()), null);
+  });
+});
+
+describe('network codes', () => {
+  it('both spellings, and nothing that merely looks like one', () => {
+    for (const code of ['ECONNRESET', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'FailedToOpenSocket', 'ConnectionRefused', 'ConnectionClosed', 'CERT_HAS_EXPIRED']) {
+      assert.ok(isNetworkCode(code), code);
+    }
+    for (const word of ['MyProject', 'Opus', 'Europe', 'HTTP', 'SessionLimit']) assert.ok(!isNetworkCode(word), word);
+    assert.equal(networkCodeInText('Unable to connect (MyProject) (ConnectionRefused)'), 'ConnectionRefused');
+  });
+});
+
+describe('plan limits', () => {
+  it('name the window as people say it', () => {
+    assert.equal(limitWindowLabel('five_hour'), '5-hour');
+    assert.equal(limitWindowLabel('seven_day'), '7-day');
+    assert.equal(limitWindowLabel('seven_day_opus'), '7-day Opus');
+    assert.equal(limitWindowLabel('monthly_spend'), 'monthly spend');
+  });
+
+  it('say when the limit resets and how long until then', () => {
+    const now = new Date('2026-11-20T15:35:00Z');
+    const resetsAt = resetTimeFromEpoch(Date.parse('2026-11-20T17:40:00Z') / 1000);
+    assert.equal(describePlanLimit({ limitWindow: '5-hour', resetsAt }, now, 'UTC'), 'plan limit (5-hour) · resets 17:40, in 2 h 5 min');
+    assert.equal(describePlanLimit({ limitWindow: '5-hour', resetsAt }, now, 'Europe/Madrid'), 'plan limit (5-hour) · resets 18:40, in 2 h 5 min');
+    assert.equal(describePlanLimit({ resetsAt }, new Date('2026-11-20T18:00:00Z'), 'UTC'), 'plan limit · reset at 17:40');
+    assert.equal(describePlanLimit({ limitWindow: '7-day', resetsAt: null }, now, 'UTC'), 'plan limit (7-day)');
+    assert.equal(
+      describePlanLimit({ limitWindow: '7-day', resetsAt: '2026-11-23T09:00:00.000Z' }, now, 'UTC'),
+      'plan limit (7-day) · resets Mon 09:00, in 2 d 17 h',
+    );
+    assert.equal(resetTimeFromEpoch(1767225600000), '2026-01-01T00:00:00.000Z', 'milliseconds too');
+  });
+});
