@@ -295,9 +295,9 @@ describe('TranscriptEventReader context (seeded property)', () => {
   function reference(file: string, lines: string[], batchEnds: Set<number>): ApiEvent[] {
     type Pending = { record: Extract<ReturnType<typeof parseTranscriptLine>, { kind: 'success' }>; line: number } | null;
     const events: ApiEvent[] = [];
-    const threads = new Map<boolean, { pending: Pending; awaiting: boolean; model: string | null; version: string | null; last: ApiFailureEvent['lastResponse']; retries: { line: number; ids: string[] }[] }>();
+    const threads = new Map<boolean, { pending: Pending; awaiting: boolean; model: string | null; version: string | null; last: ApiFailureEvent['lastResponse']; lastEventLine: number; retries: { line: number; ids: string[] }[] }>();
     const thread = (side: boolean) => {
-      if (!threads.has(side)) threads.set(side, { pending: null, awaiting: false, model: null, version: null, last: null, retries: [] });
+      if (!threads.has(side)) threads.set(side, { pending: null, awaiting: false, model: null, version: null, last: null, lastEventLine: 0, retries: [] });
       return threads.get(side)!;
     };
     const pendings = new Map<boolean, Pending>();
@@ -323,10 +323,14 @@ describe('TranscriptEventReader context (seeded property)', () => {
         apply(side);
         const t = thread(side);
         let ids = record.requestIds;
+        // A mid-response failure also names the response it cut off, when that came after the previous event.
+        const cutOff = record.midResponse && t.last?.requestId && t.last.line > t.lastEventLine ? [t.last.requestId] : [];
+        t.lastEventLine = lineNumber;
         if (record.kind === 'retry') {
+          ids = [...new Set([...ids, ...cutOff])];
           if (ids.length > 0) t.retries.push({ line: lineNumber, ids });
         } else {
-          ids = [...new Set([...ids, ...t.retries.flatMap((r) => r.ids).reverse()])];
+          ids = [...new Set([...ids, ...cutOff, ...t.retries.flatMap((r) => r.ids).reverse()])];
           t.retries = [];
         }
         const { uuid, sessionId, timestamp, version, cwd, entrypoint, isSidechain } = record.envelope;
@@ -336,6 +340,8 @@ describe('TranscriptEventReader context (seeded property)', () => {
           networkCode: record.networkCode, message: record.message, model: t.model,
           attempt: record.kind === 'retry' ? record.attempt : null, maxRetries: record.kind === 'retry' ? record.maxRetries : null,
           retryInMs: record.kind === 'retry' ? record.retryInMs : null, lastSuccessVersion: t.version, lastResponse: t.last,
+          statusSource: record.statusSource, impliedStatus: record.impliedStatus, limitWindow: record.limitWindow, resetsAt: record.resetsAt,
+          transient: record.transient, midResponse: record.midResponse,
         });
         t.awaiting = true;
       }
