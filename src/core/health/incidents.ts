@@ -3,7 +3,9 @@
 // opens or a report is built, at most every 5 minutes, and only where the status page applies
 // (`anthropicStatusApplies`: the setting is on, Claude Code talks to Anthropic's own API).
 import { isJsonObject } from '../json';
-import type { HistoryIncident } from '../history/history';
+import { eventTime, familyOf } from '../episodes';
+import { DEFAULT_INCIDENT_SLACK_MS, incidentMatters, matchIncident, type HistoryIncident } from '../history/history';
+import type { ApiFailureEvent } from '../types';
 import { cleanText, DEFAULT_STATUS_SUMMARY_URL, fetchStatusPageJson, type FetchStatusOptions } from './statusPage';
 
 export const INCIDENTS_MIN_INTERVAL_MS = 5 * 60_000;
@@ -159,4 +161,21 @@ export function describeIncidentMatch(incident: HistoryIncident | null): string 
   const start = new Date(incident.startAt).toISOString().replace('.000Z', 'Z');
   const end = incident.endAt === null ? 'unresolved' : new Date(incident.endAt).toISOString().replace('.000Z', 'Z');
   return `${incident.name} (impact ${incident.impact}, ${start} – ${end})${incident.url ? ` ${incident.url}` : ''}`;
+}
+
+/**
+ * The report's incident line for an outage's events: the incident their time span overlaps, or
+ * that there was none. Null when the events cannot be placed in time or are not Anthropic's kind of trouble.
+ */
+export function incidentLineForOutage(
+  events: readonly ApiFailureEvent[],
+  incidents: readonly HistoryIncident[],
+  nowMs: number,
+  slackMs: number = DEFAULT_INCIDENT_SLACK_MS,
+): string | null {
+  const times = events.map(eventTime).filter((at): at is number => at !== null);
+  const subject = [...events].reverse().find((event) => event.kind === 'failure') ?? events.at(-1);
+  if (times.length === 0 || !subject || !incidentMatters(familyOf(subject.failureClass))) return null;
+  const span = { startAt: Math.min(...times), endAt: Math.max(...times) };
+  return describeIncidentMatch(matchIncident(span, incidents, slackMs, nowMs));
 }

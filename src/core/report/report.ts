@@ -13,6 +13,8 @@ export interface BugReportInput {
   environment: EnvironmentFacts;
   healthCheck?: { summary: string } | null;
   anthropicStatus?: { summary: string } | null;
+  /** The Anthropic incident this outage overlaps, or that there was none (`describeIncidentMatch`); absent when not asked. */
+  anthropicIncident?: { summary: string } | null;
   /** Used when the events themselves do not tell the last working version. */
   lastWorkingVersion?: string | null;
   now: Date;
@@ -290,6 +292,7 @@ function additionalDetails(facts: ReportFacts): string {
     ...(environment.editor ? [`- Editor: ${environment.editor}`] : []),
     ...(input.healthCheck ? [`- Health check: ${input.healthCheck.summary}`] : []),
     ...(input.anthropicStatus ? [`- Anthropic status (status.claude.com): ${input.anthropicStatus.summary}`] : []),
+    ...(input.anthropicIncident ? [`- Anthropic incident: ${input.anthropicIncident.summary}`] : []),
     `- Report generated ${facts.clock.utc(input.now)} by ${generatedBy}`,
   ].join('\n');
 }
