@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // claude-api-watch: the extension's detection core from a terminal.
 import { ExitCode, UsageError, type CliIo } from './cli/common';
+import { runDoctorCommand } from './cli/doctor';
 import { runHealthCommand } from './cli/health';
 import { runHistoryCommand } from './cli/history';
 import { runReportCommand } from './cli/report';
@@ -14,6 +15,7 @@ Commands:
   report   a complete bug report for a failure (Markdown, GitHub issue URL or JSON)
   health   is it me or Anthropic? Check the API and Anthropic's status page
   history  failures per hour or day and each outage, beside Anthropic's incidents
+  doctor   diagnostics: config dirs, watching, versions, unreadable lines, what applies
 
 Run 'claude-api-watch <command> --help' for a command's options.
 Exit codes: 0 ok, 1 the config dir cannot be read or nothing to report, 2 bad usage.`;
@@ -41,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
         return await runHealthCommand(args, io);
       case 'history':
         return await runHistoryCommand(args, io);
+      case 'doctor':
+        return await runDoctorCommand(args, io);
       case undefined:
       case '--help':
       case '-h':

@@ -25,6 +25,12 @@ import { sameFile, TranscriptTail } from './tail';
  */
 export type WatchMode = 'auto' | 'recursive' | 'per-directory' | 'poll';
 
+/** What `auto` means on a platform: recursive where it is native (macOS, Windows), per-directory elsewhere. */
+export function resolveWatchMode(mode: WatchMode, platform: NodeJS.Platform): Exclude<WatchMode, 'auto'> {
+  if (mode !== 'auto') return mode;
+  return platform === 'darwin' || platform === 'win32' ? 'recursive' : 'per-directory';
+}
+
 export interface TranscriptWatcherOptions {
   /** Every newly completed line. `line` is valid only during the call (copy it to keep it). */
   onLine(file: string, line: Buffer, lineNumber: number, byteOffset: number): void;
@@ -109,9 +115,7 @@ export class TranscriptWatcher {
     this.options = options;
     this.lookbackMs = options.lookbackMs ?? DAY_MS;
     this.debounceMs = options.debounceMs ?? 10;
-    const mode = options.watchMode ?? 'auto';
-    const nativeRecursive = process.platform === 'darwin' || process.platform === 'win32';
-    this.mode = mode !== 'auto' ? mode : nativeRecursive ? 'recursive' : 'per-directory';
+    this.mode = resolveWatchMode(options.watchMode ?? 'auto', process.platform);
     this.roots = [...new Set(configDirs)].map((configDir) => ({
       configDir,
       projectsDir: path.join(configDir, 'projects'),
