@@ -65,7 +65,7 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
   }
 
   const environment = await gatherEnvironment({ env: io.env, configDirs, failureFile: chosen.file, entrypoint: chosen.entrypoint });
-  const report = buildBugReport({
+  const report = await buildBugReport({
     events: episodeAround(events, chosen),
     chosen,
     environment,

@@ -24,37 +24,37 @@ function at(minute: number, second = 0): string {
 }
 
 describe('buildBugReport: title and what failed', () => {
-  it('titles the report like the form asks, with the best request ID shortened', () => {
-    const built = report([failureEvent({ requestId: 'req_011CXabcdefghijklmnop', requestIds: ['req_011CXabcdefghijklmnop'] })]);
-    assert.equal(built.title, '[BUG] API Error 500: Internal server error (req_011CXabcdefg…)');
+  it('titles the report like the form asks, with the best request ID shortened', async () => {
+    const built = (await report([failureEvent({ requestId: 'req_011CXabcdefghijklmnop', requestIds: ['req_011CXabcdefghijklmnop'] })]));
+    assert.equal(built.title, '[BUG] API Error 500: `Internal server error` (req_011CXabcdefg…)');
     assert.equal(built.fields.title, built.title);
   });
 
-  it('says what failed in one line, with status, type and message', () => {
-    const built = report([failureEvent()]);
-    assert.match(built.fields.actual, /^Claude Code's requests to the Anthropic API failed with API Error 500 \(api_error\): Internal server error\.$/m);
+  it('says what failed in one line, with status, type and message', async () => {
+    const built = (await report([failureEvent()]));
+    assert.match(built.fields.actual, /^Claude Code's requests to the Anthropic API failed with `API Error 500 \(api_error\): Internal server error`\.$/m);
     assert.equal(built.summary.status, 500);
     assert.equal(built.summary.failureClass, 'server');
   });
 
-  it('gives times in UTC and in the local zone', () => {
-    const built = report([failureEvent({ timestamp: '2026-01-15T23:30:05.000Z' })], { timeZone: 'Asia/Kolkata' });
+  it('gives times in UTC and in the local zone', async () => {
+    const built = (await report([failureEvent({ timestamp: '2026-01-15T23:30:05.000Z' })], { timeZone: 'Asia/Kolkata' }));
     assert.match(built.fields.actual, /When: 2026-01-15 23:30:05 UTC \(2026-01-16 05:00:05 GMT\+5:30, Asia\/Kolkata\)/);
   });
 
-  it('falls back to UTC alone for a zone the runtime does not know', () => {
-    const built = report([failureEvent({ timestamp: '2026-01-15T23:30:05.000Z' })], { timeZone: 'Mars/Olympus_Mons' });
+  it('falls back to UTC alone for a zone the runtime does not know', async () => {
+    const built = (await report([failureEvent({ timestamp: '2026-01-15T23:30:05.000Z' })], { timeZone: 'Mars/Olympus_Mons' }));
     assert.match(built.fields.actual, /When: 2026-01-15 23:30:05 UTC$/m);
   });
 
-  it('counts failures and retries, the span, the sessions and projects', () => {
+  it('counts failures and retries, the span, the sessions and projects', async () => {
     const events = [
       retryEvent(1, { timestamp: at(0), sessionId: 'aaaaaaaa-1', cwd: '/home/alice/src/one' }),
       retryEvent(2, { timestamp: at(1), sessionId: 'aaaaaaaa-1', cwd: '/home/alice/src/one' }),
       failureEvent({ timestamp: at(2), sessionId: 'aaaaaaaa-1', cwd: '/home/alice/src/one' }),
       failureEvent({ timestamp: at(3, 30), sessionId: 'bbbbbbbb-2', cwd: '/srv/work/two' }),
     ];
-    const built = report(events);
+    const built = (await report(events));
     assert.equal(built.summary.failures, 2);
     assert.equal(built.summary.retries, 2);
     assert.deepEqual(built.summary.sessions, ['aaaaaaaa', 'bbbbbbbb']);
@@ -64,8 +64,8 @@ describe('buildBugReport: title and what failed', () => {
     assert.match(built.fields.reproduction, /The same failure hit 2 sessions in 2 projects over 3 min 30 s\./);
   });
 
-  it('reports a retry in progress when there is no final failure', () => {
-    const built = report([retryEvent(1, { timestamp: at(0) }), retryEvent(4, { timestamp: at(1) })]);
+  it('reports a retry in progress when there is no final failure', async () => {
+    const built = (await report([retryEvent(1, { timestamp: at(0) }), retryEvent(4, { timestamp: at(1) })]));
     assert.equal(built.summary.failures, 0);
     assert.match(built.fields.actual, /while Claude Code retried \(attempt 4 of 10\)/);
     assert.match(built.fields.reproduction, /no final error was recorded/);
@@ -73,26 +73,26 @@ describe('buildBugReport: title and what failed', () => {
 });
 
 describe('buildBugReport: request IDs', () => {
-  it('lists every ID once, the chosen failure’s own first, then the newest', () => {
+  it('lists every ID once, the chosen failure’s own first, then the newest', async () => {
     const events = [
       retryEvent(1, { timestamp: at(0), requestId: 'req_A1', requestIds: ['req_A1'] }),
       retryEvent(2, { timestamp: at(1), requestId: 'req_B2', requestIds: ['req_B2'] }),
       failureEvent({ timestamp: at(2), requestId: 'req_C3', requestIds: ['req_C3', 'req_B2', 'req_A1'] }),
       retryEvent(1, { timestamp: at(3), sessionId: 'other', requestId: 'req_D4', requestIds: ['req_D4', 'req_B2'] }),
     ];
-    assert.deepEqual(report(events).requestIds, ['req_C3', 'req_B2', 'req_A1', 'req_D4']);
+    assert.deepEqual((await report(events)).requestIds, ['req_C3', 'req_B2', 'req_A1', 'req_D4']);
   });
 
-  it('puts an explicitly chosen event’s IDs first', () => {
+  it('puts an explicitly chosen event’s IDs first', async () => {
     const older = failureEvent({ timestamp: at(0), requestId: 'req_OLD', requestIds: ['req_OLD'] });
     const newer = failureEvent({ timestamp: at(5), requestId: 'req_NEW', requestIds: ['req_NEW'] });
-    const built = report([older, newer], { chosen: older });
+    const built = (await report([older, newer], { chosen: older }));
     assert.deepEqual(built.requestIds, ['req_OLD', 'req_NEW']);
     assert.match(built.title, /req_OLD/);
   });
 
-  it('says when no ID was recorded', () => {
-    const built = report([failureEvent()]);
+  it('says when no ID was recorded', async () => {
+    const built = (await report([failureEvent()]));
     assert.deepEqual(built.requestIds, []);
     assert.match(built.fields.actual, /Request IDs: none recorded/);
     assert.doesNotMatch(built.title, /\(req_/);
@@ -100,54 +100,54 @@ describe('buildBugReport: request IDs', () => {
 });
 
 describe('buildBugReport: regression hint', () => {
-  it('takes the last success version of the first failure when it differs', () => {
-    const built = report([
+  it('takes the last success version of the first failure when it differs', async () => {
+    const built = (await report([
       retryEvent(1, { timestamp: at(0), version: '2.1.110', lastSuccessVersion: '2.1.101' }),
       failureEvent({ timestamp: at(1), version: '2.1.110', lastSuccessVersion: '2.1.110' }),
-    ]);
+    ]));
     assert.equal(built.summary.lastWorkingVersion, '2.1.101');
     assert.equal(built.fields.working_version, '2.1.101');
     assert.equal(built.detected.regression, 'yes');
     assert.match(built.markdown, /### Is this a regression\?\n\nYes, this worked in a previous version \(last success on 2\.1\.101, failing on 2\.1\.110\)/);
   });
 
-  it('is no hint when the last success was on the same version', () => {
-    const built = report([failureEvent({ version: '2.1.110', lastSuccessVersion: '2.1.110' })]);
+  it('is no hint when the last success was on the same version', async () => {
+    const built = (await report([failureEvent({ version: '2.1.110', lastSuccessVersion: '2.1.110' })]));
     assert.equal(built.summary.lastWorkingVersion, null);
     assert.equal(built.fields.working_version, '');
     assert.equal(built.detected.regression, 'unknown');
     assert.match(built.markdown, /### Is this a regression\?\n\nI don't know/);
   });
 
-  it('uses the passed value when the events do not tell, under the same rule', () => {
+  it('uses the passed value when the events do not tell, under the same rule', async () => {
     const event = failureEvent({ version: '2.1.110', lastSuccessVersion: null });
-    assert.equal(report([event], { lastWorkingVersion: '2.1.99' }).summary.lastWorkingVersion, '2.1.99');
-    assert.equal(report([event], { lastWorkingVersion: '2.1.110' }).summary.lastWorkingVersion, null);
+    assert.equal((await report([event], { lastWorkingVersion: '2.1.99' })).summary.lastWorkingVersion, '2.1.99');
+    assert.equal((await report([event], { lastWorkingVersion: '2.1.110' })).summary.lastWorkingVersion, null);
     const fromEvents = failureEvent({ version: '2.1.110', lastSuccessVersion: '2.1.100' });
-    assert.equal(report([fromEvents], { lastWorkingVersion: '2.1.99' }).summary.lastWorkingVersion, '2.1.100');
+    assert.equal((await report([fromEvents], { lastWorkingVersion: '2.1.99' })).summary.lastWorkingVersion, '2.1.100');
   });
 });
 
 describe('buildBugReport: environment and dropdowns', () => {
-  it('fills the version field like `claude --version` prints it', () => {
-    assert.equal(report([failureEvent({ version: '2.1.110' })]).fields.version, '2.1.110 (Claude Code)');
-    assert.equal(report([failureEvent({ version: null })]).fields.version, '');
+  it('fills the version field like `claude --version` prints it', async () => {
+    assert.equal((await report([failureEvent({ version: '2.1.110' })])).fields.version, '2.1.110 (Claude Code)');
+    assert.equal((await report([failureEvent({ version: null })])).fields.version, '');
   });
 
-  it('maps the model to the form option', () => {
-    assert.equal(report([failureEvent({ model: 'claude-opus-4-5-20251101' })]).detected.model, 'Opus');
-    assert.equal(report([failureEvent({ model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' })]).detected.model, 'Sonnet (default)');
-    assert.equal(report([failureEvent({ model: 'claude-haiku-4-5-20251001' })]).detected.model, 'Other');
-    assert.equal(report([failureEvent({ model: null })]).detected.model, 'Not sure / Multiple models');
-    const mixed = report([
+  it('maps the model to the form option', async () => {
+    assert.equal((await report([failureEvent({ model: 'claude-opus-4-5-20251101' })])).detected.model, 'Opus');
+    assert.equal((await report([failureEvent({ model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' })])).detected.model, 'Sonnet (default)');
+    assert.equal((await report([failureEvent({ model: 'claude-haiku-4-5-20251001' })])).detected.model, 'Other');
+    assert.equal((await report([failureEvent({ model: null })])).detected.model, 'Not sure / Multiple models');
+    const mixed = (await report([
       retryEvent(1, { timestamp: at(0), model: 'claude-haiku-4-5' }),
       failureEvent({ timestamp: at(1), model: 'claude-opus-4-5' }),
-    ]);
+    ]));
     assert.equal(mixed.detected.model, 'Not sure / Multiple models');
   });
 
-  it('states every detected dropdown value in `additional`, in the form’s words', () => {
-    const built = report([failureEvent({ model: 'claude-opus-4-5' })]);
+  it('states every detected dropdown value in `additional`, in the form’s words', async () => {
+    const built = (await report([failureEvent({ model: 'claude-opus-4-5' })]));
     assert.deepEqual(built.detected, {
       model: 'Opus',
       regression: 'unknown',
@@ -166,8 +166,8 @@ describe('buildBugReport: environment and dropdowns', () => {
     }
   });
 
-  it('lays the Markdown out in the order of the bug form', () => {
-    const headings = [...report([failureEvent()]).markdown.matchAll(/^### (.*)$/gm)].map((match) => match[1]);
+  it('lays the Markdown out in the order of the bug form', async () => {
+    const headings = [...(await report([failureEvent()])).markdown.matchAll(/^### (.*)$/gm)].map((match) => match[1]);
     assert.deepEqual(headings, [
       "What's Wrong?",
       'What Should Happen?',
@@ -184,20 +184,20 @@ describe('buildBugReport: environment and dropdowns', () => {
     ]);
   });
 
-  it('fences the log with more backticks than it contains, and leaves fences out of the field', () => {
-    const built = report([failureEvent({ message: '500 weird ```json``` body' })]);
+  it('fences the log with more backticks than it contains, and leaves fences out of the field', async () => {
+    const built = (await report([failureEvent({ message: '500 weird ```json``` body' })]));
     assert.ok(!built.fields.error_output.includes('```shell'));
     assert.match(built.markdown, /````shell\n/);
   });
 
-  it('has every text field of the form and nothing else', () => {
-    assert.deepEqual(Object.keys(report([failureEvent()]).fields).sort(), [...ISSUE_FIELD_IDS].sort());
+  it('has every text field of the form and nothing else', async () => {
+    assert.deepEqual(Object.keys((await report([failureEvent()])).fields).sort(), [...ISSUE_FIELD_IDS].sort());
   });
 });
 
 describe('buildBugReport: privacy', () => {
-  it('redacts secrets and the home directory in everything taken from transcripts', () => {
-    const built = report([
+  it('redacts secrets and the home directory in everything taken from transcripts', async () => {
+    const built = (await report([
       failureEvent({
         message: '401 invalid x-api-key sk-ant-api03-SECRETSECRETSECRET for jane@example.com',
         cwd: '/home/alice/src/alice-private-client',
@@ -205,7 +205,7 @@ describe('buildBugReport: privacy', () => {
         requestId: 'req_011CXkeepme',
         requestIds: ['req_011CXkeepme'],
       }),
-    ]);
+    ]));
     const everything = [built.markdown, ...Object.values(built.fields), JSON.stringify(built.summary)].join('\n');
     assert.ok(!everything.includes('SECRETSECRET'));
     assert.ok(!everything.includes('jane@example.com'));
@@ -214,27 +214,27 @@ describe('buildBugReport: privacy', () => {
     assert.ok(everything.includes('alice-private-client'), 'the project name is kept: it says where it happened');
   });
 
-  it('names a project in the home directory itself as ~, not by the user name', () => {
-    const built = report([failureEvent({ cwd: '/home/alice' })]);
+  it('names a project in the home directory itself as ~, not by the user name', async () => {
+    const built = (await report([failureEvent({ cwd: '/home/alice' })]));
     assert.deepEqual(built.summary.projects, ['~']);
     assert.ok(!built.markdown.includes('alice'));
   });
 
-  it('never includes the transcript path or the environment’s secrets', () => {
+  it('never includes the transcript path or the environment’s secrets', async () => {
     const auth = REPORT_CASES.find((c) => c.name === 'auth-401')!;
-    const built = buildBugReport(auth.input);
+    const built = (await buildBugReport(auth.input));
     assert.ok(!built.markdown.includes('never-in-a-report'));
     assert.ok(!built.markdown.includes('.jsonl'));
   });
 });
 
 describe('a report of one episode', () => {
-  it('counts the failures and retries of the episode it is given', () => {
+  it('counts the failures and retries of the episode it is given', async () => {
     const a = retryEvent(1, { line: 1, timestamp: at(0) });
     const b = failureEvent({ line: 2, timestamp: at(8) });
     const c = retryEvent(1, { line: 3, timestamp: at(17), sessionId: 'other' });
     const d = failureEvent({ line: 4, timestamp: at(40) });
-    const built = report(episodeAround([a, b, c, d], b), { chosen: b });
+    const built = (await report(episodeAround([a, b, c, d], b), { chosen: b }));
     assert.equal(built.summary.failures, 1);
     assert.equal(built.summary.retries, 2);
   });

@@ -81,7 +81,7 @@ describe('claude-api-watch report', () => {
     const { out, err, io } = runIo(env);
     assert.equal(await runReportCommand(['--config-dir', configDir], io), 0, err.join('\n'));
     const markdown = out.join('\n');
-    assert.match(markdown, /^\*\*\[BUG\] API Error 500: Internal server error \(req_011CRetry000…\)\*\*/);
+    assert.match(markdown, /^\*\*\[BUG\] API Error 500: `Internal server error` \(req_011CRetry000…\)\*\*/);
     assert.match(markdown, /Request IDs: req_011CRetry000002, req_011CRetry000001/);
     assert.match(markdown, /1 final failure after 2 retries over 1 min/);
     assert.match(markdown, /### Claude Code Version\n\n2\.1\.110 \(Claude Code\)/);
@@ -133,7 +133,7 @@ describe('claude-api-watch report', () => {
   it('--request-id of a retry reports the failure that followed it', async () => {
     const { out, io } = runIo(env);
     assert.equal(await runReportCommand(['--config-dir', configDir, '--request-id', 'req_011CRetry000001'], io), 0);
-    assert.match(out.join('\n'), /failed with API Error 500/);
+    assert.match(out.join('\n'), /failed with `API Error 500/);
   });
 
   it('--since leaves older failures out', async () => {

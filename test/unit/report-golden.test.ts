@@ -13,8 +13,8 @@ const UPDATE = process.env.UPDATE_GOLDENS === '1';
 
 describe('bug report goldens', () => {
   for (const { name, description, input } of REPORT_CASES) {
-    it(`${name}: ${description}`, () => {
-      const markdown = buildBugReport(input).markdown;
+    it(`${name}: ${description}`, async () => {
+      const markdown = (await buildBugReport(input)).markdown;
       const file = path.join(GOLDEN_DIR, `${name}.md`);
       if (UPDATE) writeFileSync(file, markdown);
       assert.equal(markdown, readFileSync(file, 'utf8'));

@@ -27,11 +27,11 @@ describe("the bug report's Anthropic incident line", () => {
     assert.equal(incidentLineForOutage([failureEvent({ timestamp: null })], incidents, NOW), null);
   });
 
-  it('appears in the report as one line of its own', () => {
+  it("appears in the report as one line of its own (quoted: it is the status page's text)", async () => {
     const input = REPORT_CASES[0].input;
-    const withLine = buildBugReport({ ...input, anthropicIncident: { summary: "no incident on Anthropic's status page during this outage" } });
-    assert.match(withLine.markdown, /^- Anthropic incident: no incident on Anthropic's status page during this outage$/m);
-    assert.match(withLine.fields.additional, /Anthropic incident: no incident/);
-    assert.doesNotMatch(buildBugReport(input).markdown, /Anthropic incident/);
+    const withLine = await buildBugReport({ ...input, anthropicIncident: { summary: "no incident on Anthropic's status page during this outage" } });
+    assert.match(withLine.markdown, /^- Anthropic incident: `no incident on Anthropic's status page during this outage`$/m);
+    assert.match(withLine.fields.additional, /Anthropic incident: `no incident/);
+    assert.doesNotMatch((await buildBugReport(input)).markdown, /Anthropic incident/);
   });
 });

@@ -1,69 +1,115 @@
 // Redaction of everything a report takes from transcripts and the environment, before it leaves
-// the machine (DESIGN §4). Shapes are matched, not guessed: request IDs (`req_...`), versions,
-// model names and error wording pass through unchanged.
+// the machine (DESIGN §4). It holds by construction, in layers:
+//   1. known token shapes found by a maintained rule set (secretlint, see knownSecrets.ts), hidden
+//      wherever the same string occurs, plus a few distinctive shapes of our own, glued or not;
+//   2. our own rules: every `name=value` / `name: value` / JSON pair / `--flag value` on a line,
+//      each judged on its own; URL credentials; e-mails; the home directory and user name in
+//      paths; URL-encoded text decoded and judged the same way;
+//   3. default deny: a long, random-looking token of no known-safe shape is masked.
+// Request IDs (`req_...`), UUIDs, versions, model names and error wording pass through unchanged.
+// Every pass is linear in the length of the text, and the text is capped first.
 
 export interface RedactionContext {
   /** The user's home directory: replaced by `~` in paths. */
   homedir?: string;
   /** The user's login name: replaced by `<user>` where it is a path segment. */
   username?: string;
+  /** Secrets found by the rule set (`findKnownSecrets`): hidden wherever they occur. */
+  knownSecrets?: readonly string[];
 }
 
 const REDACTED = '[REDACTED]';
+/** Longest text redacted; the rest is dropped (`…`) before any regex runs. */
+export const MAX_REDACTED_LENGTH = 64 * 1024;
 
-/** Shapes that are secret wherever they appear. Order matters: a header or block before the tokens in it. */
+export function redact(text: string, context: RedactionContext = {}): string {
+  let out = toWellFormed(capLength(text, MAX_REDACTED_LENGTH));
+  for (const secret of context.knownSecrets ?? []) {
+    if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  out = redactPrivateKeys(out);
+  out = redactUrlEncoded(out, context);
+  return redactPlain(out, context);
+}
+
+/** Every rule but the URL-decoding one (which calls this on what it decodes). */
+function redactPlain(text: string, context: RedactionContext): string {
+  let out = text;
+  for (const [pattern, replacement] of TOKEN_SHAPES) out = out.replace(pattern, replacement);
+  out = redactPairs(out);
+  out = out.replace(EMAIL, (whole, local: string, domain: string) =>
+    local === 'git' || !/\.[a-z]{2,}$/i.test(domain) ? whole : '[email]',
+  );
+  out = redactPaths(out, context);
+  return redactRandomTokens(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Distinctive shapes of our own (the rule set is the main source; these need no context and
+// also catch a token glued to other text, which word-bounded rules miss).
+
 const TOKEN_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
-  // HTTP authorization: the whole header value, whatever the scheme; first, so the
-  // scheme survives whatever the token looks like.
-  [
-    /\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?)((?:Bearer|Basic|Digest|Token|Bot|AWS4-HMAC-SHA256)\s+)?[^\s"'\\,;]+/gi,
-    `$1$2${REDACTED}`,
-  ],
-  // PEM private keys, including one cut off before its END line.
-  [
-    /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
-    '[REDACTED PRIVATE KEY]',
-  ],
   // JWTs (OAuth id/access tokens, Foundry/Azure tokens, ...): header.payload.signature.
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '[REDACTED JWT]'],
+  // (Not glued: a run of `_eyJ_eyJ...` would cost quadratic time; default deny catches a glued one.)
+  [/(?<![\w-])eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, '[REDACTED JWT]'],
   // Anthropic API keys, OAuth access and refresh tokens, admin keys: sk-ant-api03-, sk-ant-oat01-, ...
-  // No word boundary: distinctive enough to catch even when glued to other text.
-  [/sk-ant-[A-Za-z0-9_-]+/g, 'sk-ant-[REDACTED]'],
-  // Other `sk-` keys (OpenAI-style project and user keys).
-  [/\bsk-[\w-]{20,}/g, 'sk-[REDACTED]'],
-  // Stripe-style live/test keys.
-  [/\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}/g, REDACTED],
+  [/sk-ant-[\w-]+/g, 'sk-ant-[REDACTED]'],
+  // Other `sk-` keys (OpenAI-style project, service-account and user keys).
+  [/(?<![A-Za-z0-9])sk-[\w-]{20,}/g, 'sk-[REDACTED]'],
+  // Stripe live/test keys, restricted keys and webhook signing secrets.
+  [/(?:[rsp]k_(?:live|test)_|whsec_)[A-Za-z0-9]{10,}/g, REDACTED],
   // AWS access key IDs (long-term AKIA, temporary ASIA, and the other IAM prefixes).
-  [/\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b/g, '[REDACTED AWS KEY ID]'],
+  [/(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}(?![A-Z0-9])/g, '[REDACTED AWS KEY ID]'],
   // GitHub tokens: classic personal, OAuth, user-to-server, server-to-server, refresh; fine-grained.
-  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, '[REDACTED GITHUB TOKEN]'],
-  [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, '[REDACTED GITHUB TOKEN]'],
+  [/gh[opsru]_[A-Za-z0-9]{20,}/g, '[REDACTED GITHUB TOKEN]'],
+  [/github_pat_\w{20,}/g, '[REDACTED GITHUB TOKEN]'],
   // Google API keys, OAuth access tokens and refresh tokens (Vertex users carry these).
-  [/\bAIza[0-9A-Za-z_-]{30,}/g, '[REDACTED GOOGLE KEY]'],
-  [/\bya29\.[0-9A-Za-z_-]{10,}/g, '[REDACTED GOOGLE TOKEN]'],
-  [/(?<![A-Za-z0-9])1\/\/0[0-9A-Za-z_-]{20,}/g, '[REDACTED GOOGLE TOKEN]'],
-  // Slack bot, user, app, refresh and configuration tokens.
-  [/\bxox[abeoprs]-[A-Za-z0-9-]{8,}/g, '[REDACTED SLACK TOKEN]'],
-  [/\bxapp-[A-Za-z0-9-]{8,}/g, '[REDACTED SLACK TOKEN]'],
+  [/AIza[\w-]{30,}/g, '[REDACTED GOOGLE KEY]'],
+  [/ya29\.[\w-]{10,}/g, '[REDACTED GOOGLE TOKEN]'],
+  [/(?<![A-Za-z0-9])1\/\/0[\w-]{20,}/g, '[REDACTED GOOGLE TOKEN]'],
+  // Slack bot, user, app, refresh and configuration tokens; Slack and Discord webhooks.
+  [/xox[abeoprs]-[A-Za-z0-9-]{8,}/g, '[REDACTED SLACK TOKEN]'],
+  [/xapp-[A-Za-z0-9-]{8,}/g, '[REDACTED SLACK TOKEN]'],
+  [/(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[\w/-]+/gi, `$1${REDACTED}`],
+  [/(discord(?:app)?\.com\/api\/webhooks\/)[\w/-]+/gi, `$1${REDACTED}`],
   // Bare bearer tokens, with a digit so that prose like "Bearer authentication" survives.
-  [/\b(Bearer\s+)(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}/g, `$1${REDACTED}`],
-  // Credentials in URLs: scheme://user:password@host.
+  [/\b(Bearer\s+)(?=[A-Za-z._~+/=-]*\d)[\w.~+/=-]{8,}/g, `$1${REDACTED}`],
+  // Bare basic credentials: base64 with a digit or padding ("Basic information" survives).
+  [/\b(Basic\s+)(?=[A-Za-z]*[\d+/=])[A-Za-z\d+/]{8,}={0,2}/g, `$1${REDACTED}`],
+  // Credentials in URLs: scheme://user:password@host (database URLs, proxies, git remotes).
   // (The scheme is bounded and starts a word, so a long run of letters costs linear time.)
   [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/)[^\s/:@]+:[^\s/@]+@/gi, `$1${REDACTED}@`],
 ];
 
-/**
- * `name = value`, `name: value`, `"name": "value"`, `--name value`, `name=value&` in a query string.
- * The name is checked word by word (see `isSecretName`) so that `max_tokens: 8192` survives.
- */
-const QUOTED = String.raw`\\"[^"\\\n]*\\"|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'`;
-// An unquoted value after `=` or `:` may hold spaces (`passphrase = open sesame`): it runs to the
-// end of the line or to a delimiter, which redacts a little too much rather than too little.
-const ASSIGNMENT = new RegExp(
-  String.raw`((?:\\?["'])?)(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*[:=]\s*)(${QUOTED}|[^\s"'\\,;&}\]>][^\n"'\\,;&}\]>]*)`,
-  'g',
-);
-const FLAG = new RegExp(String.raw`(--)([A-Za-z][A-Za-z0-9-]*)(\s+|=)(${QUOTED}|[^\s"'\\,;&]+)`, 'g');
+/** PEM private keys, including one cut off before its END line (no regex: a scan with indexOf). */
+function redactPrivateKeys(text: string): string {
+  const BEGIN = '-----BEGIN ';
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const begin = text.indexOf(BEGIN, from);
+    if (begin < 0) break;
+    const headerEnd = text.indexOf('-----', begin + BEGIN.length);
+    const header = headerEnd < 0 ? '' : text.slice(begin + BEGIN.length, headerEnd);
+    if (headerEnd < 0 || header.length > 60 || !/PRIVATE KEY/.test(header)) {
+      out += text.slice(from, begin + BEGIN.length);
+      from = begin + BEGIN.length;
+      continue;
+    }
+    const endMarker = `-----END ${header}-----`;
+    const end = text.indexOf(endMarker, headerEnd + 5);
+    out += `${text.slice(from, begin)}[REDACTED PRIVATE KEY]`;
+    from = end < 0 ? text.length : end + endMarker.length;
+  }
+  return out + text.slice(from);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Pairs: every name on a line is found and judged on its own; its value's extent is read by
+// hand, so one value can never swallow the pairs after it.
+
+/** `name` then `=` or `:`, optionally quoted (`"name":`, `\"name\":`, `'name' =`), or `--name`. */
+const NAME = /(?<![\w.-])(--)?(\\?["']?)([A-Za-z_][\w.-]*)\2[^\S\n]*([:=]|[^\S\n](?=[^\s-]))[^\S\n]*/g;
 
 const SECRET_WORDS = new Set([
   'secret',
@@ -78,52 +124,102 @@ const SECRET_WORDS = new Set([
   'credentials',
   'cookie',
   'signature',
+  'sig',
+  'authorization',
+  'bearer',
+  'jwt',
+  'dsn',
+  'sas',
+  'accountkey',
 ]);
-/** Two words that together name a secret: `api_key`, `x-api-key`, `private_key`, `access_key`. */
+/** Two words that together name a secret: `api_key`, `x-api-key`, `AccountKey`, `connection_string`. */
 const SECRET_PAIRS: ReadonlyArray<readonly [string, string]> = [
   ['api', 'key'],
   ['access', 'key'],
+  ['account', 'key'],
   ['private', 'key'],
   ['secret', 'key'],
   ['session', 'key'],
   ['client', 'key'],
   ['auth', 'key'],
+  ['master', 'key'],
+  ['shared', 'key'],
   ['subscription', 'key'],
+  ['connection', 'string'],
 ];
 /** A last word that makes a secret-sounding name harmless: `token_type`, `apiKeyHelper`, `key_path`. */
-const HARMLESS_LAST_WORDS = new Set(['type', 'count', 'limit', 'url', 'uri', 'endpoint', 'expiry', 'expires', 'expiration', 'path', 'file', 'helper']);
-/** Values that are no secret even under a secret name (or were redacted already): keep them readable. */
-const HARMLESS_VALUE = /^(?:\\?["'])?(?:(?:null|true|false|undefined|none)(?:\\?["'])?$|[a-z-]*\[REDACTED|(?:\\?["'])?$)/i;
+const HARMLESS_LAST_WORDS = new Set(['type', 'count', 'limit', 'url', 'uri', 'endpoint', 'expiry', 'expires', 'expiration', 'path', 'file', 'helper', 'length']);
+/** A value that says something about a secret instead of being one: `token: expired`, `authorization: required`. */
+const STATUS_VALUE =
+  /^(?:expired|required|missing|invalid|revoked|present|absent|provided|not|no|none|null|nil|undefined|true|false|unset|empty|failed|denied|rejected|unauthori[sz]ed|forbidden|\[REDACTED|\[email\]|<user>|\*{3,})(?![\w-])/i;
+/** The schemes an authorization value keeps readable. */
+const AUTH_SCHEME = /^(?:Bearer|Basic|Digest|Token|Bot|Negotiate|NTLM|AWS4-HMAC-SHA256)\s+/i;
 
-const EMAIL = /(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b/g;
-/** Folders whose children are user names, on every system (`/Users/x`, `/home/x`, `C:\Users\x`). */
-const USER_FOLDER = /((?:\\\\|[\\/])(?:Users|home)(?:\\\\|[\\/]))([^\\/\s"'`:;,)\]}<>]+)/g;
-const SHARED_USER_FOLDERS = new Set(['shared', 'public', 'default', 'default user', 'all users', 'guest']);
+function redactPairs(text: string): string {
+  const cuts: Array<readonly [number, number]> = [];
+  for (const match of text.matchAll(NAME)) {
+    const [whole, dashes, , name, separator] = match;
+    // A blank separates a value only from a `--flag`.
+    if (!isSecretName(name) || (!dashes && !/[:=]/.test(separator))) continue;
+    const start = match.index! + whole.length;
+    const extent = valueExtent(text, start, !!dashes && separator !== '=');
+    if (extent) cuts.push(extent);
+  }
+  return applyCuts(text, cuts);
+}
 
-export function redact(text: string, context: RedactionContext = {}): string {
-  let out = text;
-  for (const [pattern, replacement] of TOKEN_SHAPES) out = out.replace(pattern, replacement);
-  out = out.replace(ASSIGNMENT, (whole, quote: string, name: string, separator: string, value: string) =>
-    isSecretName(name) && !HARMLESS_VALUE.test(value)
-      ? `${quote}${name}${quote}${separator}${replaceValue(value)}`
-      : whole,
-  );
-  out = out.replace(FLAG, (whole, dashes: string, name: string, separator: string, value: string) =>
-    isSecretName(name) && !value.startsWith('-') && !HARMLESS_VALUE.test(value)
-      ? `${dashes}${name}${separator}${replaceValue(value)}`
-      : whole,
-  );
-  out = out.replace(EMAIL, (whole, local: string) => (local === 'git' ? whole : '[email]'));
-  out = redactPaths(out, context);
-  return out;
+/** Where the value at `start` lies, or null when it is no secret (`expired`, `null`, already hidden). */
+function valueExtent(text: string, start: number, oneWord: boolean): readonly [number, number] | null {
+  let from = start;
+  const open = text.startsWith('\\"', from) ? '\\"' : text[from] === '"' || text[from] === "'" ? text[from] : '';
+  from += open.length;
+  const scheme = AUTH_SCHEME.exec(text.slice(from, from + 40));
+  if (scheme) {
+    from += scheme[0].length;
+    oneWord = true;
+  }
+  if (STATUS_VALUE.test(text.slice(from, from + 40))) return null;
+  if (open) {
+    const close = closingQuote(text, from, open);
+    return close > from ? [from, close] : null;
+  }
+  // Unquoted: one word after a flag or scheme; else to a delimiter or the end of the line
+  // (`passphrase = open sesame`), which hides a little too much rather than too little.
+  let end = from;
+  const stops = oneWord ? ' \t\r\n"\'\\,;&' : '\r\n"\'\\,;&}]>';
+  while (end < text.length && !stops.includes(text[end]) && !text.startsWith(' · ', end)) end++;
+  while (end > from && /\s/.test(text[end - 1])) end--;
+  return end > from ? [from, end] : null;
+}
+
+function closingQuote(text: string, from: number, quote: string): number {
+  for (let i = from; i < text.length && text[i] !== '\n'; i++) {
+    if (quote === '\\"' ? text.startsWith('\\"', i) : text[i] === quote) return i;
+    if (quote === '"' && text[i] === '\\') i++;
+  }
+  return text.indexOf('\n', from) < 0 ? text.length : text.indexOf('\n', from);
+}
+
+/** Replace each range (sorted, overlapping ones merged) by the marker. */
+function applyCuts(text: string, cuts: Array<readonly [number, number]>): string {
+  if (cuts.length === 0) return text;
+  const sorted = [...cuts].sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of sorted) {
+    if (end <= at) continue;
+    out += `${text.slice(at, Math.max(at, start))}${start >= at ? REDACTED : ''}`;
+    at = end;
+  }
+  return out + text.slice(at);
 }
 
 /** Split `ANTHROPIC_AUTH_TOKEN`, `x-api-key`, `refreshToken`, `client.secret` into lowercase words. */
 function isSecretName(name: string): boolean {
   const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
     .toLowerCase()
-    .split(/[^a-z0-9]+/)
+    .split(/[^a-z\d]+/)
     .filter(Boolean);
   if (HARMLESS_LAST_WORDS.has(words[words.length - 1])) return false;
   if (words.some((word) => SECRET_WORDS.has(word))) return true;
@@ -133,12 +229,14 @@ function isSecretName(name: string): boolean {
   });
 }
 
-function replaceValue(value: string): string {
-  const quote = /^(?:\\?["'])?/.exec(value)?.[0] ?? '';
-  // Keep trailing spaces outside an unquoted value: they belong to the text around it.
-  const trailing = quote ? '' : value.slice(value.trimEnd().length);
-  return `${quote}${REDACTED}${quote}${trailing}`;
-}
+// ---------------------------------------------------------------------------------------------
+// E-mails, paths, URL-encoded text.
+
+/** Local part, `@`, dotted domain; the caller checks the top-level label is a word. */
+const EMAIL = /(?<![\w.%+-])([\w.%+-]+)@([A-Za-z\d-]+(?:\.[A-Za-z\d-]+)+)/g;
+/** Folders whose children are user names, on every system (`/Users/x`, `/home/x`, `C:\Users\x`). */
+const USER_FOLDER = /((?:\\\\|[\\/])(?:Users|home)(?:\\\\|[\\/]))([^\\/\s"'`:;,)\]}<>]+)/g;
+const SHARED_USER_FOLDERS = new Set(['shared', 'public', 'default', 'default user', 'all users', 'guest']);
 
 function redactPaths(text: string, context: RedactionContext): string {
   let out = text;
@@ -146,10 +244,14 @@ function redactPaths(text: string, context: RedactionContext): string {
   // A bare `/` or `C:` home would turn every path into `~`.
   if (home && home.replace(/^[A-Za-z]:/, '').length > 1) {
     const windowsLike = /^[A-Za-z]:|\\/.test(home);
-    const parts = home.split(/[\\/]+/).map(escapeRegExp);
-    // Separators as written, doubled in JSON-escaped text, or mixed.
-    const pattern = new RegExp(`${parts.join('(?:\\\\\\\\|[\\\\/])')}(?![A-Za-z0-9_-])`, windowsLike ? 'gi' : 'g');
+    const parts = home.split(/[\\/]/).filter(Boolean).map(escapeRegExp);
+    const drive = /^[A-Za-z]:/.test(home) ? '' : '(?:\\\\\\\\|[\\\\/])';
+    // Separators as written, doubled in JSON-escaped text, or mixed; and Claude Code's project
+    // folder name, where every other character became `-` (`-home-alice-src-app`).
+    const pattern = new RegExp(`${drive}${parts.join('(?:\\\\\\\\|[\\\\/])')}(?![\\w-])`, windowsLike ? 'gi' : 'g');
     out = out.replace(pattern, '~');
+    const projectForm = home.replace(/[^A-Za-z\d]/g, '-');
+    out = out.replace(new RegExp(`${escapeRegExp(projectForm)}(?=-|$|[^\\w-])`, 'g'), '~');
   }
   out = out.replace(USER_FOLDER, (whole, prefix: string, name: string) =>
     SHARED_USER_FOLDERS.has(name.toLowerCase()) ? whole : `${prefix}<user>`,
@@ -163,7 +265,96 @@ function redactPaths(text: string, context: RedactionContext): string {
   return out;
 }
 
-/** Without trailing `/` or `\\` (a loop, not a regex: a long run of separators must cost linear time). */
+/**
+ * A run holding `%XX` escapes (`jane%40example.com`, `%2Fhome%2Falice`, `token%3Dghp_...`) is
+ * decoded and judged like plain text; when that hides something, the run is replaced by the
+ * redacted text, re-encoded so that it cannot add Markdown either.
+ */
+function redactUrlEncoded(text: string, context: RedactionContext): string {
+  if (!text.includes('%')) return text;
+  return text.replace(/[^\s"'`<>]+/g, (run) => {
+    if (!/%[\dA-Fa-f]{2}/.test(run)) return run;
+    const decoded = decodePercent(run);
+    if (decoded === run) return run;
+    const redacted = redactPlain(decoded, context);
+    if (redacted === decoded) return run;
+    return redacted.replace(/[^\w.~\-/:[\]<>]/g, (char) => encodeURIComponent(char));
+  });
+}
+
+/** `%XX` escapes decoded where they form valid UTF-8; the rest left as it is. Never throws. */
+export function decodePercent(text: string): string {
+  return text.replace(/(?:%[\dA-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Default deny.
+
+/** Runs of token characters long enough to hold a secret. */
+const TOKEN_RUN = /[\w+/.~%-]{16,}/g;
+/** Identifiers that are safe whatever they look like: request, message and tool-use IDs. */
+// (Bedrock and Vertex add their own tag: `req_bdrk_...`, `req_vrtx_...`.)
+const SAFE_ID = /(?<![A-Za-z\d])(?:req|msg|toolu|srvtoolu|msgbatch)_(?:[a-z]{2,8}_)?[A-Za-z\d]{6,}/g;
+
+function redactRandomTokens(text: string): string {
+  return text.replace(TOKEN_RUN, (run) => {
+    const checked = run.replace(SAFE_ID, '-');
+    // Base64 keeps `/` and `+` inside a token; a path (`/x/y`, `~/x`, `./x`, `a/b.ts`) does not.
+    const pathLike = /^[/~.]/.test(checked) || checked.includes('.');
+    const words = checked.split(/[-_.~/+%]/);
+    if (!pathLike) words.push(...checked.split(/[-_.~%]/));
+    return words.some(looksRandom) ? REDACTED : run;
+  });
+}
+
+/** A word of 16+ characters that is no word: letters and digits interleaved, or random case. */
+export function looksRandom(word: string): boolean {
+  if (word.length < 16) return false;
+  let letters = 0;
+  let upper = 0;
+  let digits = 0;
+  let switches = 0;
+  let previousDigit: boolean | null = null;
+  for (const char of word) {
+    const digit = char >= '0' && char <= '9';
+    if (digit) digits++;
+    else if (/[A-Za-z]/.test(char)) {
+      letters++;
+      if (char <= 'Z') upper++;
+    }
+    if (previousDigit !== null && digit !== previousDigit) switches++;
+    previousDigit = digit;
+  }
+  if (digits > 0 && letters > 0 && switches >= 3) return true;
+  // Letters only (or nearly): random case, unlike CamelCase (`FailedToOpenSocket`) or CAPS.
+  return word.length >= 20 && letters >= word.length - 2 && upper >= letters * 0.3 && upper <= letters * 0.7;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+/** At most `max` characters, cut at a boundary between words so that no half token remains. */
+export function capLength(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  while (end > 0 && !/\s/.test(text[end - 1])) end--;
+  return `${text.slice(0, end || max)}…`;
+}
+
+/** Lone surrogates (a line cut mid-character) replaced by U+FFFD, so that encodeURIComponent never throws. */
+export function toWellFormed(text: string): string {
+  const native = (text as { toWellFormed?: () => string }).toWellFormed;
+  if (typeof native === 'function') return native.call(text);
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** Without trailing `/` or `\` (a loop, not a regex: a long run of separators must cost linear time). */
 function trimSeparators(path: string | undefined): string | undefined {
   let end = path?.length ?? 0;
   while (end > 0 && (path![end - 1] === '/' || path![end - 1] === '\\')) end--;

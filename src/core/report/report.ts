@@ -2,10 +2,14 @@
 // request ID, and the environment, laid out in the order of the claude-code bug form
 // (.github/ISSUE_TEMPLATE/bug_report.yml). Only error messages, IDs, versions and names go in —
 // never prompt or file content — and every field is redacted before it is returned.
+// Every string taken from a transcript or the environment is redacted first (then cut to length),
+// and quoted where GitHub renders Markdown, so it cannot add links, images, HTML, lists,
+// @mentions or #references to the issue (DESIGN §4).
 import { eventTime } from '../episodes';
 import type { ApiFailureEvent, FailureClass } from '../types';
 import type { EnvironmentFacts, OsOption, PlatformOption, TerminalOption } from './environment';
-import { redact } from './redact';
+import { findKnownSecrets } from './knownSecrets';
+import { capLength, MAX_REDACTED_LENGTH, redact, type RedactionContext } from './redact';
 
 export interface BugReportInput {
   /** The chosen failure, or the whole outage (failures and retries; see `episodeAround`). */
@@ -116,8 +120,10 @@ const TITLE_MESSAGE_MAX = 90;
 const TITLE_REQUEST_ID_MAX = 16;
 const MAX_LOG_LINES = 100;
 
-export function buildBugReport(input: BugReportInput): BugReport {
-  const facts = gatherFacts(input);
+/** Async: the rule set for known token shapes is loaded (once) when the first report is built. */
+export async function buildBugReport(input: BugReportInput): Promise<BugReport> {
+  const knownSecrets = await findKnownSecrets(reportTexts(input));
+  const facts = gatherFacts(input, { ...input.environment.redaction, knownSecrets });
   const { chosen, environment, clean } = facts;
   const summary: FailureSummary = {
     status: chosen.status,
@@ -148,8 +154,8 @@ export function buildBugReport(input: BugReportInput): BugReport {
     expected: EXPECTED_BY_CLASS[chosen.failureClass],
     error_output: clean(errorLog(chosen, facts.events, facts.sessions.length > 1)),
     reproduction: clean(stepsToReproduce(facts)),
-    working_version: facts.lastWorkingVersion ?? '',
-    version: facts.version ? `${facts.version} (Claude Code)` : '',
+    working_version: facts.lastWorkingVersion ? code(facts.lastWorkingVersion) : '',
+    version: facts.version ? `${code(facts.version)} (Claude Code)` : '',
     additional: clean(`${detectedValues(facts, detected)}\n\n${additionalDetails(facts)}`),
   };
   return {
@@ -166,7 +172,12 @@ export function buildBugReport(input: BugReportInput): BugReport {
 interface ReportFacts {
   input: BugReportInput;
   environment: EnvironmentFacts;
+  /** Redacts composed text (a second line of defence: every value in it is already redacted). */
   clean: (text: string) => string;
+  /** One value: redacted, on one line. */
+  value: (text: string) => string;
+  /** A value from this machine (OS, terminal, gateway host): redacted, and quoted unless plain words. */
+  local: (text: string) => string;
   clock: Clock;
   /** Oldest first. */
   events: ApiFailureEvent[];
@@ -189,37 +200,81 @@ interface ReportFacts {
   lastAt: string | null;
 }
 
-function gatherFacts(input: BugReportInput): ReportFacts {
+/** Every string of the input that can reach the report: what the rule set is asked about. */
+function reportTexts(input: BugReportInput): string[] {
+  const texts = new Set<string>();
+  const add = (text: string | null | undefined): void => {
+    if (text) texts.add(capLength(text, MAX_REDACTED_LENGTH));
+  };
+  for (const event of input.chosen ? [...input.events, input.chosen] : input.events) {
+    for (const text of [event.message, event.errorType, event.networkCode, event.cwd, event.sessionId, event.model]) add(text);
+    for (const text of [event.version, event.entrypoint, event.requestId, event.lastSuccessVersion, event.timestamp]) add(text);
+    event.requestIds.forEach(add);
+  }
+  const { environment } = input;
+  for (const text of [environment.apiPlatform, environment.osDetail, environment.terminal, environment.editor, environment.extensionVersion]) add(text);
+  add(input.healthCheck?.summary);
+  add(input.anthropicStatus?.summary);
+  add(input.anthropicIncident?.summary);
+  add(input.lastWorkingVersion);
+  return [...texts];
+}
+
+function gatherFacts(input: BugReportInput, redaction: RedactionContext): ReportFacts {
   if (input.events.length === 0 && !input.chosen) throw new RangeError('buildBugReport needs at least one event');
   const { environment } = input;
-  const clean = (text: string): string => redact(text, environment.redaction);
-  const cleanOrNull = (text: string | null): string | null => (text === null ? null : clean(text));
-  const withChosen = input.chosen && !input.events.includes(input.chosen) ? [...input.events, input.chosen] : input.events;
-  const events = sortByTime(withChosen);
-  const chosen = input.chosen ?? latestFailure(events);
+  const clean = (text: string): string => redact(text, redaction);
+  // A value is redacted whole, then kept on one line: it can neither start a Markdown block nor
+  // close the fence of the log.
+  const value = (text: string): string => oneLine(clean(text));
+  const valueOrNull = (text: string | null): string | null => (text === null ? null : value(text));
+  const cleanEvent = (event: ApiFailureEvent): ApiFailureEvent => ({
+    ...event,
+    timestamp: isTime(event.timestamp) ? new Date(Date.parse(event.timestamp)).toISOString() : null,
+    message: value(event.message),
+    errorType: valueOrNull(event.errorType),
+    networkCode: valueOrNull(event.networkCode),
+    cwd: valueOrNull(event.cwd),
+    sessionId: valueOrNull(event.sessionId),
+    model: valueOrNull(event.model),
+    version: valueOrNull(event.version),
+    entrypoint: valueOrNull(event.entrypoint),
+    requestId: valueOrNull(event.requestId),
+    requestIds: event.requestIds.map(value),
+    lastSuccessVersion: valueOrNull(event.lastSuccessVersion),
+  });
+  const cleaned = new Map<ApiFailureEvent, ApiFailureEvent>();
+  for (const event of input.chosen ? [...input.events, input.chosen] : input.events) {
+    if (!cleaned.has(event)) cleaned.set(event, cleanEvent(event));
+  }
+  const events = sortByTime([...cleaned.values()]);
+  const chosen = input.chosen ? cleaned.get(input.chosen)! : latestFailure(events);
   const failures = events.filter((event) => event.kind === 'failure').length;
-  const models = unique(events.map((event) => event.model)).map(clean);
+  const models = unique(events.map((event) => event.model));
   const times = events.map((event) => event.timestamp).filter(isTime);
+  const passedVersion = input.lastWorkingVersion ? value(input.lastWorkingVersion) : null;
   return {
     input,
     environment,
     clean,
+    value,
+    local: (text: string) => plainOrCode(value(text)),
     clock: new Clock(input.timeZone),
     events,
     chosen,
-    headline: describeError(chosen),
-    message: clean(chosen.message),
-    errorType: cleanOrNull(chosen.errorType),
-    networkCode: cleanOrNull(chosen.networkCode),
+    headline: code(describeError(chosen)),
+    message: chosen.message,
+    errorType: chosen.errorType,
+    networkCode: chosen.networkCode,
     failures,
     retries: events.length - failures,
-    sessions: unique(events.map((event) => event.sessionId?.slice(0, SHORT_SESSION_ID))).map(clean),
-    projects: unique(events.map((event) => (event.cwd ? projectName(clean(event.cwd)) : null))),
-    requestIds: unique([chosen, ...[...events].reverse()].flatMap(idsOf).map(clean)),
+    sessions: unique(events.map((event) => event.sessionId?.slice(0, SHORT_SESSION_ID))),
+    projects: unique(events.map((event) => (event.cwd ? projectName(event.cwd) : null))),
+    requestIds: unique([chosen, ...[...events].reverse()].flatMap(idsOf)),
     models,
-    model: cleanOrNull(chosen.model) ?? models[models.length - 1] ?? null,
-    version: cleanOrNull(chosen.version),
-    lastWorkingVersion: cleanOrNull(regressionHint(events, chosen.version, input.lastWorkingVersion ?? null)),
+    model: chosen.model ?? models[models.length - 1] ?? null,
+    version: chosen.version,
+    lastWorkingVersion: regressionHint(events, chosen.version, passedVersion),
     firstAt: times[0] ?? null,
     lastAt: times[times.length - 1] ?? null,
   };
@@ -235,14 +290,14 @@ function whatsWrong(facts: ReportFacts): string {
     '',
     `- When: ${describeWhen(firstAt, lastAt, facts.clock)}`,
     `- How often: ${countText(facts.failures, facts.retries)}${spanText(firstAt, lastAt)}`,
-    `- Sessions: ${describeSessions(facts.events, facts.clean) || 'unknown'}`,
-    `- Request IDs: ${facts.requestIds.length ? facts.requestIds.join(', ') : 'none recorded'}`,
+    `- Sessions: ${describeSessions(facts.events) || 'unknown'}`,
+    `- Request IDs: ${facts.requestIds.length ? facts.requestIds.map(code).join(', ') : 'none recorded'}`,
   ].join('\n');
 }
 
 function stepsToReproduce(facts: ReportFacts): string {
   const { environment, sessions, projects } = facts;
-  const setting = `on ${environment.os}; terminal: ${environment.terminal}; API: ${environment.apiPlatform}; model: ${facts.model ?? 'unknown'}`;
+  const setting = `on ${environment.os}; terminal: ${facts.local(environment.terminal)}; API: ${facts.local(environment.apiPlatform)}; model: ${facts.model ? code(facts.model) : 'unknown'}`;
   const spread =
     sessions.length > 1 || projects.length > 1
       ? [
@@ -251,7 +306,7 @@ function stepsToReproduce(facts: ReportFacts): string {
       : [];
   return [
     "Observed in Claude Code's own transcripts (no prompt or file content included):",
-    `1. Claude Code ${facts.version ?? '(version unknown)'} ${setting}.`,
+    `1. Claude Code ${facts.version ? code(facts.version) : '(version unknown)'} ${setting}.`,
     `2. An ordinary request in a session got ${facts.headline}.`,
     `3. ${outcomeText(facts.chosen, facts.events)}`,
     ...spread,
@@ -260,46 +315,47 @@ function stepsToReproduce(facts: ReportFacts): string {
 
 function regressionText(facts: ReportFacts, detected: DetectedDropdowns): string {
   return facts.lastWorkingVersion
-    ? `${REGRESSION_LABEL.yes} (last success on ${facts.lastWorkingVersion}, failing on ${facts.version ?? 'unknown'})`
+    ? `${REGRESSION_LABEL.yes} (last success on ${code(facts.lastWorkingVersion)}, failing on ${facts.version ? code(facts.version) : 'unknown'})`
     : REGRESSION_LABEL[detected.regression];
 }
 
 /** The dropdowns a URL cannot fill, stated so the user can pick them. */
 function detectedValues(facts: ReportFacts, detected: DetectedDropdowns): string {
-  const { environment } = facts;
-  const withDetail = (option: string, detail: string): string => (option === detail ? option : `${option} (${detail})`);
+  const { environment, local } = facts;
+  const withDetail = (option: string, detail: string): string => (option === detail ? option : `${option} (${local(detail)})`);
   return [
     'Detected values for the dropdowns above (please select them):',
     `- Claude Model: ${modelDescription(detected.model, facts.model, facts.models)}`,
     `- Is this a regression?: ${regressionText(facts, detected)}`,
     `- Platform: ${withDetail(environment.platformOption, environment.apiPlatform)}`,
-    `- Operating System: ${environment.os} (${environment.osDetail})`,
+    `- Operating System: ${environment.os} (${local(environment.osDetail)})`,
     `- Terminal/Shell: ${withDetail(environment.terminalOption, environment.terminal)}`,
   ].join('\n');
 }
 
 function additionalDetails(facts: ReportFacts): string {
-  const { environment, events, input } = facts;
+  const { environment, events, input, local } = facts;
   const versionsSeen = unique(events.map((event) => event.version));
   const fromSubagents = events.filter((event) => event.isSidechain).length;
-  const generatedBy = `Claude API Watch${environment.extensionVersion ? ` ${environment.extensionVersion}` : ''}`;
+  const generatedBy = `Claude API Watch${environment.extensionVersion ? ` ${local(environment.extensionVersion)}` : ''}`;
   return [
     `- Error: ${classText(facts.chosen)}`,
-    ...(versionsSeen.length > 1 ? [`- Claude Code versions in this outage: ${versionsSeen.join(', ')}`] : []),
+    ...(versionsSeen.length > 1 ? [`- Claude Code versions in this outage: ${versionsSeen.map(code).join(', ')}`] : []),
     ...(fromSubagents ? [`- From subagents: ${fromSubagents} of ${events.length}`] : []),
-    `- Entrypoint: ${unique(events.map((event) => event.entrypoint)).join(', ') || 'unknown'}`,
-    `- API platform: ${environment.apiPlatform}`,
-    ...(environment.editor ? [`- Editor: ${environment.editor}`] : []),
-    ...(input.healthCheck ? [`- Health check: ${input.healthCheck.summary}`] : []),
-    ...(input.anthropicStatus ? [`- Anthropic status (status.claude.com): ${input.anthropicStatus.summary}`] : []),
-    ...(input.anthropicIncident ? [`- Anthropic incident: ${input.anthropicIncident.summary}`] : []),
+    `- Entrypoint: ${unique(events.map((event) => event.entrypoint)).map(code).join(', ') || 'unknown'}`,
+    `- API platform: ${local(environment.apiPlatform)}`,
+    ...(environment.editor ? [`- Editor: ${local(environment.editor)}`] : []),
+    // Network text (an API's answer, the status page's wording): always quoted.
+    ...(input.healthCheck ? [`- Health check: ${code(facts.value(input.healthCheck.summary))}`] : []),
+    ...(input.anthropicStatus ? [`- Anthropic status (status.claude.com): ${code(facts.value(input.anthropicStatus.summary))}`] : []),
+    ...(input.anthropicIncident ? [`- Anthropic incident: ${code(facts.value(input.anthropicIncident.summary))}`] : []),
     `- Report generated ${facts.clock.utc(input.now)} by ${generatedBy}`,
   ].join('\n');
 }
 
 /** The whole report for the clipboard: the form's sections in the form's order, as GitHub renders them. */
 function renderMarkdown(fields: IssueFields, facts: ReportFacts, detected: DetectedDropdowns): string {
-  const { environment, clean } = facts;
+  const { environment, clean, local } = facts;
   const fence = codeFence(fields.error_output);
   const sections = [
     `**${fields.title}**`,
@@ -311,9 +367,9 @@ function renderMarkdown(fields: IssueFields, facts: ReportFacts, detected: Detec
     section('Is this a regression?', regressionText(facts, detected)),
     section('Last Working Version', fields.working_version || 'Unknown'),
     section('Claude Code Version', fields.version || 'Unknown'),
-    section('Platform', clean(environment.apiPlatform)),
-    section('Operating System', clean(`${environment.os} (${environment.osDetail})`)),
-    section('Terminal/Shell', clean(environment.terminal)),
+    section('Platform', local(environment.apiPlatform)),
+    section('Operating System', `${environment.os} (${local(environment.osDetail)})`),
+    section('Terminal/Shell', local(environment.terminal)),
     section('Additional Information', clean(additionalDetails(facts))),
   ];
   return `${sections.join('\n\n')}\n`;
@@ -385,9 +441,10 @@ function messageWithoutStatus(event: ApiFailureEvent): string {
 
 /** `[BUG] API Error 500: Internal server error (req_011CXabc…)` */
 function buildTitle(event: ApiFailureEvent, requestId: string | null): string {
-  const message = truncate(event.status === null ? event.message : messageWithoutStatus(event), TITLE_MESSAGE_MAX);
+  // The event's strings are redacted already: cutting them now cannot leave half a secret.
+  const message = code(truncate(event.status === null ? event.message : messageWithoutStatus(event), TITLE_MESSAGE_MAX));
   const head = event.status === null ? `API Error: ${message}` : `API Error ${event.status}: ${message}`;
-  const id = requestId ? ` (${truncate(requestId, TITLE_REQUEST_ID_MAX + 1)})` : '';
+  const id = requestId ? ` (${code(truncate(requestId, TITLE_REQUEST_ID_MAX + 1))})` : '';
   return `[BUG] ${head}${id}`;
 }
 
@@ -410,7 +467,7 @@ function outcomeText(chosen: ApiFailureEvent, events: ApiFailureEvent[]): string
       (event) => event.kind === 'failure' && event.sessionId === chosen.sessionId && (eventTime(event) ?? 0) >= (eventTime(chosen) ?? 0),
     );
     return laterFailure
-      ? `Claude Code kept retrying, then stopped the turn with ${describeError(laterFailure)}.`
+      ? `Claude Code kept retrying, then stopped the turn with ${code(describeError(laterFailure))}.`
       : `Claude Code was retrying${attemptText(chosen)}; no final error was recorded.`;
   }
   if (retriesBefore.length === 0) return 'Claude Code stopped the turn with the error above.';
@@ -449,25 +506,25 @@ function describeWhen(firstAt: string | null, lastAt: string | null, clock: Cloc
   return clock.describe(new Date(firstAt), new Date(lastAt));
 }
 
-function describeSessions(events: ApiFailureEvent[], clean: (text: string) => string): string {
+function describeSessions(events: ApiFailureEvent[]): string {
   const bySession = new Map<string, Set<string>>();
   for (const event of events) {
     if (!event.sessionId) continue;
     const id = event.sessionId.slice(0, SHORT_SESSION_ID);
     const projects = bySession.get(id) ?? new Set<string>();
-    if (event.cwd) projects.add(projectName(clean(event.cwd)));
+    if (event.cwd) projects.add(projectName(event.cwd));
     bySession.set(id, projects);
   }
   return [...bySession]
-    .map(([id, projects]) => (projects.size ? `${id} (project ${[...projects].join(', ')})` : id))
+    .map(([id, projects]) => (projects.size ? `${code(id)} (project ${[...projects].map(code).join(', ')})` : code(id)))
     .join(', ');
 }
 
 function classText(event: ApiFailureEvent): string {
   const parts = [
     event.status === null ? null : `HTTP ${event.status}`,
-    event.errorType === event.failureClass ? null : event.errorType,
-    event.networkCode && !event.errorType?.includes(event.networkCode) ? event.networkCode : null,
+    event.errorType === event.failureClass || !event.errorType ? null : code(event.errorType),
+    event.networkCode && !event.errorType?.includes(event.networkCode) ? code(event.networkCode) : null,
   ].filter(Boolean);
   return `${event.failureClass}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
@@ -480,8 +537,8 @@ function modelOption(model: string | null, several: boolean): ModelOption {
 }
 
 function modelDescription(option: ModelOption, model: string | null, models: string[]): string {
-  if (models.length > 1) return `${option} — ${models.join(', ')}`;
-  return model ? `${option} — ${model}` : `${option} — no model recorded before the failure`;
+  if (models.length > 1) return `${option} — ${models.map(code).join(', ')}`;
+  return model ? `${option} — ${code(model)}` : `${option} — no model recorded before the failure`;
 }
 
 /** The chosen event first, then the others newest first: trimming a long log keeps what matters. */
@@ -508,9 +565,39 @@ function logLine(event: ApiFailureEvent, showSession: boolean): string {
   return parts.filter(Boolean).join('  ');
 }
 
+/** Identifiers (`req_...`, versions, model ids, `api_error`): nothing in them can be Markdown. */
+const PLAIN_IDENTIFIER = /^[A-Za-z\d](?:[\w.-]*[A-Za-z\d])?…?$/;
+/** Plain words from this machine (`Ubuntu 24.04.1 LTS, kernel 6.8.0-45-generic, x64`, `Gateway (host)`). */
+const PLAIN_WORDS = /^[A-Za-z\d][\w .,;:()/+-]*$/;
+
+/**
+ * Text from a transcript as a code span: inside one, GitHub renders no link, image, HTML,
+ * emphasis, @mention or #reference. Identifiers stay bare (they cannot be any of those).
+ */
+export function code(text: string): string {
+  if (PLAIN_IDENTIFIER.test(text) && !/www\./i.test(text)) return text;
+  if (!text) return '(empty)';
+  const ticks = '`'.repeat(longestBacktickRun(text) + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || text.startsWith(' ') ? ' ' : '';
+  return `${ticks}${pad}${text}${pad}${ticks}`;
+}
+
+function plainOrCode(text: string): string {
+  return PLAIN_WORDS.test(text) && !/:\/\/|www\.|^\d+[.)]\s/i.test(text) ? text : code(text);
+}
+
+/** Control characters and line breaks as spaces: a value stays on its line. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ');
+}
+
+function longestBacktickRun(text: string): number {
+  return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+}
+
 function codeFence(content: string): string {
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  return '`'.repeat(Math.max(3, longest + 1));
+  return '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
 }
 
 function section(label: string, body: string): string {
