@@ -35,7 +35,7 @@ const TOOLTIP_REFRESH_MS = 30_000;
 
 export class ClaudeApiWatch implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('Claude API Watch', { log: true });
-  private settings: WatchSettings = readSettings();
+  private settings: WatchSettings = readSettings(this.log);
   private configDirs: string[] = [];
   private tracker!: FailureTracker;
   private readonly trackerSubscriptions: Array<() => void> = [];
@@ -79,7 +79,7 @@ export class ClaudeApiWatch implements vscode.Disposable {
         clearIndicator: () => this.tracker.clear(),
         recordHealth: (result) => (this.lastHealth = result),
       }),
-      onDidChangeSettings((settings) => this.applySettings(settings)),
+      onDidChangeSettings((settings) => this.applySettings(settings), this.log),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.tracker.setScope(this.scopeFilter())),
     );
   }

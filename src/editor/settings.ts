@@ -1,5 +1,6 @@
 // The `claudeApiWatch.*` settings, read in one place and handed around as plain values.
 import * as vscode from 'vscode';
+import { DEFAULT_REPOSITORY, validRepository } from '../core/report/issueUrl';
 
 export const SECTION = 'claudeApiWatch';
 
@@ -17,7 +18,12 @@ export interface WatchSettings {
   healthBaseUrl: string;
 }
 
-export function readSettings(): WatchSettings {
+/** Where invalid values are said (once each). */
+export interface SettingsLog {
+  warn(message: string): void;
+}
+
+export function readSettings(log?: SettingsLog): WatchSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const minutes = (key: string, fallback: number) => Math.max(1, config.get<number>(key, fallback)) * 60_000;
   return {
@@ -27,7 +33,7 @@ export function readSettings(): WatchSettings {
     lookbackMs: Math.max(0, config.get<number>('lookbackHours', 24)) * 3_600_000,
     notifications: config.get<boolean>('notifications', true),
     showWhenHealthy: config.get<boolean>('statusBar.showWhenHealthy', true),
-    issueRepository: config.get<string>('issueRepository', 'anthropics/claude-code').trim() || 'anthropics/claude-code',
+    issueRepository: issueRepository(config.get<unknown>('issueRepository'), log),
     anthropicStatusEnabled: config.get<boolean>('anthropicStatus.enabled', true),
     anthropicStatusUrl: config.get<string>('anthropicStatus.url', '').trim() || 'https://status.claude.com/api/v2/summary.json',
     healthBaseUrl: config.get<string>('health.baseUrl', '').trim(),
@@ -35,8 +41,25 @@ export function readSettings(): WatchSettings {
 }
 
 /** Calls `listener` with fresh settings whenever one of ours changes. */
-export function onDidChangeSettings(listener: (settings: WatchSettings) => void): vscode.Disposable {
+export function onDidChangeSettings(listener: (settings: WatchSettings) => void, log?: SettingsLog): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((event) => {
-    if (event.affectsConfiguration(SECTION)) listener(readSettings());
+    if (event.affectsConfiguration(SECTION)) listener(readSettings(log));
   });
+}
+
+let warnedRepository: unknown = undefined;
+
+/**
+ * Where reports go: the user's own setting (application scope, restricted in untrusted
+ * workspaces), validated on every read; anything but `owner/name` is the default, said once.
+ */
+function issueRepository(value: unknown, log: SettingsLog | undefined): string {
+  if (value === undefined || value === '') return DEFAULT_REPOSITORY;
+  const valid = validRepository(value);
+  if (valid) return valid;
+  if (warnedRepository !== value) {
+    warnedRepository = value;
+    log?.warn(`claudeApiWatch.issueRepository ${JSON.stringify(String(value).slice(0, 200))} is not a GitHub owner/name: using ${DEFAULT_REPOSITORY}`);
+  }
+  return DEFAULT_REPOSITORY;
 }

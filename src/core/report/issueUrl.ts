@@ -1,6 +1,7 @@
 // A pre-filled GitHub issue URL for the claude-code bug form. Only the form's text fields go in the
 // query: dropdowns and checkboxes cannot be pre-filled and can blank the form. GitHub answers 414
 // above about 8 KB, so the *encoded* URL is kept under a limit by trimming the least useful text.
+import { toWellFormed as wellFormed } from './redact';
 import { ISSUE_FIELD_IDS, type BugReport, type IssueFieldId } from './report';
 
 export const DEFAULT_REPOSITORY = 'anthropics/claude-code';
@@ -14,13 +15,26 @@ export interface IssueUrlOptions {
   maxLength?: number;
 }
 
+/**
+ * `owner/name` as GitHub allows them: nothing that could add a path, a query or a fragment
+ * (`a/b?assignees=...`, `a/b/../../x`, `a/b#x`). Checked wherever a repository is taken in.
+ */
+const REPOSITORY = /^[A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38}\/(?!\.\.?$)[\w.-]{1,100}$/;
+
+/** The repository if it is a well-formed `owner/name` (surrounding blanks ignored), else null. */
+export function validRepository(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return REPOSITORY.test(trimmed) ? trimmed : null;
+}
+
 /** Trimmed first to last: details, then the steps, then the log's tail, then the description. */
 const TRIM_ORDER: readonly IssueFieldId[] = ['additional', 'reproduction', 'error_output', 'actual'];
 /** Only when the four above are down to their notes and the URL is still too long (absurd input). */
 const LAST_RESORT_ORDER: readonly IssueFieldId[] = ['expected', 'working_version', 'version', 'title'];
 
 export function buildIssueUrl(report: BugReport, options: IssueUrlOptions = {}): { url: string; trimmed: boolean } {
-  const repository = options.repository ?? DEFAULT_REPOSITORY;
+  const repository = validRepository(options.repository) ?? DEFAULT_REPOSITORY;
   const maxLength = options.maxLength ?? DEFAULT_MAX_URL_LENGTH;
   const base = `https://github.com/${repository}/issues/new?template=bug_report.yml`;
   if (base.length > maxLength) throw new RangeError(`The issue URL for ${repository} cannot fit in ${maxLength} characters`);
@@ -69,8 +83,8 @@ export function buildIssueSearchUrl(report: BugReport, options: Pick<IssueUrlOpt
   const terms = ['is:issue', status === null ? '"API Error"' : `"API Error" ${status}`];
   if (errorType) terms.push(errorType);
   else if (networkCode) terms.push(networkCode);
-  const query = encodeURIComponent(terms.join(' '));
-  return `https://github.com/${options.repository ?? DEFAULT_REPOSITORY}/issues?q=${query}`;
+  const query = encodeURIComponent(wellFormed(terms.join(' ')));
+  return `https://github.com/${validRepository(options.repository) ?? DEFAULT_REPOSITORY}/issues?q=${query}`;
 }
 
 /**
@@ -101,9 +115,4 @@ function trimToFit(text: string, budget: number, note: string): string {
   const cut = lineEnd >= kept.length / 2 ? lineEnd : wordEnd >= kept.length / 2 ? wordEnd : kept.length;
   const body = kept.slice(0, cut).trimEnd();
   return body ? `${body}${suffix}` : note;
-}
-
-/** Lone surrogates (a line cut mid-character) would make encodeURIComponent throw. */
-function wellFormed(text: string): string {
-  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
