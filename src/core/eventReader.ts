@@ -12,9 +12,10 @@
 // candidates are parsed newest first, usually one. Only a candidate older than the kept copies is
 // read again from the file, and only the region before the first line this reader was given (a
 // watcher that started mid-file) is searched backwards on disk.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { FormatCanary } from './canary';
 import { findLineBackwardSync } from './files/readBack';
+import { openRegularFileSync } from './files/regularFile';
 import { isUnknownErrorShape, parseTranscriptLine, parseTranscriptRecord } from './records';
 import type {
   ApiEvent,
@@ -246,7 +247,7 @@ export class TranscriptEventReader {
         if (candidate.offset < stream.unsearchedOffset) break;
         let bytes = candidate.copy?.subarray(0, candidate.length);
         if (!bytes) {
-          fd ??= openSync(file, 'r');
+          fd ??= openRegularFileSync(file);
           bytes = Buffer.allocUnsafe(candidate.length);
           if (readSync(fd, bytes, 0, candidate.length, candidate.offset) < candidate.length) return null; // the file shrank
         }

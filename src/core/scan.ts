@@ -1,7 +1,13 @@
 // A full pass over the transcripts: every retry and final failure, with its session context.
-import { listTranscriptFiles, skippedEntryOf, type SkippedEntry } from './files/discover';
+// A file's events depend on that file alone, so large scans spread the files over worker threads
+// (a lazy module, src/core/lazy/scanWorker.ts) and put the results back in file order: the output
+// is the same as a single thread's, byte for byte.
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { listTranscriptFiles, skippedEntryOf, type SkippedEntry, type TranscriptFile } from './files/discover';
+import { FormatCanary } from './canary';
 import { readCompleteLinesSync } from './files/lines';
-import type { FormatCanary } from './canary';
 import { TranscriptEventReader } from './eventReader';
 import type { ApiFailureEvent, StatusSource } from './types';
 
@@ -13,47 +19,178 @@ export interface ScanOptions {
   onSkipped?: (entry: SkippedEntry) => void;
   /** Counts the error lines that cannot be read and the versions seen (DESIGN §2); all lines, whatever `sinceMs`. */
   canary?: FormatCanary;
+  /**
+   * Threads to read with, the calling one included: default all cores when the files add up to
+   * `PARALLEL_SCAN_MIN_BYTES` or more, else 1.
+   */
+  threads?: number;
 }
+
+/** Below this many bytes, starting a worker costs more than it saves. */
+export const PARALLEL_SCAN_MIN_BYTES = 48 * 1024 * 1024;
+const MAX_SCAN_THREADS = 4;
 
 /** Every failure and retry under the config dirs, in time order. Throws `ConfigDirError` when a dir cannot be read. */
 export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEvent[]> {
-  const found: ApiFailureEvent[] = [];
   const since = options.sinceMs;
-  const isRecent = (timestamp: string | null): boolean =>
-    since === null || timestamp === null || Date.parse(timestamp) >= since;
-
-  const reader = new TranscriptEventReader(
-    (event) => {
-      if (event.kind !== 'success' && isRecent(event.timestamp)) found.push(event);
-    },
-    undefined,
-    options.canary,
-  );
-
   // A file last written before `since` cannot hold a newer line.
   const files = await listTranscriptFiles(options.configDirs, {
     ...(since === null ? {} : { modifiedSinceMs: since }),
     onSkipped: options.onSkipped,
   });
-  for (const file of files) {
-    try {
-      // Synchronous reads: a one-shot scan has nothing else to do meanwhile, and they cost less.
-      // No flush at the end: the successes it would find matter to the tracker, not to a scan.
-      readCompleteLinesSync(file.path, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file.path, line, lineNumber, byteOffset));
-    } catch (error) {
-      // Vanished mid-scan: nothing to say. Unreadable: named, and the scan goes on.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') options.onSkipped?.(skippedEntryOf(file.path, error));
-    } finally {
-      reader.forget(file.path);
-    }
-    // Let timers and signals run between files.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  const bytes = files.reduce((sum, file) => sum + file.size, 0);
+  const threads = Math.max(1, Math.min(files.length, options.threads ?? (bytes >= PARALLEL_SCAN_MIN_BYTES ? Math.min(availableParallelism(), MAX_SCAN_THREADS) : 1)));
+  const perFile = threads > 1 ? await scanInParallel(files, since, threads) : await scanInTurn(files, since, options.canary);
+  const found: ApiFailureEvent[] = [];
+  for (const scanned of perFile) {
+    found.push(...scanned.events);
+    if (scanned.skipped) options.onSkipped?.(scanned.skipped);
+    if (options.canary) replayCanaryNotes(scanned.canaryNotes, options.canary);
   }
   // Files come oldest-modified first, but sessions interleave: order by when things happened.
   return found
     .map((event, index) => ({ event, index, at: event.timestamp ? Date.parse(event.timestamp) : NaN }))
     .sort((a, b) => (Number.isNaN(a.at) || Number.isNaN(b.at) ? a.index - b.index : a.at - b.at || a.index - b.index))
     .map(({ event }) => event);
+}
+
+/** What one transcript gave: its failures and retries in file order, and why it was skipped, if it was. */
+export interface ScannedFile {
+  events: ApiFailureEvent[];
+  skipped: SkippedEntry | null;
+  /** What a worker's canary saw, in order, for the caller's canary (empty when read with the caller's own). */
+  canaryNotes: CanaryNote[];
+}
+
+/** One call a file's reading made on its canary: the first sight of a version, or an unknown shape. */
+export type CanaryNote = { version: string } | { unknown: unknown; file: string; line: number };
+
+/**
+ * A canary for a worker: it writes down what it is told (each version once per file), so the
+ * caller's canary can be told the same things in file order, as if one thread had read them all.
+ */
+class RecordingCanary extends FormatCanary {
+  readonly notes: CanaryNote[] = [];
+  private readonly seenInFile = new Set<string>();
+
+  override noteVersion(version: string | null): void {
+    if (version === null || this.seenInFile.has(version)) return;
+    this.seenInFile.add(version);
+    this.notes.push({ version });
+  }
+
+  override noteUnknown(value: unknown, location: { file: string; line: number }): void {
+    this.notes.push({ unknown: value, ...location });
+  }
+}
+
+function replayCanaryNotes(notes: CanaryNote[], canary: FormatCanary): void {
+  for (const note of notes) {
+    if ('version' in note) canary.noteVersion(note.version);
+    else canary.noteUnknown(note.unknown, { file: note.file, line: note.line });
+  }
+}
+
+/**
+ * The failures and retries of one transcript at or after `sinceMs`, in file order. A file that is
+ * unreadable or vanishes mid-scan gives what was read of it.
+ */
+export function scanTranscriptFile(file: string, sinceMs: number | null, canary?: FormatCanary): ScannedFile {
+  const found: ApiFailureEvent[] = [];
+  const recorder = canary ? null : new RecordingCanary();
+  const reader = new TranscriptEventReader(
+    (event) => {
+      if (event.kind !== 'success' && (sinceMs === null || event.timestamp === null || Date.parse(event.timestamp) >= sinceMs)) found.push(event);
+    },
+    undefined,
+    canary ?? recorder!,
+  );
+  const canaryNotes = recorder?.notes ?? [];
+  try {
+    // Synchronous reads: a one-shot scan has nothing else to do meanwhile, and they cost less.
+    // No flush at the end: the successes it would find matter to the tracker, not to a scan.
+    readCompleteLinesSync(file, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset));
+  } catch (error) {
+    // Vanished mid-scan: nothing to say. Unreadable: named, and the scan goes on.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { events: found, skipped: skippedEntryOf(file, error), canaryNotes };
+  }
+  return { events: found, skipped: null, canaryNotes };
+}
+
+async function scanInTurn(files: TranscriptFile[], since: number | null, canary: FormatCanary | undefined): Promise<ScannedFile[]> {
+  const perFile: ScannedFile[] = [];
+  for (const file of files) {
+    perFile.push(scanTranscriptFile(file.path, since, canary));
+    // Let timers and signals run between files.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return perFile;
+}
+
+/** What the main thread asks a scan worker, and what it answers. */
+export interface ScanWorkerRequest {
+  index: number;
+  file: string;
+  sinceMs: number | null;
+}
+export interface ScanWorkerResult {
+  index: number;
+  scanned: ScannedFile;
+}
+
+/**
+ * `threads - 1` workers and this thread take files from one queue, biggest first (so no thread is
+ * left with a big one at the end); each file's events go back to its place in the list.
+ */
+async function scanInParallel(files: TranscriptFile[], since: number | null, threads: number): Promise<ScannedFile[]> {
+  const perFile: ScannedFile[] = new Array(files.length);
+  const queue = files.map((_, index) => index).sort((a, b) => files[b].size - files[a].size);
+  const next = (): number | undefined => queue.shift();
+  // In a bundle, dist/lazy/scanWorker.js; from source (tests run under tsx), the .ts beside this file.
+  const workerFile = path.join(__dirname, 'lazy', `scanWorker${path.extname(__filename)}`);
+  const workers: Worker[] = [];
+  try {
+    const done = Array.from({ length: threads - 1 }, () => {
+      const worker = workerFile.endsWith('.ts')
+        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(workerFile)});`, { eval: true })
+        : new Worker(workerFile);
+      workers.push(worker);
+      return new Promise<void>((resolve) => {
+        let inHand: number | undefined;
+        const give = () => {
+          inHand = next();
+          if (inHand === undefined) return resolve();
+          worker.postMessage({ index: inHand, file: files[inHand].path, sinceMs: since } satisfies ScanWorkerRequest);
+        };
+        worker.on('message', (result: ScanWorkerResult) => {
+          perFile[result.index] = result.scanned;
+          give();
+        });
+        // A worker that cannot start or dies leaves its file to this thread: slower, never wrong.
+        const stop = () => {
+          if (inHand !== undefined) queue.push(inHand);
+          inHand = undefined;
+          resolve();
+        };
+        worker.once('error', stop);
+        worker.once('exit', stop);
+        give();
+      });
+    });
+    // This thread reads too, yielding between files so the workers' answers are taken in.
+    const readHere = async () => {
+      for (let index = next(); index !== undefined; index = next()) {
+        perFile[index] = scanTranscriptFile(files[index].path, since);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    await readHere();
+    await Promise.all(done);
+    await readHere();
+  } finally {
+    for (const worker of workers) void worker.terminate();
+  }
+  return perFile;
 }
 
 const RELATIVE_SINCE = /^(\d+)\s*([dhmw])$/i;
