@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { HistoryStore } from '../../src/core/history/historyStore';
 import { emptyIndex, indexedEvents, indexFileFor, loadIndex, refreshIndex, saveIndex } from '../../src/core/history/index';
 import { assistantText, finalFailure, retryFlat, writeConfigDir } from '../fixtures/transcripts';
 
@@ -118,7 +119,6 @@ describe('history index', () => {
 
 describe('HistoryStore', () => {
   it('builds the index in a worker the first time, stores it, and then refreshes in place', async () => {
-    const { HistoryStore } = await import('../../src/core/history/historyStore');
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-store-'));
     try {
       const configDir = await writeConfigDir(path.join(root, 'claude'), {
