@@ -16,12 +16,14 @@ const NUMBER_WORDS: Readonly<Record<string, string>> = {
 
 /**
  * `quotaLimits.rateLimitType` → a window as people say it: `five_hour` → `5-hour`, `seven_day` →
- * `7-day`, `seven_day_opus` → `7-day Opus`. Anything else is shown as written, underscores as spaces.
+ * `7-day`, `seven_day_opus` → `7-day Opus`. Anything else is shown as written, underscores as spaces,
+ * without characters that could mean something in Markdown.
  */
 export function limitWindowLabel(rateLimitType: string): string {
   const match = /^([a-z]+|\d+)_(minute|hour|day|week|month)s?(?:_([a-z0-9_]+))?$/i.exec(rateLimitType);
   const count = match ? (NUMBER_WORDS[match[1].toLowerCase()] ?? (/^\d+$/.test(match[1]) ? match[1] : null)) : null;
-  if (!match || count === null) return rateLimitType.replace(/_/g, ' ').slice(0, 40);
+  // Anything else is transcript text: only letters, digits, spaces and hyphens go on to a report.
+  if (!match || count === null) return rateLimitType.replace(/_/g, ' ').replace(/[^A-Za-z0-9 -]/g, '').slice(0, 40).trim() || 'unknown';
   const scope = match[3] ? ` ${match[3].replace(/_/g, ' ').replace(/\b[a-z]/g, (c) => c.toUpperCase())}` : '';
   return `${count}-${match[2].toLowerCase()}${scope}`;
 }

@@ -6,6 +6,7 @@
 // and quoted where GitHub renders Markdown, so it cannot add links, images, HTML, lists,
 // @mentions or #references to the issue (DESIGN §4).
 import { eventTime } from '../episodes';
+import { describePlanLimit } from '../planLimit';
 import type { ApiFailureEvent, FailureClass } from '../types';
 import type { EnvironmentFacts, OsOption, PlatformOption, TerminalOption } from './environment';
 import { findKnownSecrets } from './knownSecrets';
@@ -290,6 +291,7 @@ function whatsWrong(facts: ReportFacts): string {
     '',
     `- When: ${describeWhen(firstAt, lastAt, facts.clock)}`,
     `- How often: ${countText(facts.failures, facts.retries)}${spanText(firstAt, lastAt)}`,
+    ...(chosen.limitWindow || chosen.resetsAt ? [`- Limit: ${describePlanLimit(chosen, facts.input.now, facts.input.timeZone)}`] : []),
     `- Sessions: ${describeSessions(facts.events) || 'unknown'}`,
     `- Request IDs: ${facts.requestIds.length ? facts.requestIds.map(code).join(', ') : 'none recorded'}`,
   ].join('\n');
