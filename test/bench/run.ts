@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { listTranscriptFiles } from '../../src/core/files/discover';
 import { readCompleteLinesSync } from '../../src/core/files/lines';
 import { DIRTY_MARKER, ensureCorpus, type Corpus } from './generate';
+import { historyBenchRows } from './history';
 
 const MB = 1024 * 1024;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
 
   await measureScan(corpus);
   await measureLive(corpus);
+  for (const r of await historyBenchRows(corpus, log)) row(r.metric, r.value, r.target, r.pass);
 
   log('');
   log(`Results (${sizeMB} MB corpus; wall times are medians of ${TIMED_RUNS} runs on a warm page cache)`);

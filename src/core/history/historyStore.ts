@@ -11,9 +11,9 @@ import type { WorkerReply, WorkerRequest } from './indexWorkerProtocol';
 export function buildIndexInWorker(
   request: WorkerRequest,
   onProgress?: (done: number, total: number) => void,
-): Promise<{ index: IndexData; stats: RefreshStats }> {
   // From a bundle: dist/lazy/historyIndexWorker.js; from source (tests): the .ts beside this file.
-  const script = path.join(__dirname, 'lazy', 'historyIndexWorker' + path.extname(__filename));
+  script = path.join(__dirname, 'lazy', 'historyIndexWorker' + path.extname(__filename)),
+): Promise<{ index: IndexData; stats: RefreshStats }> {
   return new Promise((resolve, reject) => {
     // Bounded memory: the index holds only failures and retries, read line by line.
     const options = { workerData: request, resourceLimits: { maxOldGenerationSizeMb: 256 } };
