@@ -32,4 +32,9 @@ export default tseslint.config(
     ignores: ['src/cli.ts', 'src/cli/**'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // The core runs in plain Node (the CLI, unit tests): the editor is reached only through src/editor.
+    files: ['src/core/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core never imports vscode: put editor glue in src/editor.' }] }] },
+  },
 );

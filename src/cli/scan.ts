@@ -1,10 +1,10 @@
 // `scan` and `watch`: every failure and retry found, as a table or as JSON lines.
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeUnknownShapes, FormatCanary, type CanarySnapshot } from '../core/canary';
 import { TranscriptEventReader } from '../core/eventReader';
 import { ConfigDirError } from '../core/files/discover';
 import { TranscriptWatcher } from '../core/files/watcher';
+import { baseName } from '../core/paths';
 import { describePlanLimit } from '../core/planLimit';
 import { parseSince, toScanJson } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
@@ -144,7 +144,7 @@ function rowCells(event: ApiFailureEvent, now: Date): string[] {
     event.status === null ? '-' : String(event.status),
     event.failureClass,
     event.requestId ?? '-',
-    event.cwd ? path.basename(event.cwd) : '-',
+    (event.cwd && baseName(event.cwd)) || '-',
     event.message + limit,
   ];
 }

@@ -2,6 +2,7 @@
 // No vscode import: the editor adapter maps `severity` to statusBarItem.warningBackground /
 // errorBackground and the tooltip to a trusted MarkdownString.
 import { CommandId } from './commandIds';
+import { baseName } from './paths';
 import type { TrackerSnapshot } from './tracker';
 import type { ApiFailureEvent, FailureClass } from './types';
 
@@ -199,7 +200,7 @@ function failureContext(failure: ApiFailureEvent): string {
   }
   if (failure.networkCode) lines.push(`Network: ${identifier(failure.networkCode)}`);
   const where: string[] = [];
-  const project = failure.cwd ? basename(failure.cwd) : '';
+  const project = failure.cwd ? baseName(failure.cwd) : '';
   if (project) where.push(`Project: ${escapeMarkdown(project)}`);
   if (failure.sessionId) where.push(`session ${identifier(failure.sessionId.slice(0, 8))}${failure.isSidechain ? ' (subagent)' : ''}`);
   if (where.length > 0) lines.push(where.join(' · '));
@@ -274,11 +275,6 @@ export function escapeMarkdown(text: string): string {
  */
 function identifier(text: string): string {
   return /^[\w.:@/-]+$/.test(text) ? `\`${text}\`` : escapeMarkdown(text);
-}
-
-function basename(path: string): string {
-  const parts = path.split(/[\\/]+/).filter((p) => p.length > 0);
-  return parts.length > 0 ? parts[parts.length - 1] : '';
 }
 
 function utc(ms: number): string {

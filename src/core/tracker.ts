@@ -1,7 +1,9 @@
 // The failure tracker: API events in, one aggregate state for the status bar out. Pure and
 // deterministic: time comes from the injected clock, and time-based changes (expiry, the end of
-// the all-clear period) happen when the host calls tick() at nextTransitionAt().
-import { DEFAULT_QUIET_PERIOD_MS } from './episodes';
+// the all-clear period) happen when the host calls tick() at nextTransitionAt(). The outage it
+// counts is the headline failure's episode, as episodes.ts defines it for the report and history.
+import { DEFAULT_QUIET_PERIOD_MS, episodeAround } from './episodes';
+import { Emitter } from './session/events';
 import type { ApiEvent, ApiFailureEvent, ApiSuccessEvent, FailureClass } from './types';
 
 export type TrackerState = 'healthy' | 'retrying' | 'failing' | 'recovered';
@@ -28,7 +30,7 @@ export interface TrackerSnapshot {
   failureAt: number | null;
   failureClass: FailureClass | null;
   status: number | null;
-  /** Failed requests (retries and final failures) in the current outage. */
+  /** Failures and retries in the headline failure's episode (episodes.ts): the status bar's ×N. */
   failureCount: number;
   /** The headline retry, else the most recent retry still in progress; null when none is. */
   retry: RetryProgress | null;
@@ -37,9 +39,8 @@ export interface TrackerSnapshot {
   /** In-scope failed requests in the last hour, cleared or not (history, not current state). */
   failuresLastHour: number;
   /**
-   * Epoch ms of the first and last failure of the current outage (a burst of failures with gaps
-   * shorter than the quiet period). The burst can outlast the sessions' own state: a failure soon
-   * after a recovery joins it rather than starting a new outage.
+   * Epoch ms of the first and last event of the headline failure's episode: a run of one family
+   * with gaps shorter than the quiet period, so a failure soon after a recovery joins it.
    */
   outageStartedAt: number | null;
   lastFailureAt: number | null;
@@ -62,11 +63,13 @@ export interface FailureTrackerOptions {
   historyLimit?: number;
   /** How far back failures are kept for recentFailures() and reports (default 1 h). */
   historyMs?: number;
-  /**
-   * A predecessor's `clearedThrough`: failures at or before it stay cleared. A tracker rebuilt
-   * (say, after a settings change) must not bring back what the user cleared.
-   */
-  clearedThrough?: number;
+}
+
+/** What a settings change may alter; the tracker re-evaluates its retained history under it. */
+export interface TrackerConfiguration {
+  quietPeriodMs: number;
+  historyMs: number;
+  isInScope: (event: ApiEvent) => boolean;
 }
 
 export const DEFAULT_ALL_CLEAR_MS = 60_000;
@@ -102,17 +105,6 @@ interface SessionState {
   failure: RetainedFailure | null;
   recoveredAt: number | null;
   recoveredFrom: RetainedFailure | null;
-}
-
-interface Burst {
-  /** Index in `failures` of the burst's first event. */
-  start: number;
-  /** In-scope, uncleared events from `start` on. */
-  count: number;
-  firstAt: number;
-  lastAt: number;
-  /** When the burst stops being current unless another failure joins it. */
-  expiresAt: number;
 }
 
 /** How the tracker tells sessions apart (`affectedSessions`): the session id, else the transcript file. */
@@ -153,11 +145,11 @@ function insertByTime<E extends ApiEvent>(list: Retained<E>[], item: Retained<E>
 
 export class FailureTracker {
   private readonly now: () => number;
-  private readonly quietPeriodMs: number;
+  private quietPeriodMs: number;
   private readonly allClearMs: number;
   private readonly historyLimit: number;
   /** Long enough for the last hour and for anything that can still be current. */
-  private readonly retentionMs: number;
+  private retentionMs: number;
   private isInScope: (event: ApiEvent) => boolean;
 
   /** Every failure and retry seen (in scope or not), by time, bounded: the source for scope changes. */
@@ -172,11 +164,11 @@ export class FailureTracker {
   private readonly sessions = new Map<string, SessionState>();
   private readonly active = new Set<string>();
   /** Events at or before this time were cleared by the user and never count as current again. */
-  private clearedThroughTime: number;
-  private outageAnnounced = false;
+  private clearedThroughTime = Number.NEGATIVE_INFINITY;
 
-  private readonly listeners = new Set<(snapshot: TrackerSnapshot) => void>();
-  private readonly outageListeners = new Set<(snapshot: TrackerSnapshot) => void>();
+  private readonly changed = new Emitter<TrackerSnapshot>();
+  /** Called with the new snapshot whenever it meaningfully changes. */
+  readonly onDidChange = this.changed.event;
   private lastEmitted: TrackerSnapshot;
 
   constructor(options: FailureTrackerOptions) {
@@ -185,8 +177,7 @@ export class FailureTracker {
     this.allClearMs = options.allClearMs ?? DEFAULT_ALL_CLEAR_MS;
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.isInScope = options.isInScope ?? (() => true);
-    this.clearedThroughTime = options.clearedThrough ?? Number.NEGATIVE_INFINITY;
-    this.retentionMs = Math.max(options.historyMs ?? HOUR_MS, 2 * this.quietPeriodMs + this.allClearMs);
+    this.retentionMs = this.retentionFor(options.historyMs ?? HOUR_MS);
     this.lastEmitted = this.computeSnapshot(this.now());
   }
 
@@ -198,7 +189,6 @@ export class FailureTracker {
     const now = this.now();
     if (at < now - this.retentionMs) return;
     const key = sessionKey(event);
-    this.endOutageIfOver(now);
 
     if (event.kind === 'success') {
       const item: Retained<ApiSuccessEvent> = { event, at, key, inScope: this.isInScope(event) };
@@ -216,21 +206,12 @@ export class FailureTracker {
     }
 
     this.prune(now);
-    const snapshot = this.emitIfChanged(now);
-    if (
-      event.kind !== 'success' &&
-      !this.outageAnnounced &&
-      (snapshot.state === 'failing' || snapshot.state === 'retrying')
-    ) {
-      this.outageAnnounced = true;
-      for (const listener of [...this.outageListeners]) listener(snapshot);
-    }
+    this.emitIfChanged(now);
   }
 
   /** Re-evaluates time-based state (expiry, all-clear); call at nextTransitionAt(). */
   tick(): void {
     const now = this.now();
-    this.endOutageIfOver(now);
     this.prune(now);
     for (const [key, session] of this.sessions) {
       if (this.phaseAt(session, now) !== 'healthy') continue;
@@ -248,20 +229,22 @@ export class FailureTracker {
     this.clearedThroughTime = Math.max(this.clearedThroughTime, latest);
     this.sessions.clear();
     this.active.clear();
-    this.outageAnnounced = false;
     this.emitIfChanged(now);
   }
 
-  /** Events at or before this time were cleared by the user (-Infinity when nothing was). */
-  get clearedThrough(): number {
-    return this.clearedThroughTime;
-  }
-
-  /** Changes which events count and re-evaluates everything from the retained history. */
-  setScope(isInScope: (event: ApiEvent) => boolean): void {
-    this.isInScope = isInScope;
-    for (const f of this.failures) f.inScope = isInScope(f.event);
-    for (const s of this.recoveries) s.inScope = isInScope(s.event);
+  /**
+   * A settings change (quiet period, history, scope): re-evaluates everything from the retained
+   * history, keeping what the user cleared. The tracker is reconfigured, never rebuilt.
+   */
+  configure(configuration: Partial<TrackerConfiguration>): void {
+    if (configuration.quietPeriodMs !== undefined) this.quietPeriodMs = configuration.quietPeriodMs;
+    if (configuration.historyMs !== undefined) this.retentionMs = this.retentionFor(configuration.historyMs);
+    if (configuration.isInScope) this.isInScope = configuration.isInScope;
+    for (const f of this.failures) {
+      f.inScope = this.isInScope(f.event);
+      f.currentUntil = this.currentUntil(f.event, f.at);
+    }
+    for (const s of this.recoveries) s.inScope = this.isInScope(s.event);
     this.sessions.clear();
     this.active.clear();
     // Failures before successes at equal times, as the success is what ends a failure.
@@ -270,7 +253,7 @@ export class FailureTracker {
       .sort((a, b) => a.at - b.at);
     for (const item of replay) this.applyToSession(item);
     const now = this.now();
-    this.endOutageIfOver(now);
+    this.prune(now);
     this.emitIfChanged(now);
   }
 
@@ -287,14 +270,12 @@ export class FailureTracker {
     return result;
   }
 
-  /** Every in-scope failure and retry of the current outage, oldest first; empty when there is none. */
+  /**
+   * The headline failure's episode (in scope, not cleared), oldest first; empty when healthy. The
+   * status bar's count is its length, and a report started from the status bar covers exactly it.
+   */
   currentOutage(): ApiFailureEvent[] {
-    const burst = this.currentBurst(this.now());
-    if (!burst) return [];
-    return this.failures
-      .slice(burst.start)
-      .filter((item) => this.counts(item))
-      .map((item) => item.event);
+    return this.episodeOf(this.shownAt(this.now()));
   }
 
   /** When the snapshot will next change by itself (expiry, end of all-clear), or null if it will not. */
@@ -311,30 +292,15 @@ export class FailureTracker {
         next = Math.min(next, session.recoveredAt + this.allClearMs);
       }
     }
-    const burst = this.currentBurst(now);
-    if (burst) next = Math.min(next, burst.expiresAt);
     return next === Infinity ? null : next;
   }
 
-  /** Called with the new snapshot whenever it meaningfully changes. Returns an unsubscribe function. */
-  subscribe(listener: (snapshot: TrackerSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  dispose(): void {
+    this.changed.dispose();
   }
 
-  /**
-   * Called once per outage, when a recorded failure first makes the state failing or retrying:
-   * the moment to raise a notification. A new outage needs the previous one to have ended (a
-   * quiet period without failures) or a clear(). Returns an unsubscribe function.
-   */
-  onOutageStarted(listener: (snapshot: TrackerSnapshot) => void): () => void {
-    this.outageListeners.add(listener);
-    return () => this.outageListeners.delete(listener);
-  }
-
-  /** Sizes of what the tracker holds, for the log and to check that memory stays bounded. */
-  stats(): { retainedFailures: number; retainedRecoveries: number; sessions: number } {
-    return { retainedFailures: this.failures.length, retainedRecoveries: this.recoveries.length, sessions: this.sessions.size };
+  private retentionFor(historyMs: number): number {
+    return Math.max(historyMs, HOUR_MS, 2 * this.quietPeriodMs + this.allClearMs);
   }
 
   /** A failure is current for the quiet period; a retry for the quiet period after its next attempt was due. */
@@ -389,37 +355,9 @@ export class FailureTracker {
     return 'healthy';
   }
 
-  /** The burst of in-scope, uncleared failures that is still current, if any. */
-  private currentBurst(now: number): Burst | null {
-    // Runs on every record: one pass, no allocation.
-    let start = -1;
-    let count = 0;
-    let firstAt = 0;
-    let lastAt = 0;
-    let expiresAt = -Infinity;
-    for (let i = 0; i < this.failures.length; i++) {
-      const item = this.failures[i];
-      if (!this.counts(item)) continue;
-      if (item.at >= expiresAt) {
-        start = i;
-        count = 0;
-        firstAt = item.at;
-      }
-      count++;
-      lastAt = item.at;
-      expiresAt = Math.max(expiresAt, item.currentUntil);
-    }
-    if (start < 0 || now >= expiresAt) return null;
-    return { start, count, firstAt, lastAt, expiresAt };
-  }
-
   /** In scope and not cleared: may be part of the current state. */
   private counts(item: Retained<ApiEvent>): boolean {
     return item.inScope && item.at > this.clearedThroughTime;
-  }
-
-  private endOutageIfOver(now: number): void {
-    if (this.outageAnnounced && !this.currentBurst(now)) this.outageAnnounced = false;
   }
 
   private prune(now: number): void {
@@ -451,6 +389,31 @@ export class FailureTracker {
     }
   }
 
+  /** The failure the UI headlines at `now` (see `TrackerSnapshot.failure`), or null. */
+  private shownAt(now: number): RetainedFailure | null {
+    let headline: RetainedFailure | null = null;
+    let recovered: SessionState | null = null;
+    for (const key of this.active) {
+      const session = this.sessions.get(key);
+      if (!session) continue;
+      const phase = this.phaseAt(session, now);
+      if ((phase === 'failing' || phase === 'retrying') && session.failure) {
+        if (!headline || outranks(session.failure, headline)) headline = session.failure;
+      } else if (phase === 'recovered' && (!recovered || session.recoveredAt! > recovered.recoveredAt!)) {
+        recovered = session;
+      }
+    }
+    return headline ?? recovered?.recoveredFrom ?? null;
+  }
+
+  /** `shown`'s episode among the failures that count, oldest first (episodes.ts decides). */
+  private episodeOf(shown: RetainedFailure | null): ApiFailureEvent[] {
+    if (!shown) return [];
+    const counted: ApiFailureEvent[] = [];
+    for (const item of this.failures) if (this.counts(item)) counted.push(item.event);
+    return episodeAround(counted, shown.event, this.quietPeriodMs);
+  }
+
   private computeSnapshot(now: number): TrackerSnapshot {
     let headline: RetainedFailure | null = null;
     let latestRetry: RetainedFailure | null = null;
@@ -470,7 +433,6 @@ export class FailureTracker {
       }
     }
 
-    const burst = this.currentBurst(now);
     let failuresLastHour = 0;
     for (const item of this.failures) if (item.inScope && item.at > now - HOUR_MS) failuresLastHour++;
 
@@ -483,13 +445,15 @@ export class FailureTracker {
       : recovered
         ? 'recovered'
         : 'healthy';
+    const episode = this.episodeOf(shown);
+    const episodeTime = (event: ApiFailureEvent | undefined) => (event ? Date.parse(event.timestamp!) : null);
     return {
       state,
       failure: shown?.event ?? null,
       failureAt: shown?.at ?? null,
       failureClass: shown?.event.failureClass ?? null,
       status: shown?.event.status ?? null,
-      failureCount: burst?.count ?? 0,
+      failureCount: episode.length,
       retry: retryItem
         ? {
             attempt: retryItem.event.attempt,
@@ -500,8 +464,8 @@ export class FailureTracker {
         : null,
       affectedSessions: (affected.length > 1 ? affected.sort((a, b) => b.at - a.at) : affected).map((a) => a.key),
       failuresLastHour,
-      outageStartedAt: burst?.firstAt ?? null,
-      lastFailureAt: burst?.lastAt ?? null,
+      outageStartedAt: episodeTime(episode[0]),
+      lastFailureAt: episodeTime(episode[episode.length - 1]),
       recoveredAt: state === 'recovered' ? recovered!.recoveredAt : null,
     };
   }
@@ -510,7 +474,7 @@ export class FailureTracker {
     const snapshot = this.computeSnapshot(now);
     if (!sameSnapshot(snapshot, this.lastEmitted)) {
       this.lastEmitted = snapshot;
-      for (const listener of [...this.listeners]) listener(snapshot);
+      this.changed.fire(snapshot);
     }
     return snapshot;
   }

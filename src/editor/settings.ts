@@ -1,21 +1,20 @@
 // The `claudeApiWatch.*` settings, read in one place and handed around as plain values.
 import * as vscode from 'vscode';
 import { DEFAULT_REPOSITORY, validRepository } from '../core/report/issueUrl';
+import { DEFAULT_NOTIFY_AFTER_ATTEMPTS, DEFAULT_NOTIFY_AFTER_MS, type NotifyLevel, type SessionSettings } from '../core/session/watchSession';
 
 export const SECTION = 'claudeApiWatch';
 
-export interface WatchSettings {
-  /** Empty: `$CLAUDE_CONFIG_DIR`, else `~/.claude`. Machine scope: never from a workspace. */
-  configDir: string;
-  scope: 'workspace' | 'all';
-  quietPeriodMs: number;
-  lookbackMs: number;
-  notifications: boolean;
-  showWhenHealthy: boolean;
+export interface WatchSettings extends SessionSettings {
   issueRepository: string;
-  anthropicStatusEnabled: boolean;
-  anthropicStatusUrl: string;
-  healthBaseUrl: string;
+}
+
+const NOTIFY_LEVELS: readonly NotifyLevel[] = ['off', 'onFailure', 'onPersistentRetries'];
+
+/** The level, also from the on/off values of 0.1 (`true`: the default level, `false`: off). */
+function notifyLevel(value: unknown): NotifyLevel {
+  if (value === false) return 'off';
+  return NOTIFY_LEVELS.includes(value as NotifyLevel) ? (value as NotifyLevel) : 'onPersistentRetries';
 }
 
 /** Where invalid values are said (once each). */
@@ -31,7 +30,9 @@ export function readSettings(log?: SettingsLog): WatchSettings {
     scope: config.get<string>('scope', 'workspace') === 'all' ? 'all' : 'workspace',
     quietPeriodMs: minutes('quietPeriodMinutes', 10),
     lookbackMs: Math.max(0, config.get<number>('lookbackHours', 24)) * 3_600_000,
-    notifications: config.get<boolean>('notifications', true),
+    notify: notifyLevel(config.get<unknown>('notifications')),
+    notifyAfterAttempts: Math.max(1, config.get<number>('notifyAfterRetries', DEFAULT_NOTIFY_AFTER_ATTEMPTS)),
+    notifyAfterMs: Math.max(0, config.get<number>('notifyAfterSeconds', DEFAULT_NOTIFY_AFTER_MS / 1000)) * 1000,
     showWhenHealthy: config.get<boolean>('statusBar.showWhenHealthy', true),
     issueRepository: issueRepository(config.get<unknown>('issueRepository'), log),
     anthropicStatusEnabled: config.get<boolean>('anthropicStatus.enabled', true),
@@ -62,4 +63,9 @@ function issueRepository(value: unknown, log: SettingsLog | undefined): string {
     log?.warn(`claudeApiWatch.issueRepository ${JSON.stringify(String(value).slice(0, 200))} is not a GitHub owner/name: using ${DEFAULT_REPOSITORY}`);
   }
   return DEFAULT_REPOSITORY;
+}
+
+/** Turns notifications off from a notification's "Don't Show Again". */
+export function turnNotificationsOff(): Thenable<void> {
+  return vscode.workspace.getConfiguration(SECTION).update('notifications', 'off', vscode.ConfigurationTarget.Global);
 }

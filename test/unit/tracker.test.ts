@@ -104,7 +104,7 @@ describe('FailureTracker transitions', () => {
   it('goes healthy → retrying → failing → recovered → healthy', () => {
     const t = tracker();
     const states: string[] = [];
-    t.subscribe((s) => states.push(s.state));
+    t.onDidChange((s) => states.push(s.state));
 
     const r1 = retry(T0, 1, overloaded);
     live(t, r1);
@@ -192,8 +192,6 @@ describe('FailureTracker transitions', () => {
 
   it('a new failure after a recovery is failing again, in the same outage', () => {
     const t = tracker();
-    const notified: TrackerSnapshot[] = [];
-    t.onOutageStarted((s) => notified.push(s));
     live(t, failure(T0));
     live(t, success(T0 + 10 * SEC));
     live(t, failure(T0 + 5 * MIN));
@@ -201,7 +199,6 @@ describe('FailureTracker transitions', () => {
     assert.equal(s.state, 'failing');
     assert.equal(s.failureCount, 2);
     assert.equal(s.outageStartedAt, T0);
-    assert.equal(notified.length, 1);
   });
 });
 
@@ -252,8 +249,6 @@ describe('FailureTracker ordering', () => {
 
   it('at start-up, events too old to be current are history only, and very old ones are dropped', () => {
     const t = tracker();
-    const notified: TrackerSnapshot[] = [];
-    t.onOutageStarted((s) => notified.push(s));
     clock = T0;
     t.record(failure(T0 - 3 * 60 * MIN));
     t.record(failure(T0 - 30 * MIN));
@@ -261,7 +256,6 @@ describe('FailureTracker ordering', () => {
     assert.equal(s.state, 'healthy');
     assert.equal(s.failuresLastHour, 1);
     assert.equal(t.recentFailures(10).length, 1);
-    assert.equal(notified.length, 0);
   });
 
   it('at start-up, a recent failure still counts as current', () => {
@@ -274,7 +268,7 @@ describe('FailureTracker ordering', () => {
   it('counts a line read twice once', () => {
     const t = tracker();
     const calls: TrackerSnapshot[] = [];
-    t.subscribe((s) => calls.push(s));
+    t.onDidChange((s) => calls.push(s));
     const f = failure(T0);
     live(t, f);
     live(t, { ...f });
@@ -362,35 +356,40 @@ describe('FailureTracker with several sessions', () => {
     assert.equal(t.nextTransitionAt(), T0 + QUIET);
     assert.equal(t.snapshot().state, 'failing');
     assert.equal(advanceTo(t, T0 + QUIET).state, 'healthy');
-    // The burst lasts until the quiet period after its last failure (b's, at T0 + 1 min).
-    assert.equal(t.nextTransitionAt(), T0 + MIN + QUIET);
-    assert.equal(t.currentOutage().length, 2);
-    advanceTo(t, T0 + MIN + QUIET);
+    // Healthy shows no outage: nothing is left to schedule.
     assert.equal(t.nextTransitionAt(), null);
     assert.deepEqual(t.currentOutage(), []);
   });
 });
 
 describe('FailureTracker outages', () => {
-  it('raises onOutageStarted once per burst, again after a quiet period', () => {
+  it('counts the headline failure\'s episode: one family, gaps shorter than the quiet period', () => {
     const t = tracker();
-    const notified: TrackerSnapshot[] = [];
-    t.onOutageStarted((s) => notified.push(s));
     live(t, retry(T0, 1, { sessionId: 'a' }));
     live(t, retry(T0 + 2 * SEC, 2, { sessionId: 'a' }));
     live(t, failure(T0 + 5 * SEC, { sessionId: 'b' }));
-    assert.equal(notified.length, 1);
-    assert.equal(notified[0].state, 'retrying');
+    assert.equal(t.snapshot().failureCount, 3);
 
-    // Nine minutes after the last failure: same burst.
+    // Nine minutes after the last failure: same episode.
     live(t, failure(T0 + 5 * SEC + 9 * MIN, { sessionId: 'c' }));
-    assert.equal(notified.length, 1);
+    assert.equal(t.snapshot().failureCount, 4);
+    assert.equal(t.snapshot().outageStartedAt, T0);
 
-    // No tick in between: the burst ended anyway, so this is a new outage.
+    // No tick in between: the episode ended anyway, so this is a new one.
     live(t, failure(T0 + 5 * SEC + 9 * MIN + QUIET + SEC, { sessionId: 'c' }));
-    assert.equal(notified.length, 2);
     assert.equal(t.snapshot().failureCount, 1);
     assert.equal(t.currentOutage().length, 1);
+  });
+
+  it('does not count another family in the outage: a 401 beside a 500 outage is its own episode', () => {
+    const t = tracker();
+    live(t, failure(T0, { sessionId: 'a' }));
+    live(t, failure(T0 + SEC, { sessionId: 'b', ...auth }));
+    live(t, failure(T0 + 2 * SEC, { sessionId: 'c', ...overloaded }));
+    const s = t.snapshot();
+    assert.equal(s.failureClass, 'overloaded', 'Anthropic outranks the user\'s own problem');
+    assert.equal(s.failureCount, 2, 'the 500 and the 529 are one family; the 401 is not');
+    assert.deepEqual(t.currentOutage().map((e) => e.status), [500, 529]);
   });
 
   it('lists the whole burst of every in-scope session for the bug report, not the earlier one', () => {
@@ -409,22 +408,16 @@ describe('FailureTracker outages', () => {
 
   it('does not notify for a late failure the session had already moved past', () => {
     const t = tracker();
-    const notified: TrackerSnapshot[] = [];
-    t.onOutageStarted((s) => notified.push(s));
     clock = T0 + MIN;
     t.record(success(T0 + 30 * SEC));
     t.record(failure(T0 + 10 * SEC));
-    assert.equal(notified.length, 0);
     live(t, failure(T0 + 2 * MIN));
-    assert.equal(notified.length, 1, 'the first failure that lights the indicator');
   });
 });
 
 describe('FailureTracker clear', () => {
   it('clears what is current and never brings the same events back', () => {
     const t = tracker();
-    const notified: TrackerSnapshot[] = [];
-    t.onOutageStarted((s) => notified.push(s));
     const seen = [retry(T0, 1), failure(T0 + 5 * SEC), failure(T0 + 6 * SEC, { sessionId: 's2' })];
     for (const e of seen) live(t, e);
     clock = T0 + 10 * SEC;
@@ -450,7 +443,6 @@ describe('FailureTracker clear', () => {
     assert.equal(s.state, 'failing');
     assert.equal(s.failureCount, 1);
     assert.equal(s.outageStartedAt, T0 + MIN);
-    assert.equal(notified.length, 2, 'a new outage after clear');
     assert.equal(t.recentFailures(100).length, 7, 'history keeps what was cleared');
   });
 
@@ -469,10 +461,8 @@ describe('FailureTracker scope', () => {
 
   it('ignores out-of-scope events and re-evaluates from history when the scope changes', () => {
     const t = tracker({ isInScope: inShop });
-    const notified: TrackerSnapshot[] = [];
     const changes: TrackerSnapshot[] = [];
-    t.onOutageStarted((s) => notified.push(s));
-    t.subscribe((s) => changes.push(s));
+    t.onDidChange((s) => changes.push(s));
 
     live(t, failure(T0, { sessionId: 'blog1', cwd: '/home/dev/blog' }));
     live(t, failure(T0 + SEC, { sessionId: 'blog2', cwd: '/home/dev/blog', ...overloaded }));
@@ -481,19 +471,17 @@ describe('FailureTracker scope', () => {
     assert.equal(t.snapshot().failuresLastHour, 0);
     assert.equal(changes.length, 0);
 
-    t.setScope(() => true);
+    t.configure({ isInScope: () => true });
     let s = t.snapshot();
     assert.equal(s.state, 'failing');
     assert.deepEqual(s.affectedSessions, ['blog1'], 'blog2 recovered, as replayed');
     assert.equal(s.failureCount, 2);
     assert.equal(s.failuresLastHour, 2);
     assert.equal(changes.length, 1);
-    assert.equal(notified.length, 0, 'a scope change is not a new failure');
 
     live(t, failure(T0 + 3 * SEC, { sessionId: 'blog1', cwd: '/home/dev/blog' }));
-    assert.equal(notified.length, 1, 'the next failure announces the outage');
 
-    t.setScope(inShop);
+    t.configure({ isInScope: inShop });
     s = t.snapshot();
     assert.equal(s.state, 'healthy');
     assert.equal(t.recentFailures(10).length, 0);
@@ -504,7 +492,7 @@ describe('FailureTracker scope', () => {
     live(t, failure(T0));
     live(t, success(T0 + 10 * SEC));
     live(t, success(T0 + 20 * SEC));
-    t.setScope(() => true);
+    t.configure({ isInScope: () => true });
     const s = t.snapshot();
     assert.equal(s.state, 'recovered');
     assert.equal(s.recoveredAt, T0 + 10 * SEC);
@@ -514,16 +502,16 @@ describe('FailureTracker scope', () => {
     const t = tracker();
     live(t, failure(T0));
     t.clear();
-    t.setScope(() => true);
+    t.configure({ isInScope: () => true });
     assert.equal(t.snapshot().state, 'healthy');
   });
 });
 
 describe('FailureTracker notifications', () => {
-  it('fires only when the snapshot changes, and stops after unsubscribe', () => {
+  it('fires only when the snapshot changes, and stops once disposed', () => {
     const t = tracker();
     const calls: TrackerSnapshot[] = [];
-    const unsubscribe = t.subscribe((s) => calls.push(s));
+    const subscription = t.onDidChange((s) => calls.push(s));
     live(t, success(T0));
     live(t, success(T0 + SEC));
     t.tick();
@@ -535,17 +523,17 @@ describe('FailureTracker notifications', () => {
     t.tick();
     assert.equal(calls.length, 1, 'nothing changed');
 
-    unsubscribe();
+    subscription.dispose();
     live(t, failure(T0 + 4 * SEC));
     assert.equal(calls.length, 1);
   });
 
-  it('lets a listener unsubscribe while being notified', () => {
+  it('lets a listener dispose of itself while being notified', () => {
     const t = tracker();
     let calls = 0;
-    const unsubscribe = t.subscribe(() => {
+    const subscription = t.onDidChange(() => {
       calls++;
-      unsubscribe();
+      subscription.dispose();
     });
     live(t, failure(T0));
     live(t, failure(T0 + SEC));
@@ -563,11 +551,7 @@ describe('FailureTracker memory', () => {
       live(t, event);
       if (i % 10_000 === 0) t.tick();
     }
-    const stats = t.stats();
-    assert.ok(stats.retainedFailures <= 500, `failures ${stats.retainedFailures}`);
-    assert.ok(stats.retainedRecoveries <= 500, `recoveries ${stats.retainedRecoveries}`);
-    assert.ok(stats.sessions <= 1000, `sessions ${stats.sessions}`);
-    assert.equal(t.recentFailures(Infinity).length, stats.retainedFailures);
+    assert.ok(t.recentFailures(Infinity).length <= 500);
     const s = t.snapshot();
     assert.equal(s.state, 'failing');
     assert.equal(s.failure?.sessionId, 's4998', 's4999 has just recovered');
@@ -578,7 +562,7 @@ describe('FailureTracker memory', () => {
     const t = tracker();
     for (let i = 0; i < 50; i++) live(t, failure(T0 + i * SEC, { sessionId: `s${i}` }));
     advanceTo(t, T0 + 3 * 60 * MIN);
-    assert.deepEqual(t.stats(), { retainedFailures: 0, retainedRecoveries: 0, sessions: 0 });
+    assert.deepEqual(t.recentFailures(Infinity), []);
     assert.equal(t.snapshot().failuresLastHour, 0);
   });
 });
@@ -596,18 +580,18 @@ describe('FailureTracker history', () => {
   });
 });
 
-describe('FailureTracker rebuilt after a clear', () => {
-  it('keeps cleared failures cleared when given the predecessor\'s clearedThrough', () => {
-    const event = failure(T0 - MIN);
-    const first = new FailureTracker({ now: () => T0 });
-    first.record(event);
-    assert.equal(first.snapshot().state, 'failing');
-    first.clear();
-    const rebuilt = new FailureTracker({ now: () => T0, clearedThrough: first.clearedThrough });
-    rebuilt.record(event);
-    assert.equal(rebuilt.snapshot().state, 'healthy');
-    const forgetful = new FailureTracker({ now: () => T0 });
-    forgetful.record(event);
-    assert.equal(forgetful.snapshot().state, 'failing');
+describe('FailureTracker reconfigured', () => {
+  it('keeps cleared failures cleared through a settings change, and applies the new quiet period', () => {
+    const t = tracker();
+    live(t, failure(T0));
+    t.clear();
+    live(t, failure(T0 + 2 * MIN, { sessionId: 's2' }));
+    clock = T0 + 4 * MIN;
+    t.configure({ quietPeriodMs: MIN });
+    assert.equal(t.snapshot().state, 'healthy', 'the new, shorter quiet period has passed for s2; s1 stays cleared');
+    t.configure({ quietPeriodMs: QUIET });
+    const s = t.snapshot();
+    assert.equal(s.state, 'failing');
+    assert.equal(s.failureCount, 1, 'only the failure after the clear');
   });
 });

@@ -82,6 +82,38 @@ export function healthCheckApplies(env: Env): string | null {
   return `Claude Code is set to use ${provider}; this check covers the Anthropic API only, not ${provider}.`;
 }
 
+/** Where users of a cloud provider look instead: its own status page. */
+const PROVIDER_STATUS_PAGES: Readonly<Record<CloudProviderId, string>> = {
+  bedrock: 'https://health.aws.amazon.com/health/status',
+  vertex: 'https://status.cloud.google.com',
+  foundry: 'https://azure.status.microsoft/status',
+};
+
+/** What a health check should do for the environment Claude Code runs with. */
+export type HealthPlan =
+  | { kind: 'check'; target: HealthTarget; /** A sentence on what the check does not cover, or null. */ note: string | null }
+  | { kind: 'provider'; provider: string; /** Plain words: the Anthropic check does not apply. */ message: string; statusPage: string };
+
+/**
+ * The health check for Claude Code's environment (process plus settings.json, see
+ * `ClaudeEnvironments`): a gateway there is the target; a cloud provider gets no Anthropic check
+ * unless a base URL was given explicitly (`settingBaseUrl`), only where to look instead.
+ */
+export function planHealthCheck(env: Env, settingBaseUrl?: string | null, providerSource?: string): HealthPlan {
+  const id = cloudProviderId(env);
+  if (id !== null && !settingBaseUrl?.trim()) {
+    const provider = PROVIDER_NAMES[id];
+    const from = providerSource ? ` (set in ${providerSource})` : '';
+    return {
+      kind: 'provider',
+      provider,
+      message: `Claude Code uses ${provider}${from}, so the Anthropic API check does not apply. See ${provider}'s own status page.`,
+      statusPage: PROVIDER_STATUS_PAGES[id],
+    };
+  }
+  return { kind: 'check', target: resolveHealthTarget(env, settingBaseUrl), note: healthCheckApplies(env) };
+}
+
 /**
  * Checks the API at `baseURL` (the public API when absent). Never reads the environment itself.
  * The SDK is loaded only now, from its own file: activation and the other commands never pay for it.

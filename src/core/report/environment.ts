@@ -3,10 +3,7 @@
 // claude-code bug form so the user can pick its dropdowns at a glance.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { claudeEnvironment, cloudProviderId, isFlagOn } from '../claudeEnv';
-import { readRegularFileText } from '../files/regularFile';
-import { isJsonObject as isObject } from '../json';
+import { claudeEnvironment, cloudProviderId, isFlagOn, readClaudeSettingsEnv } from '../claudeEnv';
 import { isPathInside } from '../scope';
 import type { RedactionContext } from './redact';
 
@@ -198,27 +195,7 @@ function terminalOption(input: EnvironmentInput, termProgram: string): TerminalO
   return 'Other';
 }
 
-/**
- * The `env` block of `<configDir>/settings.json`, read-only. A missing, unreadable or malformed file,
- * or a block that is not an object, gives `{}`; numbers and booleans (`"CLAUDE_CODE_USE_BEDROCK": 1`)
- * become strings, other values are dropped.
- */
-export async function readClaudeSettingsEnv(configDir: string): Promise<Record<string, string>> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readRegularFileText(path.join(configDir, 'settings.json')));
-  } catch {
-    return {};
-  }
-  const block = isObject(parsed) ? parsed.env : undefined;
-  if (!isObject(block)) return {};
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(block)) {
-    if (typeof value === 'string') env[name] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
-  }
-  return env;
-}
+export { readClaudeSettingsEnv };
 
 /** /etc/os-release (or /usr/lib/os-release), or undefined when neither can be read. */
 export async function readLinuxOsRelease(

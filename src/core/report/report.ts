@@ -11,6 +11,7 @@ import type { ApiFailureEvent, FailureClass } from '../types';
 import type { EnvironmentFacts, OsOption, PlatformOption, TerminalOption } from './environment';
 import { findKnownSecrets } from './knownSecrets';
 import { capLength, MAX_REDACTED_LENGTH, redact, type RedactionContext } from './redact';
+import { baseName } from '../paths';
 
 export interface BugReportInput {
   /** The chosen failure, or the whole outage (failures and retries; see `episodeAround`). */
@@ -417,8 +418,7 @@ function unique(values: readonly (string | null | undefined)[]): string[] {
 
 /** The last path segment, whichever separator the transcript's machine used. */
 function projectName(cwd: string): string {
-  const parts = cwd.split(/[\\/]+/).filter(Boolean);
-  return parts[parts.length - 1] ?? cwd;
+  return baseName(cwd) || cwd;
 }
 
 /** `the Anthropic API`, `AWS Bedrock`, `an inference gateway (llm-gw.example.com)`. */

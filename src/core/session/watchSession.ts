@@ -1,0 +1,376 @@
+// The watch session: everything the editor and `claude-api-watch watch` share. It owns the
+// transcript source, the tracker (reconfigured, never rebuilt), Claude Code's environment, the
+// status-page monitor and the last health check, and it makes the decisions: what the status bar
+// shows, when an outage is worth a notification, when to ask the status page. Time comes in
+// through `now` and `schedule`, so every decision is tested in plain Node.
+import { ClaudeEnvironments } from '../claudeEnv';
+import { episodeAround, familyOf } from '../episodes';
+import { resolveConfigDirs } from '../files/configDir';
+import { planHealthCheck, type ApiHealthResult, type HealthPlan } from '../health/apiHealth';
+import { AnthropicStatusMonitor, anthropicStatusApplies, describeAnthropicStatus, type AnthropicStatus } from '../health/statusPage';
+import { isCwdInScope } from '../scope';
+import { renderStatus, type AnthropicStatusSummary, type StatusView } from '../statusView';
+import { FailureTracker, type TrackerSnapshot } from '../tracker';
+import type { ApiEvent, ApiFailureEvent } from '../types';
+import { Emitter, type Disposable, type Schedule } from './events';
+import { followTranscripts, type SessionLog, type TranscriptSourceFactory, type WatchingState } from './transcriptSource';
+
+/** When to raise a notification: never, when Claude Code gives up, or also when its retries keep failing. */
+export type NotifyLevel = 'off' | 'onFailure' | 'onPersistentRetries';
+
+export interface SessionSettings {
+  /** Empty: `$CLAUDE_CONFIG_DIR`, else `~/.claude`. */
+  configDir: string;
+  scope: 'workspace' | 'all';
+  quietPeriodMs: number;
+  lookbackMs: number;
+  notify: NotifyLevel;
+  /** Retries still failing at this attempt make an outage established. */
+  notifyAfterAttempts: number;
+  /** Retries still failing this long after the outage began make it established. */
+  notifyAfterMs: number;
+  showWhenHealthy: boolean;
+  anthropicStatusEnabled: boolean;
+  anthropicStatusUrl: string;
+  healthBaseUrl: string;
+}
+
+export const DEFAULT_NOTIFY_AFTER_ATTEMPTS = 3;
+export const DEFAULT_NOTIFY_AFTER_MS = 30_000;
+/** Relative times in the tooltip ("2 min ago") go stale: refresh them this often while not healthy. */
+export const VIEW_REFRESH_MS = 30_000;
+
+/** An established outage, worth telling the user about once. */
+export interface OutageNotice {
+  /** Names the outage (its episode's family and start): one notification per key. */
+  key: string;
+  /** `failure`: Claude Code gave up; `retrying`: its retries are still failing after a while. */
+  reason: 'failure' | 'retrying';
+  failure: ApiFailureEvent;
+  snapshot: TrackerSnapshot;
+}
+
+export interface SessionState {
+  snapshot: TrackerSnapshot;
+  view: StatusView;
+  watching: WatchingState;
+  anthropicStatus: AnthropicStatus | null;
+  health: ApiHealthResult | null;
+  /** The established outage now, or null (none, not yet established, recovered, or notifications off). */
+  notice: OutageNotice | null;
+}
+
+export interface WatchSessionOptions {
+  settings: SessionSettings;
+  /** Open workspace folders (file paths): the sessions in scope when `scope` is `workspace`. */
+  workspaceFolders?: readonly string[];
+  env: Record<string, string | undefined>;
+  homedir: string;
+  platform?: NodeJS.Platform;
+  exists: (path: string) => boolean;
+  now: () => number;
+  schedule: Schedule;
+  log: SessionLog;
+  /** Default: follow the transcripts on disk. */
+  source?: TranscriptSourceFactory;
+  readSettingsEnv?: (configDir: string) => Promise<Record<string, string>>;
+  fetchStatus?: (url: string) => Promise<AnthropicStatus>;
+}
+
+export class WatchSession implements Disposable {
+  readonly #options: WatchSessionOptions;
+  readonly #platform: NodeJS.Platform;
+  #settings: SessionSettings;
+  #workspaceFolders: readonly string[];
+  #configDirs: string[] = [];
+  readonly #tracker: FailureTracker;
+  readonly #environments: ClaudeEnvironments;
+  #statusPage: AnthropicStatusMonitor;
+  #statusPageSubscription: Disposable;
+  #source: Disposable | null = null;
+  #timer: Disposable | null = null;
+  #health: ApiHealthResult | null = null;
+  #watching: WatchingState;
+  #notified = new Set<string>();
+  #state: SessionState;
+  #disposed = false;
+  readonly #changed = new Emitter<SessionState>();
+  readonly #notify = new Emitter<OutageNotice>();
+  /** Every change of state: the status bar, the CLI's output. */
+  readonly onDidChange = this.#changed.event;
+  /** Once per established outage: the moment for a notification. */
+  readonly onDidNotify = this.#notify.event;
+
+  constructor(options: WatchSessionOptions) {
+    this.#options = options;
+    this.#platform = options.platform ?? process.platform;
+    this.#settings = options.settings;
+    this.#workspaceFolders = options.workspaceFolders ?? [];
+    this.#environments = new ClaudeEnvironments(options.env, { platform: this.#platform, readSettingsEnv: options.readSettingsEnv });
+    this.#tracker = new FailureTracker({
+      now: options.now,
+      quietPeriodMs: this.#settings.quietPeriodMs,
+      historyMs: this.#settings.lookbackMs,
+      isInScope: this.#scopeFilter(),
+    });
+    this.#tracker.onDidChange(() => this.#update());
+    this.#configDirs = this.#resolveConfigDirs();
+    this.#watching = { phase: 'reading', configDirs: this.#configDirs, problem: null, transcripts: 0, lastLineAt: null };
+    [this.#statusPage, this.#statusPageSubscription] = this.#createStatusPage();
+    this.#state = this.#computeState();
+  }
+
+  /** Starts following the transcripts and reading Claude Code's settings. Returns at once. */
+  start(): void {
+    this.#startSource();
+    void this.#loadEnvironment();
+    this.#update();
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  get settings(): SessionSettings {
+    return this.#settings;
+  }
+
+  get configDirs(): readonly string[] {
+    return this.#configDirs;
+  }
+
+  /** Claude Code's environment, per config dir and per failure. */
+  get environments(): ClaudeEnvironments {
+    return this.#environments;
+  }
+
+  /** An event from the transcripts (the source calls this; tests may too). */
+  record(event: ApiEvent): void {
+    this.#tracker.record(event);
+  }
+
+  /** Settings changed: everything that depends on them follows, nothing is rebuilt by hand. */
+  configure(settings: SessionSettings): void {
+    const previous = this.#settings;
+    this.#settings = settings;
+    if (settings.configDir !== previous.configDir || settings.lookbackMs !== previous.lookbackMs) {
+      this.#configDirs = this.#resolveConfigDirs();
+      this.#startSource();
+      void this.#loadEnvironment();
+    }
+    this.#tracker.configure({ quietPeriodMs: settings.quietPeriodMs, historyMs: settings.lookbackMs, isInScope: this.#scopeFilter() });
+    if (settings.anthropicStatusUrl !== previous.anthropicStatusUrl) {
+      this.#statusPageSubscription.dispose();
+      this.#statusPage.dispose();
+      [this.#statusPage, this.#statusPageSubscription] = this.#createStatusPage();
+    } else {
+      this.#statusPage.setEnabled(this.#statusPageApplies());
+    }
+    this.#update();
+  }
+
+  setWorkspaceFolders(folders: readonly string[]): void {
+    this.#workspaceFolders = folders;
+    this.#tracker.configure({ isInScope: this.#scopeFilter() });
+  }
+
+  /** The user's "Clear Indicator": nothing seen so far counts as current again. */
+  clear(): void {
+    this.#tracker.clear();
+    this.#update();
+  }
+
+  recordHealth(result: ApiHealthResult): void {
+    this.#health = result;
+    this.#update();
+  }
+
+  /** What "Check API Health" should do for Claude Code's environment (re-read first: settings.json may have changed). */
+  async healthPlan(): Promise<HealthPlan> {
+    await this.#loadEnvironment();
+    const env = this.#environments.forConfigDir();
+    const provider = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'CLAUDE_CODE_USE_FOUNDRY'].find((name) => env[name] !== undefined);
+    return planHealthCheck(env, this.#settings.healthBaseUrl || null, provider ? this.#environments.sourceOf(provider) : undefined);
+  }
+
+  /** In-scope failures and retries still retained, newest first. */
+  recentFailures(limit: number): ApiFailureEvent[] {
+    return this.#tracker.recentFailures(limit);
+  }
+
+  /** The failures of the outage the status bar shows (its ×N), oldest first. */
+  currentOutage(): ApiFailureEvent[] {
+    return this.#tracker.currentOutage();
+  }
+
+  /** The episode of `chosen` (episodes.ts, the user's quiet period) among the retained failures. */
+  episodeOf(chosen: ApiFailureEvent): ApiFailureEvent[] {
+    return episodeAround(this.#tracker.recentFailures(Infinity), chosen, this.#settings.quietPeriodMs);
+  }
+
+  /** The status page's word for a report, or null when it was not asked. */
+  anthropicStatusSummary(): string | null {
+    const status = this.#statusPage.current();
+    return status ? describeAnthropicStatus(status, this.#state.snapshot.state !== 'healthy') : null;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#timer?.dispose();
+    this.#source?.dispose();
+    this.#statusPageSubscription.dispose();
+    this.#statusPage.dispose();
+    this.#tracker.dispose();
+    this.#changed.dispose();
+    this.#notify.dispose();
+  }
+
+  #resolveConfigDirs(): string[] {
+    return resolveConfigDirs({
+      explicit: this.#settings.configDir || null,
+      env: this.#options.env,
+      homedir: this.#options.homedir,
+      exists: this.#options.exists,
+    });
+  }
+
+  #startSource(): void {
+    this.#source?.dispose();
+    this.#watching = { phase: 'reading', configDirs: this.#configDirs, problem: null, transcripts: 0, lastLineAt: null };
+    const source = this.#options.source ?? followTranscripts;
+    this.#source = source({
+      configDirs: this.#configDirs,
+      lookbackMs: this.#settings.lookbackMs,
+      onEvent: (event) => this.#tracker.record(event),
+      onWatching: (watching) => {
+        this.#watching = watching;
+        this.#update();
+      },
+      log: this.#options.log,
+      now: this.#options.now,
+      schedule: this.#options.schedule,
+    });
+  }
+
+  async #loadEnvironment(): Promise<void> {
+    await this.#environments.load(this.#configDirs);
+    if (this.#disposed) return;
+    // A provider or gateway in settings.json: its users never ask Anthropic's status page.
+    this.#statusPage.setEnabled(this.#statusPageApplies());
+  }
+
+  #statusPageApplies(): boolean {
+    const { anthropicStatusEnabled, healthBaseUrl } = this.#settings;
+    return anthropicStatusApplies(this.#environments.forConfigDir(), anthropicStatusEnabled, healthBaseUrl || null);
+  }
+
+  #createStatusPage(): [AnthropicStatusMonitor, Disposable] {
+    const schedule = this.#options.schedule;
+    const monitor = new AnthropicStatusMonitor({
+      enabled: this.#statusPageApplies(),
+      url: this.#settings.anthropicStatusUrl,
+      now: this.#options.now,
+      schedule: (callback, delayMs) => {
+        const timer = schedule(callback, delayMs);
+        return () => timer.dispose();
+      },
+      fetchStatus: this.#options.fetchStatus,
+    });
+    const subscription = monitor.onChange((status) => {
+      if (status) this.#options.log.info(`Anthropic status: ${describeAnthropicStatus(status, this.#isFailing())}`);
+      this.#update();
+    });
+    return [monitor, subscription];
+  }
+
+  #scopeFilter(): (event: ApiEvent) => boolean {
+    if (this.#settings.scope === 'all') return () => true;
+    const folders = this.#workspaceFolders;
+    const platform = this.#platform;
+    return (event) => isCwdInScope(event.cwd, folders, platform);
+  }
+
+  #isFailing(): boolean {
+    const { state } = this.#tracker.snapshot();
+    return state === 'failing' || state === 'retrying';
+  }
+
+  #computeState(): SessionState {
+    const now = this.#options.now();
+    const snapshot = this.#tracker.snapshot();
+    const anthropicStatus = this.#statusPage.current();
+    return {
+      snapshot,
+      view: renderStatus(snapshot, { showWhenHealthy: this.#settings.showWhenHealthy, now, anthropicStatus: toStatusSummary(anthropicStatus) }),
+      watching: this.#watching,
+      anthropicStatus,
+      health: this.#health,
+      notice: this.#noticeFor(snapshot, now),
+    };
+  }
+
+  /** The decision: is the outage shown now established enough to interrupt the user? */
+  #noticeFor(snapshot: TrackerSnapshot, now: number): OutageNotice | null {
+    const { notify, notifyAfterAttempts, notifyAfterMs } = this.#settings;
+    const failure = snapshot.failure;
+    if (notify === 'off' || !failure || snapshot.outageStartedAt === null) return null;
+    const key = `${familyOf(failure.failureClass)}@${snapshot.outageStartedAt}`;
+    if (snapshot.state === 'failing') return { key, reason: 'failure', failure, snapshot };
+    if (snapshot.state !== 'retrying' || notify !== 'onPersistentRetries') return null;
+    const attempt = snapshot.retry?.attempt ?? 0;
+    if (attempt >= notifyAfterAttempts || now - snapshot.outageStartedAt >= notifyAfterMs) return { key, reason: 'retrying', failure, snapshot };
+    return null;
+  }
+
+  #update(): void {
+    if (this.#disposed) return;
+    const previous = this.#state;
+    const state = this.#computeState();
+    this.#state = state;
+    if (state.snapshot.state !== previous.snapshot.state) {
+      const failure = state.snapshot.failure;
+      const detail = failure && state.snapshot.state !== 'healthy' ? ` — ${failure.message}${failure.requestId ? ` (${failure.requestId})` : ''}` : '';
+      this.#options.log.info(`State: ${previous.snapshot.state} → ${state.snapshot.state}${detail}`);
+    }
+    this.#statusPage.setFailing(state.snapshot.state === 'failing' || state.snapshot.state === 'retrying');
+    this.#schedule(state);
+    this.#changed.fire(state);
+    if (state.notice && !this.#notified.has(state.notice.key)) {
+      this.#notified.add(state.notice.key);
+      if (this.#notified.size > 100) this.#notified.delete(this.#notified.values().next().value!);
+      this.#notify.fire(state.notice);
+    }
+  }
+
+  /** One timer: the tracker's next change, the moment retries become established, or a view refresh. */
+  #schedule(state: SessionState): void {
+    this.#timer?.dispose();
+    this.#timer = null;
+    const now = this.#options.now();
+    const candidates: number[] = [];
+    const transition = this.#tracker.nextTransitionAt();
+    if (transition !== null) candidates.push(transition - now);
+    const { snapshot } = state;
+    if (snapshot.state !== 'healthy') candidates.push(VIEW_REFRESH_MS);
+    if (snapshot.state === 'retrying' && !state.notice && snapshot.outageStartedAt !== null && this.#settings.notify === 'onPersistentRetries') {
+      candidates.push(snapshot.outageStartedAt + this.#settings.notifyAfterMs - now);
+    }
+    if (candidates.length === 0) return;
+    this.#timer = this.#options.schedule(() => {
+      this.#timer = null;
+      this.#tracker.tick();
+      this.#update();
+    }, Math.max(50, Math.min(...candidates)));
+  }
+}
+
+function toStatusSummary(status: AnthropicStatus | null): AnthropicStatusSummary | 'unknown' | null {
+  if (!status) return null;
+  if (status.kind === 'unknown') return 'unknown';
+  return {
+    indicator: status.indicator,
+    description: status.description,
+    incidents: status.incidents.map((incident) => ({ name: incident.name, status: incident.status, url: incident.url ?? undefined })),
+  };
+}

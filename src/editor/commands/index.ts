@@ -1,0 +1,32 @@
+// Every command the extension contributes. To add one: its id in core/commandIds.ts and
+// package.json, its handler in a file here (one per command or small group), spread below.
+// `CommandHandlers` is a Record over every id: a command without a handler does not compile.
+import * as vscode from 'vscode';
+import type { CommandContext, CommandHandlers } from './context';
+import { extensionCommands } from './extension';
+import { failureCommands } from './failures';
+import { healthCommands } from './health';
+import { reportCommands } from './reports';
+
+export type { CommandContext } from './context';
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const handlers: CommandHandlers = {
+    ...reportCommands(ctx),
+    ...failureCommands(ctx),
+    ...healthCommands(ctx),
+    ...extensionCommands(ctx),
+  };
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        // A command never takes the extension host down; the user gets one clear line.
+        ctx.log.error(`Command ${id} failed`, error);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Claude API Watch: {0}', error instanceof Error ? error.message : String(error)));
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,356 @@
+// The watch session's decisions, in plain Node: a fake clock and scheduler, events fed by hand.
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import type { AnthropicStatus } from '../../src/core/health/statusPage';
+import { collectEnvironment } from '../../src/core/report/environment';
+import { buildBugReport } from '../../src/core/report/report';
+import type { Disposable } from '../../src/core/session/events';
+import { WatchSession, type OutageNotice, type SessionSettings, type SessionState } from '../../src/core/session/watchSession';
+import type { TranscriptSourceOptions } from '../../src/core/session/transcriptSource';
+import type { ApiFailureEvent, ApiSuccessEvent } from '../../src/core/types';
+
+const T0 = Date.parse('2026-03-02T12:00:00.000Z');
+const SEC = 1000;
+const MIN = 60 * SEC;
+
+const SETTINGS: SessionSettings = {
+  configDir: '/cfg',
+  scope: 'all',
+  quietPeriodMs: 10 * MIN,
+  lookbackMs: 24 * 60 * MIN,
+  notify: 'onPersistentRetries',
+  notifyAfterAttempts: 3,
+  notifyAfterMs: 30 * SEC,
+  showWhenHealthy: true,
+  anthropicStatusEnabled: true,
+  anthropicStatusUrl: 'https://status.example/summary.json',
+  healthBaseUrl: '',
+};
+
+/** A clock and a scheduler the test moves by hand. */
+class FakeTime {
+  now = T0;
+  private timers: { at: number; callback: () => void; cancelled: boolean }[] = [];
+
+  schedule = (callback: () => void, delayMs: number): Disposable => {
+    const timer = { at: this.now + delayMs, callback, cancelled: false };
+    this.timers.push(timer);
+    return { dispose: () => void (timer.cancelled = true) };
+  };
+
+  /** Moves to `at`, running every timer due on the way, in order. */
+  advanceTo(at: number): void {
+    for (;;) {
+      const due = this.timers.filter((t) => !t.cancelled && t.at <= at).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      due.cancelled = true;
+      this.now = Math.max(this.now, due.at);
+      due.callback();
+    }
+    this.now = at;
+  }
+}
+
+let seq = 0;
+function failure(at: number, fields: Partial<ApiFailureEvent> = {}): ApiFailureEvent {
+  seq++;
+  const sessionId = fields.sessionId ?? 's1';
+  return {
+    kind: 'failure',
+    uuid: `uuid-${seq}`,
+    sessionId,
+    timestamp: new Date(at).toISOString(),
+    version: '2.1.120',
+    cwd: '/home/dev/shop',
+    entrypoint: 'cli',
+    isSidechain: false,
+    model: 'claude-sonnet-4-5',
+    requestId: `req_${seq}`,
+    attempt: null,
+    maxRetries: null,
+    retryInMs: null,
+    lastSuccessVersion: null,
+    status: 500,
+    failureClass: 'server',
+    errorType: 'api_error',
+    requestIds: [`req_${seq}`],
+    networkCode: null,
+    message: '500 Internal server error',
+    file: `/cfg/projects/-home-dev-shop/${sessionId}.jsonl`,
+    line: seq,
+    ...fields,
+  };
+}
+const overloaded = { status: 529, failureClass: 'overloaded', errorType: 'overloaded_error', message: '529 Overloaded' } as const;
+function retry(at: number, attempt: number, fields: Partial<ApiFailureEvent> = {}): ApiFailureEvent {
+  return failure(at, { kind: 'retry', attempt, maxRetries: 10, retryInMs: 2 * SEC, ...overloaded, ...fields });
+}
+function success(at: number, sessionId = 's1'): ApiSuccessEvent {
+  seq++;
+  return {
+    kind: 'success',
+    uuid: `uuid-${seq}`,
+    sessionId,
+    timestamp: new Date(at).toISOString(),
+    version: '2.1.120',
+    cwd: '/home/dev/shop',
+    model: 'claude-sonnet-4-5',
+    requestId: `req_${seq}`,
+    file: `/cfg/projects/-home-dev-shop/${sessionId}.jsonl`,
+    line: seq,
+  };
+}
+
+interface Harness {
+  session: WatchSession;
+  time: FakeTime;
+  notices: OutageNotice[];
+  states: SessionState[];
+  statusAsked: string[];
+  sourceStarts: TranscriptSourceOptions[];
+  /** Records at the event's own time, as a live tail would. */
+  live(event: ApiFailureEvent | ApiSuccessEvent): void;
+}
+
+function harness(
+  options: { settings?: Partial<SessionSettings>; settingsEnv?: Record<string, Record<string, string>>; env?: Record<string, string> } = {},
+): Harness {
+  const time = new FakeTime();
+  const notices: OutageNotice[] = [];
+  const states: SessionState[] = [];
+  const statusAsked: string[] = [];
+  const sourceStarts: TranscriptSourceOptions[] = [];
+  const session = new WatchSession({
+    settings: { ...SETTINGS, ...options.settings },
+    env: options.env ?? {},
+    homedir: '/home/dev',
+    platform: 'linux',
+    exists: () => true,
+    now: () => time.now,
+    schedule: time.schedule,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    source: (sourceOptions) => {
+      sourceStarts.push(sourceOptions);
+      return { dispose: () => undefined };
+    },
+    readSettingsEnv: async (dir) => options.settingsEnv?.[dir] ?? {},
+    fetchStatus: async (url): Promise<AnthropicStatus> => {
+      statusAsked.push(url);
+      return { kind: 'reported', indicator: 'none', description: 'All Systems Operational', components: [], incidents: [], fetchedAt: new Date(time.now).toISOString() };
+    },
+  });
+  session.onDidNotify((notice) => notices.push(notice));
+  session.onDidChange((state) => states.push(state));
+  session.start();
+  return {
+    session,
+    time,
+    notices,
+    states,
+    statusAsked,
+    sourceStarts,
+    live(event) {
+      time.advanceTo(Date.parse(event.timestamp!));
+      session.record(event);
+    },
+  };
+}
+
+/** Lets the settings.json reads (promises) finish. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+beforeEach(() => {
+  seq = 0;
+});
+
+describe('WatchSession: when to notify', () => {
+  it('does not notify for a retry Claude Code recovers from', () => {
+    const h = harness();
+    h.live(retry(T0, 1));
+    h.live(success(T0 + 3 * SEC));
+    h.time.advanceTo(T0 + 5 * MIN);
+    assert.equal(h.notices.length, 0);
+    assert.equal(h.session.state.snapshot.state, 'healthy');
+  });
+
+  it('notifies once when retries are still failing at the third attempt', () => {
+    const h = harness();
+    h.live(retry(T0, 1));
+    h.live(retry(T0 + 2 * SEC, 2));
+    assert.equal(h.notices.length, 0);
+    assert.equal(h.session.state.notice, null);
+    h.live(retry(T0 + 5 * SEC, 3));
+    assert.equal(h.notices.length, 1);
+    assert.equal(h.notices[0].reason, 'retrying');
+    h.live(retry(T0 + 9 * SEC, 4));
+    h.live(failure(T0 + 20 * SEC, overloaded));
+    assert.equal(h.notices.length, 1, 'one notification per outage');
+    const notice = (h.session as { state: { notice: OutageNotice | null } }).state.notice;
+    assert.equal(notice?.reason, 'failure', 'the notice now says Claude Code gave up');
+  });
+
+  it('notifies when retries are still failing after some seconds, by the timer alone', () => {
+    const h = harness();
+    h.live(retry(T0, 1, { retryInMs: 60 * SEC }));
+    h.time.advanceTo(T0 + 29 * SEC);
+    assert.equal(h.notices.length, 0);
+    h.time.advanceTo(T0 + 31 * SEC);
+    assert.equal(h.notices.length, 1);
+    assert.equal(h.notices[0].reason, 'retrying');
+  });
+
+  it('notifies at once when Claude Code gives up', () => {
+    const h = harness();
+    h.live(failure(T0));
+    assert.equal(h.notices.length, 1);
+    assert.equal(h.notices[0].reason, 'failure');
+    assert.equal(h.notices[0].failure.status, 500);
+  });
+
+  it('onFailure waits for the final failure; off never notifies', () => {
+    const onFailure = harness({ settings: { notify: 'onFailure' } });
+    for (let attempt = 1; attempt <= 5; attempt++) onFailure.live(retry(T0 + attempt * SEC, attempt));
+    onFailure.time.advanceTo(T0 + 2 * MIN);
+    assert.equal(onFailure.notices.length, 0);
+    onFailure.live(failure(T0 + 3 * MIN, overloaded));
+    assert.equal(onFailure.notices.length, 1);
+
+    const off = harness({ settings: { notify: 'off' } });
+    off.live(failure(T0));
+    assert.equal(off.notices.length, 0);
+    assert.equal(off.session.state.notice, null);
+  });
+
+  it('a failure soon after a recovery is the same outage; one after the quiet period is a new one', () => {
+    const h = harness();
+    h.live(failure(T0));
+    h.live(success(T0 + 10 * SEC));
+    h.live(failure(T0 + 5 * MIN));
+    assert.equal(h.notices.length, 1);
+    h.live(failure(T0 + 30 * MIN));
+    assert.equal(h.notices.length, 2);
+  });
+
+  it('a settings change re-reads the same outage without a second notification', () => {
+    const h = harness();
+    h.live(failure(T0));
+    h.session.configure({ ...SETTINGS, quietPeriodMs: 20 * MIN, scope: 'workspace' });
+    h.session.configure({ ...SETTINGS });
+    assert.equal(h.session.state.snapshot.state, 'failing');
+    assert.equal(h.notices.length, 1);
+    assert.equal(h.sourceStarts.length, 1, 'the transcripts are not read again for a quiet period change');
+    h.session.configure({ ...SETTINGS, configDir: '/other' });
+    assert.equal(h.sourceStarts.length, 2);
+    assert.deepEqual(h.sourceStarts[1].configDirs, ['/other']);
+  });
+});
+
+describe('WatchSession: one outage for the status bar and the report', () => {
+  it('the status bar\'s ×N and the report count the same events, from the status bar or from one failure', async () => {
+    const h = harness();
+    // A 500/529 outage over two sessions, a 401 of another session in between, and an older 500
+    // more than a quiet period before: only the outage counts.
+    h.live(failure(T0 - 20 * MIN, { sessionId: 'old' }));
+    h.live(retry(T0, 1, { sessionId: 'a' }));
+    h.live(retry(T0 + 2 * SEC, 2, { sessionId: 'a' }));
+    h.live(failure(T0 + 5 * SEC, { sessionId: 'a', ...overloaded }));
+    h.live(failure(T0 + 6 * SEC, { sessionId: 'c', status: 401, failureClass: 'auth', errorType: null, message: 'Not logged in' }));
+    h.live(failure(T0 + 8 * SEC, { sessionId: 'b' }));
+    const { snapshot, view } = h.session.state;
+    assert.equal(snapshot.failureCount, 4);
+    assert.match(view.text, /×4$/);
+
+    const environment = collectEnvironment({ env: {}, platform: 'linux', osRelease: '6.1', arch: 'x64' });
+    const fromStatusBar = await buildBugReport({ events: h.session.currentOutage(), environment, now: new Date(h.time.now) });
+    const chosen = h.session.recentFailures(10).find((event) => event.sessionId === 'a' && event.kind === 'retry')!;
+    const fromRecentFailures = await buildBugReport({ events: h.session.episodeOf(chosen), chosen, environment, now: new Date(h.time.now) });
+    for (const report of [fromStatusBar, fromRecentFailures]) {
+      assert.equal(report.summary.failures + report.summary.retries, snapshot.failureCount);
+      assert.deepEqual(report.summary.sessions, ['a', 'b']);
+    }
+  });
+});
+
+describe('WatchSession: Anthropic status page', () => {
+  it('is asked only while failures are seen', async () => {
+    const h = harness();
+    await settle();
+    h.time.advanceTo(T0 + 10 * MIN);
+    assert.equal(h.statusAsked.length, 0, 'healthy means silent');
+    h.live(failure(T0 + 11 * MIN));
+    await settle();
+    assert.equal(h.statusAsked.length, 1);
+    assert.match(h.session.state.view.tooltipMarkdown, /Anthropic reports no incident/);
+  });
+
+  it('is never asked when settings.json sends Claude Code to Bedrock or a gateway', async () => {
+    const envs: Record<string, string>[] = [{ CLAUDE_CODE_USE_BEDROCK: '1' }, { ANTHROPIC_BASE_URL: 'https://llm-gw.example.com' }];
+    for (const settingsEnv of envs) {
+      const h = harness({ settingsEnv: { '/cfg': settingsEnv } });
+      await settle();
+      h.live(failure(T0));
+      await settle();
+      assert.equal(h.statusAsked.length, 0, JSON.stringify(settingsEnv));
+    }
+  });
+});
+
+describe('WatchSession: Claude Code\'s environment', () => {
+  it('a gateway in settings.json is what the health check targets', async () => {
+    const h = harness({ settingsEnv: { '/cfg': { ANTHROPIC_BASE_URL: 'https://llm-gw.example.com' } } });
+    const plan = await h.session.healthPlan();
+    assert.equal(plan.kind, 'check');
+    assert.equal(plan.kind === 'check' && plan.target.baseURL, 'https://llm-gw.example.com');
+  });
+
+  it('Bedrock in settings.json: the Anthropic check does not apply, and says where that was set', async () => {
+    const h = harness({ settingsEnv: { '/cfg': { CLAUDE_CODE_USE_BEDROCK: '1' } } });
+    const plan = await h.session.healthPlan();
+    assert.equal(plan.kind, 'provider');
+    assert.match(plan.kind === 'provider' ? plan.message : '', /Amazon Bedrock \(set in \/cfg\/settings\.json\), so the Anthropic API check does not apply/);
+  });
+
+  it('the health.baseUrl setting still checks what the user named', async () => {
+    const h = harness({ settings: { healthBaseUrl: 'http://127.0.0.1:9' }, settingsEnv: { '/cfg': { CLAUDE_CODE_USE_VERTEX: '1' } } });
+    const plan = await h.session.healthPlan();
+    assert.equal(plan.kind, 'check');
+    assert.match(plan.kind === 'check' ? (plan.note ?? '') : '', /Google Vertex AI/);
+  });
+
+  it('a failure is judged by its own config dir\'s settings', async () => {
+    const h = harness({
+      env: { CLAUDE_CONFIG_DIR: '/work-cfg' },
+      settings: { configDir: '' },
+      settingsEnv: { '/work-cfg': { ANTHROPIC_BASE_URL: 'https://gw.corp' }, '/home/dev/.config/claude': { CLAUDE_CODE_USE_VERTEX: '1' } },
+    });
+    await settle();
+    const environments = h.session.environments;
+    assert.equal(environments.forFile('/work-cfg/projects/p/s.jsonl').ANTHROPIC_BASE_URL, 'https://gw.corp');
+    assert.equal(environments.forConfigDir().ANTHROPIC_BASE_URL, 'https://gw.corp', 'the first config dir by default');
+  });
+});
+
+describe('WatchSession: state and listeners', () => {
+  it('onDidChange returns a disposable; dispose stops timers and listeners', () => {
+    const h = harness();
+    let calls = 0;
+    const subscription = h.session.onDidChange(() => calls++);
+    h.live(failure(T0));
+    assert.ok(calls > 0);
+    subscription.dispose();
+    const before = calls;
+    h.live(failure(T0 + SEC, { sessionId: 's2' }));
+    assert.equal(calls, before);
+    h.session.dispose();
+    h.time.advanceTo(T0 + 60 * MIN);
+    assert.equal(h.session.state.snapshot.state, 'failing', 'no timer ran after dispose');
+  });
+
+  it('clear() returns to healthy and the view follows', () => {
+    const h = harness();
+    h.live(failure(T0));
+    h.session.clear();
+    assert.equal(h.session.state.snapshot.state, 'healthy');
+    assert.equal(h.session.state.view.text, '$(pulse)');
+  });
+});
