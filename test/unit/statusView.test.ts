@@ -333,10 +333,10 @@ describe('renderStatus from a real tracker', () => {
     let clock = NOW;
     const tracker = new FailureTracker({ now: () => clock });
     const at = (ms: number) => new Date(ms).toISOString();
-    tracker.record(failure({ uuid: 'r1', kind: 'retry', status: 529, failureClass: 'overloaded', attempt: 1, maxRetries: 10, retryInMs: 1000, timestamp: at(NOW) }));
+    tracker.record(failure({ uuid: 'r1', line: 1, kind: 'retry', status: 529, failureClass: 'overloaded', attempt: 1, maxRetries: 10, retryInMs: 1000, timestamp: at(NOW) }));
     assert.equal(renderStatus(tracker.snapshot(), options).text, '$(sync~spin) Claude API 529 · retry 1/10');
     clock += 5 * SEC;
-    tracker.record(failure({ uuid: 'f1', status: 529, failureClass: 'overloaded', timestamp: at(clock) }));
+    tracker.record(failure({ uuid: 'f1', line: 2, status: 529, failureClass: 'overloaded', timestamp: at(clock) }));
     assert.equal(renderStatus(tracker.snapshot(), { ...options, now: clock }).text, '$(error) Claude API 529 ×2');
   });
 });
