@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 // claude-api-watch: the extension's detection core from a terminal.
-import { ExitCode, UsageError, type CliIo } from './cli/common';
+import { ExitCode, type CliIo } from './cli/common';
 import { runDoctorCommand } from './cli/doctor';
 import { runHealthCommand } from './cli/health';
 import { runHistoryCommand } from './cli/history';
 import { runReportCommand } from './cli/report';
-import { runScanCommand, runWatchCommand } from './cli/scan';
+import { runScanCommand } from './cli/scan';
+import { runWatchCommand } from './cli/watch';
 
 const USAGE = `Usage: claude-api-watch <command> [options]
 
 Commands:
   scan     every Claude Code API failure and retry found in the transcripts
-  watch    print each new failure or retry as it is written, until interrupted
+  watch    follow the transcripts as the editor does: each change of state, until interrupted
   report   a complete bug report for a failure (Markdown, GitHub issue URL or JSON)
   health   is it me or Anthropic? Check the API and Anthropic's status page
   history  failures per hour or day and each outage, beside Anthropic's incidents
@@ -56,10 +57,7 @@ async function main(argv: string[]): Promise<number> {
         return ExitCode.usage;
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`claude-api-watch ${command}: ${error.message}`);
-      return ExitCode.usage;
-    }
+    // Each command reports its own usage errors and failures (runCommand): this is a bug of ours.
     io.stderr(`claude-api-watch ${command}: ${(error as Error).stack ?? String(error)}`);
     return ExitCode.failure;
   }

@@ -1,6 +1,7 @@
 // What every CLI command shares: its I/O, the config dir flags and the exit codes.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FormatCanary } from '../core/canary';
 import { resolveConfigDirs } from '../core/files/configDir';
 import { ConfigDirError, type SkippedEntry } from '../core/files/discover';
@@ -16,8 +17,34 @@ export interface CliIo {
 
 export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
 
-/** Thrown for bad flags: the CLI prints the message and exits 2. */
+/** Thrown for bad flags: `runCommand` prints the message and the command's usage and exits 2. */
 export class UsageError extends Error {}
+
+/**
+ * The one way every command ends: its result, 2 with the usage for a `UsageError`, 1 with one
+ * line for anything else (a tool failure, not a finding).
+ */
+export async function runCommand(name: string, usage: string, io: Pick<CliIo, 'stderr'>, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`claude-api-watch ${name}: ${error.message}\n\n${usage}`);
+      return ExitCode.usage;
+    }
+    io.stderr(`claude-api-watch ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return ExitCode.failure;
+  }
+}
+
+/** `parseArgs`, strict and without positionals, its complaints turned into `UsageError`s. */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, strict: true, allowPositionals: false, options }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
 
 /** `--config-dir` > `CLAUDE_CONFIG_DIR` > `~/.claude`, plus the legacy XDG dir when it exists. */
 export function configDirsFor(explicit: string | undefined, env: Record<string, string | undefined>): string[] {

@@ -1,11 +1,11 @@
-// `claude-api-watch health`: is it me or Anthropic? One API check plus what the status page says.
-import { parseArgs } from 'node:util';
+// `claude-api-watch health`: is it me or Anthropic? One API check plus what the status page says,
+// for the environment Claude Code runs with (the process plus the config dir's settings.json).
+import { ClaudeEnvironments } from '../core/claudeEnv';
 import {
   DEFAULT_HEALTH_TIMEOUT_MS,
   checkApiHealth,
   headlineHealth,
-  healthCheckApplies,
-  resolveHealthTarget,
+  planHealthCheck,
   summarizeHealth,
   type ApiHealthResult,
   type HealthTarget,
@@ -17,20 +17,21 @@ import {
   fetchAnthropicStatus,
   type AnthropicStatus,
 } from '../core/health/statusPage';
+import { configDirsFor, ExitCode, parseFlags, runCommand, UsageError, type CliIo } from './common';
 
-export interface HealthCommandIo {
-  stdout(s: string): void;
-  stderr(s: string): void;
-  env: Record<string, string | undefined>;
-}
+export type HealthCommandIo = Pick<CliIo, 'stdout' | 'stderr' | 'env'>;
 
-export const HEALTH_USAGE = `Usage: claude-api-watch health [--base-url URL] [--api-key-env NAME] [--timeout MS]
-                              [--status-url URL | --no-status] [--json]
+export const HEALTH_USAGE = `Usage: claude-api-watch health [--config-dir DIR] [--base-url URL] [--api-key-env NAME]
+                              [--timeout MS] [--status-url URL | --no-status] [--json]
 
 Asks the API Claude Code uses for its model list (no tokens spent) and, unless --no-status,
-Anthropic's status page. Without a key the API's 401 still shows it is up.
+Anthropic's status page. Without a key the API's 401 still shows it is up. Claude Code's
+environment is read as it reads it: this process's, plus the "env" block of the config dir's
+settings.json. When that sends Claude Code to Bedrock, Vertex or Foundry, the Anthropic check
+does not apply and is not run (unless --base-url names what to check).
 
-  --base-url URL       API to check (default: $ANTHROPIC_BASE_URL, else https://api.anthropic.com)
+  --config-dir DIR     Claude Code's config dir (default: $CLAUDE_CONFIG_DIR, else ~/.claude)
+  --base-url URL       API to check (default: ANTHROPIC_BASE_URL, else https://api.anthropic.com)
   --api-key-env NAME   environment variable holding the key (default: ANTHROPIC_API_KEY, if set)
   --timeout MS         per request (default: ${DEFAULT_HEALTH_TIMEOUT_MS})
   --status-url URL     Statuspage summary.json (default: ${DEFAULT_STATUS_SUMMARY_URL})
@@ -42,14 +43,13 @@ Exit status: 0 when the check ran, whatever it found; 2 for bad usage; 1 if the 
 
 interface HealthPlan {
   target: HealthTarget;
+  note: string | null;
   apiKey: string | null;
   keySource: string;
   timeoutMs: number;
   statusUrl: string | null;
   json: boolean;
 }
-
-class UsageError extends Error {}
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -60,29 +60,28 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function planFrom(args: string[], env: HealthCommandIo['env']): HealthPlan | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'base-url': { type: 'string' },
-        'api-key-env': { type: 'string' },
-        timeout: { type: 'string' },
-        'status-url': { type: 'string' },
-        'no-status': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+type NotApplicable = { kind: 'provider'; message: string; statusPage: string; json: boolean };
+
+async function planFrom(args: string[], processEnv: HealthCommandIo['env']): Promise<HealthPlan | NotApplicable | 'help'> {
+  const values = parseFlags(args, {
+    'config-dir': { type: 'string' },
+    'base-url': { type: 'string' },
+    'api-key-env': { type: 'string' },
+    timeout: { type: 'string' },
+    'status-url': { type: 'string' },
+    'no-status': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
 
-  const target = resolveHealthTarget(env, values['base-url']);
+  const environments = new ClaudeEnvironments(processEnv);
+  await environments.load(configDirsFor(values['config-dir'], processEnv));
+  const env = environments.forConfigDir();
+  const provider = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'CLAUDE_CODE_USE_FOUNDRY'].find((name) => env[name] !== undefined);
+  const healthPlan = planHealthCheck(env, values['base-url'], provider ? environments.sourceOf(provider) : undefined);
+  if (healthPlan.kind === 'provider') return { ...healthPlan, json: Boolean(values.json) };
+  const { target, note } = healthPlan;
   if (!isHttpUrl(target.baseURL)) {
     const from = target.source === 'setting' ? '--base-url' : target.source;
     throw new UsageError(`${from} is not an http(s) URL: ${target.baseURL}`);
@@ -112,6 +111,7 @@ function planFrom(args: string[], env: HealthCommandIo['env']): HealthPlan | 'he
 
   return {
     target,
+    note,
     apiKey,
     keySource: apiKey ? variable : `none (${variable} is not set)`,
     timeoutMs,
@@ -155,34 +155,34 @@ function formatReport(plan: HealthPlan, api: ApiHealthResult, status: AnthropicS
   return lines.join('\n') + '\n';
 }
 
-export async function runHealthCommand(args: string[], io: HealthCommandIo): Promise<number> {
-  let plan: HealthPlan | 'help';
-  try {
-    plan = planFrom(args, io.env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`claude-api-watch health: ${error.message}\n\n${HEALTH_USAGE}`);
-    return 2;
-  }
+export function runHealthCommand(args: string[], io: HealthCommandIo): Promise<number> {
+  return runCommand('health', HEALTH_USAGE, io, () => health(args, io));
+}
+
+async function health(args: string[], io: HealthCommandIo): Promise<number> {
+  const plan = await planFrom(args, io.env);
   if (plan === 'help') {
     io.stdout(HEALTH_USAGE);
-    return 0;
+    return ExitCode.ok;
   }
-  try {
-    const { target, apiKey, timeoutMs, statusUrl } = plan;
-    const [api, anthropicStatus] = await Promise.all([
-      checkApiHealth({ baseURL: target.baseURL, apiKey, timeoutMs }),
-      statusUrl === null ? Promise.resolve(null) : fetchAnthropicStatus(statusUrl, { timeoutMs }),
-    ]);
-    const note = healthCheckApplies(io.env);
+  if ('kind' in plan) {
+    // Bedrock, Vertex, Foundry: probing api.anthropic.com would answer a question nobody asked.
     if (plan.json) {
-      io.stdout(JSON.stringify({ api, anthropicStatus, summary: summarizeHealth(api), note }, null, 2) + '\n');
+      io.stdout(JSON.stringify({ api: null, anthropicStatus: null, summary: null, note: plan.message, providerStatusPage: plan.statusPage }, null, 2) + '\n');
     } else {
-      io.stdout(formatReport(plan, api, anthropicStatus, note));
+      io.stdout(`${plan.message}\n  status   ${plan.statusPage}\n`);
     }
-    return 0;
-  } catch (error) {
-    io.stderr(`claude-api-watch health: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return ExitCode.ok;
   }
+  const { target, apiKey, timeoutMs, statusUrl, note } = plan;
+  const [api, anthropicStatus] = await Promise.all([
+    checkApiHealth({ baseURL: target.baseURL, apiKey, timeoutMs }),
+    statusUrl === null ? Promise.resolve(null) : fetchAnthropicStatus(statusUrl, { timeoutMs }),
+  ]);
+  if (plan.json) {
+    io.stdout(JSON.stringify({ api, anthropicStatus, summary: summarizeHealth(api), note }, null, 2) + '\n');
+  } else {
+    io.stdout(formatReport(plan, api, anthropicStatus, note));
+  }
+  return ExitCode.ok;
 }

@@ -5,8 +5,9 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError, type CliIo } from '../../src/cli/common';
-import { runScanCommand, runWatchCommand } from '../../src/cli/scan';
+import type { CliIo } from '../../src/cli/common';
+import { runScanCommand } from '../../src/cli/scan';
+import { runWatchCommand } from '../../src/cli/watch';
 import type { ScanJsonRecord } from '../../src/core/scan';
 import {
   assistantText,
@@ -159,8 +160,11 @@ describe('claude-api-watch scan at the edges', () => {
 
   it('takes a blank --config-dir for a usage error (exit 2), not for the default', async () => {
     for (const blank of ['', '  ']) {
-      await assert.rejects(runScanCommand(['--config-dir', blank], captureIo({ HOME: root })), UsageError);
-      await assert.rejects(runWatchCommand(['--config-dir', blank], captureIo({ HOME: root }), AbortSignal.abort()), UsageError);
+      for (const run of [(io: CliIo) => runScanCommand(['--config-dir', blank], io), (io: CliIo) => runWatchCommand(['--config-dir', blank], io, AbortSignal.abort())]) {
+        const io = captureIo({ HOME: root });
+        assert.equal(await run(io), 2);
+        assert.match(io.err.join('\n'), /--config-dir needs a directory[\s\S]*Usage: claude-api-watch/);
+      }
     }
     const run = promisify(execFile);
     const blank = await run(process.execPath, ['--import', 'tsx', cli, 'scan', '--config-dir', ''], { env: { ...process.env, HOME: root } }).catch((e: { code: number; stderr: string }) => e);
@@ -236,5 +240,48 @@ describe('claude-api-watch watch', () => {
       stop.abort();
       await fs.rm(root, { recursive: true, force: true });
     }
+  });
+
+  it('without --json, prints the state changes a person cares about', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-watch-human-'));
+    const stop = new AbortController();
+    try {
+      const configDir = await writeConfigDir(path.join(root, 'claude'), { '-w/s1.jsonl': [userPrompt('hello', { timestamp: new Date().toISOString() })] });
+      const io = captureIo();
+      io.now = () => new Date();
+      const running = runWatchCommand(['--config-dir', configDir], io, stop.signal);
+      const liveBy = Date.now() + 10_000;
+      while (!io.err.some((line) => line.startsWith('Watching ')) && Date.now() < liveBy) await new Promise((r) => setTimeout(r, 20));
+      const file = path.join(configDir, 'projects', '-w', 's1.jsonl');
+      const now = () => ({ timestamp: new Date().toISOString() });
+      const waitFor = async (pattern: RegExp) => {
+        const deadline = Date.now() + 10_000;
+        while (!io.out.some((line) => pattern.test(line)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        assert.ok(io.out.some((line) => pattern.test(line)), `no line matching ${pattern} in ${JSON.stringify(io.out)}`);
+      };
+      await fs.appendFile(file, retrySdkError(529, 'overloaded_error', 'Overloaded', 'req_h1', 3, now()) + '\n');
+      await waitFor(/^\d\d:\d\d:\d\d {2}retrying 529 3\/10$/);
+      await fs.appendFile(file, finalFailure('API Error: 500 Internal server error.', now()) + '\n');
+      await fs.mkdir(path.join(configDir, 'projects', '-x'), { recursive: true });
+      await fs.writeFile(path.join(configDir, 'projects', '-x', 's2.jsonl'), finalFailure('API Error: 500 Internal server error.', { ...now(), sessionId: 's2' }) + '\n');
+      await waitFor(/^\d\d:\d\d:\d\d {2}outage: 500 ×3 in 2 sessions$/);
+      await fs.appendFile(file, assistantText('back', now()) + '\n');
+      await fs.appendFile(path.join(configDir, 'projects', '-x', 's2.jsonl'), assistantText('back', { ...now(), sessionId: 's2' }) + '\n');
+      await waitFor(/^\d\d:\d\d:\d\d {2}recovered$/);
+      stop.abort();
+      assert.equal(await running, 0);
+    } finally {
+      stop.abort();
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 1 with the reason when the config dir is missing, 2 with the usage on bad flags', async () => {
+    const io = captureIo();
+    assert.equal(await runWatchCommand(['--config-dir', path.join(os.tmpdir(), 'caw-no-such-dir')], io, new AbortController().signal), 1);
+    assert.match(io.err.join('\n'), /caw-no-such-dir/);
+    const bad = captureIo();
+    assert.equal(await runWatchCommand(['--bogus'], bad, new AbortController().signal), 2);
+    assert.match(bad.err.join('\n'), /Unknown option '--bogus'[\s\S]*Usage: claude-api-watch watch/);
   });
 });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runHealthCommand } from '../../src/cli/health';
 import { STAND_IN_VALID_KEY, startApiStandIn, type ApiStandIn } from '../support/apiStandIn';
@@ -11,7 +14,8 @@ async function run(args: string[], env: Record<string, string | undefined> = {})
   const code = await runHealthCommand(args, {
     stdout: (s) => void (stdout += s),
     stderr: (s) => void (stderr += s),
-    env,
+    // Never the real ~/.claude: a home without one unless a test names a config dir.
+    env: { HOME: path.join(os.tmpdir(), 'caw-health-no-home'), ...env },
   });
   // Lines trimmed and inner runs of spaces collapsed, so assertions need not count the padding.
   const lines = stdout
@@ -105,6 +109,38 @@ describe('claude-api-watch health', () => {
     assert.ok(!stdout.includes('Status page:'));
     assert.match(lines, /^note Claude Code is set to use Amazon Bedrock; this check covers the Anthropic API only/m);
     assert.match(stdout, /: the API is up \(checked without a key\)$/m);
+  });
+
+  it('--config-dir: a gateway in that dir\'s settings.json is what gets checked', async () => {
+    const configDir = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-health-gw-'));
+    try {
+      await fs.writeFile(path.join(configDir, 'settings.json'), JSON.stringify({ env: { ANTHROPIC_BASE_URL: api.url } }));
+      api.mode = 'ok';
+      const before = api.requests.length;
+      const { code, lines } = await run(['--config-dir', configDir, '--no-status']);
+      assert.equal(code, 0);
+      assert.equal(api.requests.length, before + 1, 'the gateway was asked');
+      assert.match(lines, new RegExp(`^target ${api.url} \\(ANTHROPIC_BASE_URL\\)$`, 'm'));
+    } finally {
+      await fs.rm(configDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--config-dir: Bedrock in settings.json says plainly the Anthropic check does not apply, and sends nothing', async () => {
+    const configDir = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-health-bedrock-'));
+    try {
+      await fs.writeFile(path.join(configDir, 'settings.json'), JSON.stringify({ env: { CLAUDE_CODE_USE_BEDROCK: 1 } }));
+      const apiBefore = api.requests.length;
+      const pageBefore = page.requests.length;
+      const { code, stdout } = await run(['--config-dir', configDir, '--status-url', page.url]);
+      assert.equal(code, 0);
+      assert.match(stdout, new RegExp(`^Claude Code uses Amazon Bedrock \\(set in ${configDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/settings\\.json\\), so the Anthropic API check does not apply`, 'm'));
+      assert.match(stdout, /health\.aws\.amazon\.com/);
+      assert.equal(api.requests.length, apiBefore);
+      assert.equal(page.requests.length, pageBefore);
+    } finally {
+      await fs.rm(configDir, { recursive: true, force: true });
+    }
   });
 
   it('unreachable API and unreachable status page still exit 0', async () => {

@@ -242,6 +242,10 @@ describe('WatchSession: when to notify', () => {
     h.session.configure({ ...SETTINGS, configDir: '/other' });
     assert.equal(h.sourceStarts.length, 2);
     assert.deepEqual(h.sourceStarts[1].configDirs, ['/other']);
+    assert.equal(h.session.state.snapshot.state, 'healthy', 'the old config dir\'s failure is not watched any more');
+    h.session.configure({ ...SETTINGS });
+    assert.equal(h.session.state.snapshot.state, 'failing', 'and back');
+    assert.equal(h.notices.length, 1);
   });
 });
 

@@ -8,7 +8,7 @@ import { episodeAround, familyOf } from '../episodes';
 import { resolveConfigDirs } from '../files/configDir';
 import { planHealthCheck, type ApiHealthResult, type HealthPlan } from '../health/apiHealth';
 import { AnthropicStatusMonitor, anthropicStatusApplies, describeAnthropicStatus, type AnthropicStatus } from '../health/statusPage';
-import { isCwdInScope } from '../scope';
+import { isCwdInScope, isPathInside } from '../scope';
 import { renderStatus, type AnthropicStatusSummary, type StatusView } from '../statusView';
 import { FailureTracker, type TrackerSnapshot } from '../tracker';
 import type { ApiEvent, ApiFailureEvent } from '../types';
@@ -107,6 +107,7 @@ export class WatchSession implements Disposable {
     this.#settings = options.settings;
     this.#workspaceFolders = options.workspaceFolders ?? [];
     this.#environments = new ClaudeEnvironments(options.env, { platform: this.#platform, readSettingsEnv: options.readSettingsEnv });
+    this.#configDirs = this.#resolveConfigDirs();
     this.#tracker = new FailureTracker({
       now: options.now,
       quietPeriodMs: this.#settings.quietPeriodMs,
@@ -114,7 +115,6 @@ export class WatchSession implements Disposable {
       isInScope: this.#scopeFilter(),
     });
     this.#tracker.onDidChange(() => this.#update());
-    this.#configDirs = this.#resolveConfigDirs();
     this.#watching = { phase: 'reading', configDirs: this.#configDirs, problem: null, transcripts: 0, lastLineAt: null };
     [this.#statusPage, this.#statusPageSubscription] = this.#createStatusPage();
     this.#state = this.#computeState();
@@ -153,6 +153,7 @@ export class WatchSession implements Disposable {
   configure(settings: SessionSettings): void {
     const previous = this.#settings;
     this.#settings = settings;
+    this.#options.log.info('Settings changed; applying them');
     if (settings.configDir !== previous.configDir || settings.lookbackMs !== previous.lookbackMs) {
       this.#configDirs = this.#resolveConfigDirs();
       this.#startSource();
@@ -284,11 +285,12 @@ export class WatchSession implements Disposable {
     return [monitor, subscription];
   }
 
+  /** Sessions in the config dirs watched now (a config dir change leaves the old one's behind), and in the workspace. */
   #scopeFilter(): (event: ApiEvent) => boolean {
-    if (this.#settings.scope === 'all') return () => true;
-    const folders = this.#workspaceFolders;
+    const configDirs = this.#configDirs;
+    const folders = this.#settings.scope === 'all' ? [] : this.#workspaceFolders;
     const platform = this.#platform;
-    return (event) => isCwdInScope(event.cwd, folders, platform);
+    return (event) => configDirs.some((dir) => isPathInside(event.file, dir, platform)) && isCwdInScope(event.cwd, folders, platform);
   }
 
   #isFailing(): boolean {

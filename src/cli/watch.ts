@@ -1,0 +1,121 @@
+// `watch`: the editor's watch session in a terminal. People see its state changes ("retrying 529
+// 3/10", "outage: 500 ×3 in 2 sessions", "recovered"); scripts get each new event as a JSON line.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { familyOf } from '../core/episodes';
+import { toScanJson } from '../core/scan';
+import { realSchedule } from '../core/session/events';
+import { followTranscripts } from '../core/session/transcriptSource';
+import { DEFAULT_NOTIFY_AFTER_ATTEMPTS, DEFAULT_NOTIFY_AFTER_MS, WatchSession, type SessionSettings } from '../core/session/watchSession';
+import { describeFailureClass } from '../core/statusView';
+import type { TrackerSnapshot } from '../core/tracker';
+import { DEFAULT_QUIET_PERIOD_MS } from '../core/episodes';
+import { configDirsFor, ExitCode, parseFlags, runCommand, type CliIo } from './common';
+
+export const WATCH_USAGE = `Usage: claude-api-watch watch [--config-dir DIR] [--json]
+
+Follows Claude Code's transcripts as the editor does, until interrupted. Prints each change of
+state (retrying, outage, recovered) with the time; with --json, each new API failure or retry
+as one JSON object per line instead (the fields of 'scan --json').`;
+
+export function runWatchCommand(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
+  return runCommand('watch', WATCH_USAGE, io, () => watch(args, io, signal));
+}
+
+async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
+  const flags = parseFlags(args, {
+    'config-dir': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (flags.help) {
+    io.stdout(WATCH_USAGE);
+    return ExitCode.ok;
+  }
+  // Checked here as every command checks it (a blank flag is bad usage); the session resolves the same dirs.
+  configDirsFor(flags['config-dir'], io.env);
+  const settings: SessionSettings = {
+    configDir: flags['config-dir'] ?? '',
+    scope: 'all',
+    quietPeriodMs: DEFAULT_QUIET_PERIOD_MS,
+    lookbackMs: 24 * 3_600_000,
+    notify: 'off',
+    notifyAfterAttempts: DEFAULT_NOTIFY_AFTER_ATTEMPTS,
+    notifyAfterMs: DEFAULT_NOTIFY_AFTER_MS,
+    showWhenHealthy: true,
+    // A terminal tool sends nothing over the network unless asked: `health` asks the status page.
+    anthropicStatusEnabled: false,
+    anthropicStatusUrl: '',
+    healthBaseUrl: '',
+  };
+  let live = false;
+  let lastLine = '';
+  let missing: string | null = null;
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const session = new WatchSession({
+    settings,
+    env: io.env,
+    homedir: io.env.HOME || os.homedir(),
+    exists: fs.existsSync,
+    now: () => io.now().getTime(),
+    schedule: realSchedule,
+    log: { info: () => undefined, warn: (message) => io.stderr(`claude-api-watch: ${message}`), error: (message) => io.stderr(`claude-api-watch: ${message}`) },
+    // The editor's source, teed: what was on disk at start is context (model, retry IDs), not news.
+    source: (options) =>
+      followTranscripts({
+        ...options,
+        onEvent: (event) => {
+          options.onEvent(event);
+          if (live && flags.json && event.kind !== 'success') io.stdout(JSON.stringify(toScanJson(event)));
+        },
+        onWatching: (watching) => {
+          options.onWatching(watching);
+          if (watching.phase === 'missing') {
+            missing = watching.problem;
+            stop();
+          } else if (watching.phase === 'live' && !live) {
+            live = true;
+            // On stderr even with --json: it tells a person, or a script, that new lines will now be reported.
+            io.stderr(`Watching ${watching.configDirs.join(', ')} — Ctrl-C to stop.`);
+          }
+        },
+        log: { info: () => undefined, warn: options.log.warn, error: options.log.error },
+      }),
+  });
+  session.onDidChange((state) => {
+    if (!live || flags.json) return;
+    const line = describeState(state.snapshot);
+    if (line === lastLine) return;
+    lastLine = line;
+    io.stdout(`${io.now().toISOString().slice(11, 19)}  ${line}`);
+  });
+  signal.addEventListener('abort', () => stop(), { once: true });
+  session.start();
+  if (signal.aborted) stop();
+  await stopped;
+  session.dispose();
+  if (missing !== null) {
+    io.stderr(`claude-api-watch: ${missing}`);
+    return ExitCode.failure;
+  }
+  return ExitCode.ok;
+}
+
+/** One line per state a user cares about: `retrying 529 3/10`, `outage: 500 ×3 in 2 sessions`, `recovered`. */
+export function describeState(snapshot: TrackerSnapshot): string {
+  const failure = snapshot.failure;
+  if (snapshot.state === 'healthy' || !failure) return 'healthy';
+  if (snapshot.state === 'recovered') return 'recovered';
+  const what = failure.status !== null ? String(failure.status) : (failure.networkCode ?? describeFailureClass(failure.failureClass));
+  const sessions = snapshot.affectedSessions.length;
+  const where = sessions > 1 ? ` in ${sessions} sessions` : '';
+  if (snapshot.state === 'retrying') {
+    const attempt = snapshot.retry?.attempt;
+    const max = snapshot.retry?.maxRetries;
+    return `retrying ${what}${attempt != null ? ` ${attempt}${max != null ? `/${max}` : ''}` : ''}${where}`;
+  }
+  const count = snapshot.failureCount > 1 ? ` ×${snapshot.failureCount}` : '';
+  const kind = familyOf(failure.failureClass) === 'anthropic' ? 'outage' : `failing (${describeFailureClass(failure.failureClass)})`;
+  return `${kind}: ${what}${count}${where}`;
+}
