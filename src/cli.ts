@@ -1,12 +1,29 @@
 #!/usr/bin/env node
 // claude-api-watch: the extension's detection core from a terminal.
-import { ExitCode, type CliIo } from './cli/common';
-import { runDoctorCommand } from './cli/doctor';
-import { runHealthCommand } from './cli/health';
-import { runHistoryCommand } from './cli/history';
-import { runReportCommand } from './cli/report';
-import { runScanCommand } from './cli/scan';
-import { runWatchCommand } from './cli/watch';
+import { ExitCode, runCommand, type CliIo } from './cli/common';
+import { DOCTOR_USAGE, runDoctorCommand } from './cli/doctor';
+import { HEALTH_USAGE, runHealthCommand } from './cli/health';
+import { HISTORY_USAGE, runHistoryCommand } from './cli/history';
+import { REPORT_USAGE, runReportCommand } from './cli/report';
+import { runScanCommand, SCAN_USAGE } from './cli/scan';
+import { runWatchCommand, WATCH_USAGE } from './cli/watch';
+
+/** Every command, its usage and how it runs: each ends through `runCommand` (exit 2 with the usage for bad flags). */
+const COMMANDS: Record<string, { usage: string; run(args: string[], io: CliIo): Promise<number> }> = {
+  scan: { usage: SCAN_USAGE, run: runScanCommand },
+  watch: {
+    usage: WATCH_USAGE,
+    run: (args, io) => {
+      const interrupted = new AbortController();
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted.abort());
+      return runWatchCommand(args, io, interrupted.signal);
+    },
+  },
+  report: { usage: REPORT_USAGE, run: runReportCommand },
+  health: { usage: HEALTH_USAGE, run: runHealthCommand },
+  history: { usage: HISTORY_USAGE, run: runHistoryCommand },
+  doctor: { usage: DOCTOR_USAGE, run: runDoctorCommand },
+};
 
 const USAGE = `Usage: claude-api-watch <command> [options]
 
@@ -29,38 +46,14 @@ async function main(argv: string[]): Promise<number> {
     now: () => new Date(),
   };
   const [command, ...args] = argv;
-  try {
-    switch (command) {
-      case 'scan':
-        return await runScanCommand(args, io);
-      case 'watch': {
-        const interrupted = new AbortController();
-        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted.abort());
-        return await runWatchCommand(args, io, interrupted.signal);
-      }
-      case 'report':
-        return await runReportCommand(args, io);
-      case 'health':
-        return await runHealthCommand(args, io);
-      case 'history':
-        return await runHistoryCommand(args, io);
-      case 'doctor':
-        return await runDoctorCommand(args, io);
-      case undefined:
-      case '--help':
-      case '-h':
-      case 'help':
-        io.stdout(USAGE);
-        return command === undefined ? ExitCode.usage : ExitCode.ok;
-      default:
-        io.stderr(`claude-api-watch: unknown command '${command}'\n\n${USAGE}`);
-        return ExitCode.usage;
-    }
-  } catch (error) {
-    // Each command reports its own usage errors and failures (runCommand): this is a bug of ours.
-    io.stderr(`claude-api-watch ${command}: ${(error as Error).stack ?? String(error)}`);
-    return ExitCode.failure;
+  const entry = command !== undefined ? COMMANDS[command] : undefined;
+  if (entry && Object.hasOwn(COMMANDS, command)) return runCommand(command, entry.usage, io, () => entry.run(args, io));
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(USAGE);
+    return command === undefined ? ExitCode.usage : ExitCode.ok;
   }
+  io.stderr(`claude-api-watch: unknown command '${command}'\n\n${USAGE}`);
+  return ExitCode.usage;
 }
 
 function withNewline(text: string): string {

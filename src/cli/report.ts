@@ -1,12 +1,11 @@
 // `report`: the bug report for one failure and its outage, as Markdown, a GitHub issue URL or JSON.
-import { parseArgs } from 'node:util';
 import { gatherEnvironment } from '../core/report/environment';
 import { buildIssueSearchUrl, buildIssueUrl } from '../core/report/issueUrl';
 import { episodeAround } from '../core/episodes';
 import { buildBugReport } from '../core/report/report';
 import { parseSince } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
-import { configDirsFor, ExitCode, scanOrExplain, type CliIo } from './common';
+import { configDirsFor, ExitCode, parseFlags, runCommand, scanOrExplain, UsageError, type CliIo } from './common';
 
 export const REPORT_USAGE = `Usage: claude-api-watch report [--config-dir DIR] [--request-id ID | --latest]
                               [--since all|ISO|30m|24h|7d] [--format markdown|url|json]
@@ -28,14 +27,12 @@ interface ReportFlags {
   help: boolean;
 }
 
-export async function runReportCommand(args: string[], io: CliIo): Promise<number> {
-  let flags: ReportFlags;
-  try {
-    flags = parseFlags(args);
-  } catch (error) {
-    io.stderr(`claude-api-watch report: ${(error as Error).message}\n\n${REPORT_USAGE}`);
-    return ExitCode.usage;
-  }
+export function runReportCommand(args: string[], io: CliIo): Promise<number> {
+  return runCommand('report', REPORT_USAGE, io, () => reportCommand(args, io));
+}
+
+async function reportCommand(args: string[], io: CliIo): Promise<number> {
+  const flags = parseReportFlags(args);
   if (flags.help) {
     io.stdout(REPORT_USAGE);
     return ExitCode.ok;
@@ -45,8 +42,7 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
   try {
     sinceMs = parseSince(flags.since, now.getTime());
   } catch (error) {
-    io.stderr(`claude-api-watch report: ${(error as Error).message}`);
-    return ExitCode.usage;
+    throw new UsageError((error as Error).message);
   }
 
   const configDirs = configDirsFor(flags.configDir, io.env);
@@ -92,26 +88,21 @@ export async function runReportCommand(args: string[], io: CliIo): Promise<numbe
   return ExitCode.ok;
 }
 
-function parseFlags(args: string[]): ReportFlags {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      'config-dir': { type: 'string' },
-      'request-id': { type: 'string' },
-      latest: { type: 'boolean', default: false },
-      since: { type: 'string', default: 'all' },
-      format: { type: 'string', default: 'markdown' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+function parseReportFlags(args: string[]): ReportFlags {
+  const values = parseFlags(args, {
+    'config-dir': { type: 'string' },
+    'request-id': { type: 'string' },
+    latest: { type: 'boolean', default: false },
+    since: { type: 'string', default: 'all' },
+    format: { type: 'string', default: 'markdown' },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   const requestId = values['request-id']?.trim();
-  if (values['request-id'] !== undefined && !requestId) throw new Error('--request-id needs a request ID');
-  if (requestId && values.latest) throw new Error('use either --request-id or --latest, not both');
+  if (values['request-id'] !== undefined && !requestId) throw new UsageError('--request-id needs a request ID');
+  if (requestId && values.latest) throw new UsageError('use either --request-id or --latest, not both');
   const format = values.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new Error(`unknown --format '${format}' (use ${FORMATS.join(', ')})`);
+    throw new UsageError(`unknown --format '${format}' (use ${FORMATS.join(', ')})`);
   }
   return {
     configDir: values['config-dir'],
