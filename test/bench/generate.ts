@@ -4,7 +4,7 @@
 // planted retries and final failures in every shape DESIGN §2 lists. Deterministic (seeded), and
 // cached under os.tmpdir() by size: a second run reuses it.
 //
-//   node --import tsx test/bench/generate.ts [sizeMB]
+//   node --import tsx test/bench/generate.ts [sizeMB] [sparse|dense|huge-lines]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +12,14 @@ import { prng } from '../fixtures/prng';
 
 /** Bump when the generated content changes, so stale caches are not reused. */
 const GENERATOR_VERSION = 1;
+
+/**
+ * What kind of history: `sparse` (about 300 incidents per GB, the everyday case), `dense` (an
+ * outage week: about 2 % of lines are retries and failures, 5 % of tool results quote error text,
+ * all within 7 days) and `huge-lines` (a third of the bytes in tool results of 1 to 40 MB).
+ */
+export type CorpusProfile = 'sparse' | 'dense' | 'huge-lines';
+export const CORPUS_PROFILES: readonly CorpusProfile[] = ['sparse', 'dense', 'huge-lines'];
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -23,6 +31,7 @@ export interface PlantedEvent {
 
 export interface Corpus {
   version: number;
+  profile: CorpusProfile;
   sizeMB: number;
   configDir: string;
   bytes: number;
@@ -35,37 +44,37 @@ export interface Corpus {
 }
 
 /** Where a corpus of this size lives; `manifest.json` is written last and marks it complete. */
-export function corpusDir(sizeMB: number): string {
-  return path.join(os.tmpdir(), `claude-api-watch-bench-${sizeMB}mb`);
+export function corpusDir(sizeMB: number, profile: CorpusProfile = 'sparse'): string {
+  return path.join(os.tmpdir(), `claude-api-watch-bench-${profile === 'sparse' ? '' : `${profile}-`}${sizeMB}mb`);
 }
 
 const MANIFEST = 'manifest.json';
 /** Present while the bench has appended to the corpus and not yet restored it. */
 export const DIRTY_MARKER = 'dirty';
 
-export function loadCorpus(sizeMB: number): Corpus | null {
-  const dir = corpusDir(sizeMB);
+export function loadCorpus(sizeMB: number, profile: CorpusProfile = 'sparse'): Corpus | null {
+  const dir = corpusDir(sizeMB, profile);
   if (fs.existsSync(path.join(dir, DIRTY_MARKER))) return null;
   try {
     const corpus = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Corpus;
-    return corpus.version === GENERATOR_VERSION && corpus.sizeMB === sizeMB ? corpus : null;
+    return corpus.version === GENERATOR_VERSION && corpus.sizeMB === sizeMB && (corpus.profile ?? 'sparse') === profile ? { ...corpus, profile } : null;
   } catch {
     return null;
   }
 }
 
-/** The cached corpus of this size, generated first if missing or stale. */
-export function ensureCorpus(sizeMB: number, log: (text: string) => void): Corpus {
-  const cached = loadCorpus(sizeMB);
+/** The cached corpus of this size and profile, generated first if missing or stale. */
+export function ensureCorpus(sizeMB: number, log: (text: string) => void, profile: CorpusProfile = 'sparse'): Corpus {
+  const cached = loadCorpus(sizeMB, profile);
   if (cached) {
-    log(`Reusing the ${sizeMB} MB corpus at ${cached.configDir}`);
+    log(`Reusing the ${sizeMB} MB ${profile} corpus at ${cached.configDir}`);
     return cached;
   }
-  const dir = corpusDir(sizeMB);
-  log(`Generating a ${sizeMB} MB corpus at ${dir} ...`);
+  const dir = corpusDir(sizeMB, profile);
+  log(`Generating a ${sizeMB} MB ${profile} corpus at ${dir} ...`);
   const started = Date.now();
   fs.rmSync(dir, { recursive: true, force: true });
-  const corpus = new Generator(sizeMB, dir).run();
+  const corpus = new Generator(sizeMB, dir, profile).run();
   fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify(corpus));
   log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return corpus;
@@ -154,8 +163,9 @@ class Generator {
   constructor(
     private readonly sizeMB: number,
     private readonly configDir: string,
+    private readonly profile: CorpusProfile,
   ) {
-    this.random = prng(0xc1a0de + sizeMB);
+    this.random = prng(0xc1a0de + sizeMB + CORPUS_PROFILES.indexOf(profile) * 7919);
     this.projectsDir = path.join(configDir, 'projects');
     this.pool = this.makePool(2 * MB);
   }
@@ -166,7 +176,7 @@ class Generator {
     const projectCount = Math.max(3, Math.round(sessionCount / 25));
     // About 300 incidents per GB (retries, then a failure or a recovery), at least 12.
     const incidentCount = Math.max(12, Math.round((this.sizeMB / 1024) * 300));
-    const hugeLines = this.sizeMB >= 512 ? 1 : 0;
+    const hugeLines = this.sizeMB >= 512 && this.profile === 'sparse' ? 1 : 0;
 
     const projects = Array.from({ length: projectCount }, (_, i) => `/home/dev/src/${this.pick(WORDS)}-${this.pick(WORDS)}-${i}`);
     const incidentsAt = new Set<number>();
@@ -184,6 +194,7 @@ class Generator {
     }
     return {
       version: GENERATOR_VERSION,
+      profile: this.profile,
       sizeMB: this.sizeMB,
       configDir: this.configDir,
       bytes: this.bytes,
@@ -206,7 +217,7 @@ class Generator {
       model: this.pick(era.models),
       entrypoint: this.pick(ENTRYPOINTS),
       branch: this.pick(['main', 'main', 'develop', 'feature/retry-ui', 'fix/cache']),
-      time: this.now - 30 * DAY_MS + this.random() * 27 * DAY_MS,
+      time: this.profile === 'dense' ? this.now - 8 * DAY_MS + this.random() * 7 * DAY_MS : this.now - 30 * DAY_MS + this.random() * 27 * DAY_MS,
     };
     const projectDir = path.join(this.projectsDir, cwd.replace(/[^A-Za-z0-9]/g, '-'));
     const mainSink: Sink = { file: path.join(projectDir, `${session.id}.jsonl`), lines: [], bytes: 0 };
@@ -231,7 +242,9 @@ class Generator {
     while (written() < budget || turn < 2) {
       const stream = turn < 2 || this.random() < 0.75 ? main : this.pick(streams);
       this.turn(session, stream, turn === 3 && withHuge);
-      if (incidentTurns.has(turn)) this.incident(session, this.random() < 0.8 ? main : this.pick(streams));
+      // An outage week: an incident every 20 turns or so, on top of the drawn ones.
+      const outage = this.profile === 'dense' && this.random() < 0.05;
+      if (incidentTurns.has(turn) || outage) this.incident(session, this.random() < 0.8 ? main : this.pick(streams));
       turn++;
     }
     // Incidents drawn for turns the session never reached still happen, at its end.
@@ -278,6 +291,7 @@ class Generator {
   private toolOutput(huge: boolean): string {
     const r = this.random();
     if (huge) return this.text(24 * MB);
+    if (this.profile === 'huge-lines' && r < 0.012) return this.text(Math.floor((1 + this.random() * (this.random() < 0.1 ? 39 : 7)) * MB));
     if (r < 0.0015) return this.text((2 + Math.floor(this.random() * 6)) * MB);
     if (r < 0.05) {
       // A tool result quoting a real failure line, e.g. `grep isApiErrorMessage ~/.claude/...`.
@@ -570,7 +584,9 @@ function humanWording(trouble: Trouble, r: number): string {
 
 if (require.main === module) {
   const sizeMB = Number(process.argv[2] ?? 1024);
-  const corpus = ensureCorpus(sizeMB, (text) => console.log(text));
+  const profile = (process.argv[3] ?? 'sparse') as CorpusProfile;
+  if (!CORPUS_PROFILES.includes(profile)) throw new Error(`profile: one of ${CORPUS_PROFILES.join(', ')}`);
+  const corpus = ensureCorpus(sizeMB, (text) => console.log(text), profile);
   const failures = corpus.planted.filter((p) => p.kind === 'failure').length;
   console.log(`${corpus.files} files, ${corpus.sessions} sessions, ${corpus.projects} projects, ${(corpus.bytes / MB).toFixed(0)} MB`);
   console.log(`planted: ${failures} failures, ${corpus.planted.length - failures} retries; ${corpus.decoys} decoys`);
