@@ -112,7 +112,8 @@ export class FormatCanary {
 
   /** A Claude Code version seen on a line that was read. */
   noteVersion(version: string | null): void {
-    if (!isVersion(version) || this.versions.has(version)) return;
+    // Most lines repeat a version already seen: the set answers before the pattern is tried.
+    if (version === null || this.versions.has(version) || !isVersion(version)) return;
     if (this.versions.size < MAX_VERSIONS) this.versions.add(version);
     if (!this.newerAnnounced && compareVersions(version, this.newestKnown) > 0) {
       this.newerAnnounced = true;
