@@ -1,10 +1,9 @@
 // `doctor`: why the monitor sees what it sees (config dirs, watching, versions, unknown shapes,
 // whether the status page applies), as redacted Markdown or as JSON.
 import * as os from 'node:os';
-import { parseArgs } from 'node:util';
 import { renderDoctorMarkdown, runDiagnostics } from '../core/doctor';
 import { parseSince } from '../core/scan';
-import { configDirsFor, ExitCode, UsageError, type CliIo } from './common';
+import { configDirsFor, ExitCode, parseFlags, UsageError, type CliIo } from './common';
 
 export const DOCTOR_USAGE = `Usage: claude-api-watch doctor [--config-dir DIR] [--since 30m|24h|7d] [--json]
 
@@ -15,22 +14,12 @@ lines this release cannot read (their key skeletons, no values), and whether Ant
 page and the health check apply. Markdown, redacted, ready to paste into an issue; or --json.`;
 
 export async function runDoctorCommand(args: string[], io: CliIo): Promise<number> {
-  let flags: { 'config-dir'?: string; since: string; json: boolean; help: boolean };
-  try {
-    flags = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'config-dir': { type: 'string' },
-        since: { type: 'string', default: '24h' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values as typeof flags;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const flags = parseFlags(args, {
+    'config-dir': { type: 'string' },
+    since: { type: 'string', default: '24h' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (flags.help) {
     io.stdout(DOCTOR_USAGE);
     return ExitCode.ok;
@@ -38,7 +27,7 @@ export async function runDoctorCommand(args: string[], io: CliIo): Promise<numbe
   const now = io.now();
   let sinceMs: number | null;
   try {
-    sinceMs = parseSince(flags.since, now.getTime());
+    sinceMs = parseSince(flags.since ?? '24h', now.getTime());
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

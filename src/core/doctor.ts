@@ -10,7 +10,10 @@ import { expandHome } from './files/configDir';
 import { ConfigDirError, walkProjectsDir, type SkippedEntry, type TranscriptFile } from './files/discover';
 import { resolveWatchMode, type WatchMode } from './files/watcher';
 import { isJsonObject } from './json';
-import { collectEnvironment, readClaudeSettingsEnv } from './report/environment';
+import { ClaudeEnvironments } from './claudeEnv';
+import { planHealthCheck } from './health/apiHealth';
+import { anthropicStatusApplies } from './health/statusPage';
+import { collectEnvironment } from './report/environment';
 import { redact, type RedactionContext } from './report/redact';
 import { scanConfigDirs } from './scan';
 import { FAILURE_CLASSES, type FailureClass } from './types';
@@ -27,6 +30,9 @@ export interface DoctorInput {
   watchMode?: WatchMode;
   /** Editor only: when the monitor last read a line, and what its own canary has counted since it started. */
   live?: { lastLineReadAt: string | null; canary: CanarySnapshot | null };
+  /** The editor's `claudeApiWatch.anthropicStatus.enabled` (default true) and `claudeApiWatch.health.baseUrl`. */
+  anthropicStatusEnabled?: boolean;
+  healthBaseUrl?: string | null;
   /** Linux: `/proc/sys/fs/inotify/max_user_watches`; injectable for tests. */
   readInotifyLimit?: () => number | null;
 }
@@ -238,24 +244,38 @@ function mergeCanaries(scan: CanarySnapshot, live: CanarySnapshot | null): Canar
   };
 }
 
+/** Through the one resolver of Claude Code's environment (process plus settings.json) and the session's own rules. */
 async function platformDiagnosis(input: DoctorInput): Promise<DoctorReport['platform']> {
-  const settingsEnv = input.configDirs[0] ? await readClaudeSettingsEnv(input.configDirs[0]) : {};
-  const { apiPlatform } = collectEnvironment({ env: input.env, claudeSettingsEnv: settingsEnv, platform: input.platform, osRelease: '', arch: '' });
-  if (apiPlatform === 'Anthropic API') {
-    return {
-      api: apiPlatform,
-      statusPage: { applies: true, why: 'Claude Code talks to the Anthropic API: status.claude.com covers it' },
-      healthCheck: { applies: true, why: 'it asks the Anthropic API' },
-    };
-  }
-  const gateway = apiPlatform.startsWith('Gateway');
+  const environments = new ClaudeEnvironments(input.env, { platform: input.platform });
+  await environments.load(input.configDirs);
+  const env = environments.forConfigDir();
+  const { apiPlatform } = collectEnvironment({ env, platform: input.platform, osRelease: '', arch: '' });
+  const healthBaseUrl = input.healthBaseUrl ?? null;
+  const statusEnabled = input.anthropicStatusEnabled ?? true;
+  const statusApplies = anthropicStatusApplies(env, statusEnabled, healthBaseUrl);
+  const plan = planHealthCheck(env, healthBaseUrl);
+  const statusWhy = statusApplies
+    ? 'Claude Code talks to the Anthropic API: status.claude.com covers it'
+    : !statusEnabled
+      ? 'turned off (claudeApiWatch.anthropicStatus.enabled)'
+      : `Claude Code uses ${apiPlatform}: Anthropic's status page does not cover it, so it is not asked`;
   return {
     api: apiPlatform,
-    statusPage: { applies: false, why: `Claude Code uses ${apiPlatform}: Anthropic's status page does not cover it, so it is not asked` },
-    healthCheck: gateway
-      ? { applies: true, why: 'it asks the gateway (ANTHROPIC_BASE_URL or claudeApiWatch.health.baseUrl)' }
-      : { applies: false, why: `it checks the Anthropic API only, not ${apiPlatform}` },
+    statusPage: { applies: statusApplies, why: statusWhy },
+    healthCheck:
+      plan.kind === 'provider'
+        ? { applies: false, why: plan.message }
+        : { applies: true, why: `it asks ${hostOf(plan.target.baseURL)} (${plan.target.source === 'default' ? 'the public API' : plan.target.source})` },
   };
+}
+
+/** Only the host: a base URL can carry credentials in its user info, path or query. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'an unreadable base URL';
+  }
 }
 
 /** The report as Markdown, redacted (home directory, user name, secrets): ready to paste into an issue. */
