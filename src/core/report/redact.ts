@@ -72,10 +72,12 @@ const TOKEN_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
   [/xapp-[A-Za-z0-9-]{8,}/g, '[REDACTED SLACK TOKEN]'],
   [/(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[\w/-]+/gi, `$1${REDACTED}`],
   [/(discord(?:app)?\.com\/api\/webhooks\/)[\w/-]+/gi, `$1${REDACTED}`],
+  // Telegram bot tokens: bot id, `:`, secret.
+  [/(?<!\d)\d{8,10}:AA[\w-]{30,}/g, '[REDACTED TELEGRAM TOKEN]'],
   // Bare bearer tokens, with a digit so that prose like "Bearer authentication" survives.
-  [/\b(Bearer\s+)(?=[A-Za-z._~+/=-]*\d)[\w.~+/=-]{8,}/g, `$1${REDACTED}`],
+  [/(Bearer\s+)(?=[A-Za-z._~+/=-]*\d)[\w.~+/=-]{8,}/g, `$1${REDACTED}`],
   // Bare basic credentials: base64 with a digit or padding ("Basic information" survives).
-  [/\b(Basic\s+)(?=[A-Za-z]*[\d+/=])[A-Za-z\d+/]{8,}={0,2}/g, `$1${REDACTED}`],
+  [/(Basic\s+)(?=[A-Za-z]*[\d+/=])[A-Za-z\d+/]{8,}={0,2}/g, `$1${REDACTED}`],
   // Credentials in URLs: scheme://user:password@host (database URLs, proxies, git remotes).
   // (The scheme is bounded and starts a word, so a long run of letters costs linear time.)
   [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/)[^\s/:@]+:[^\s/@]+@/gi, `$1${REDACTED}@`],
@@ -132,6 +134,7 @@ const SECRET_WORDS = new Set([
   'sas',
   'accountkey',
 ]);
+const GLUED_SECRET_WORDS = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey'];
 /** Two words that together name a secret: `api_key`, `x-api-key`, `AccountKey`, `connection_string`. */
 const SECRET_PAIRS: ReadonlyArray<readonly [string, string]> = [
   ['api', 'key'],
@@ -223,6 +226,8 @@ function isSecretName(name: string): boolean {
     .filter(Boolean);
   if (HARMLESS_LAST_WORDS.has(words[words.length - 1])) return false;
   if (words.some((word) => SECRET_WORDS.has(word))) return true;
+  // Glued to another word: `dbpassword`, `invalidpassword`, `mytoken`.
+  if (words.some((word) => GLUED_SECRET_WORDS.some((secret) => word.endsWith(secret)))) return true;
   return SECRET_PAIRS.some(([first, second]) => {
     const index = words.indexOf(first);
     return index >= 0 && words[index + 1] === second;
@@ -297,43 +302,65 @@ export function decodePercent(text: string): string {
 // 3. Default deny.
 
 /** Runs of token characters long enough to hold a secret. */
-const TOKEN_RUN = /[\w+/.~%-]{16,}/g;
-/** Identifiers that are safe whatever they look like: request, message and tool-use IDs. */
+const TOKEN_RUN = /[\w+/.~%=-]{16,}/g;
+/** Identifiers that are safe whatever they look like: request, message and tool-use IDs, UUIDs. */
 // (Bedrock and Vertex add their own tag: `req_bdrk_...`, `req_vrtx_...`.)
-const SAFE_ID = /(?<![A-Za-z\d])(?:req|msg|toolu|srvtoolu|msgbatch)_(?:[a-z]{2,8}_)?[A-Za-z\d]{6,}/g;
+const SAFE_ID =
+  /(?<![a-z\d])(?:(?:req|msg|toolu|srvtoolu|msgbatch)_(?:[a-z]{2,8}_)?[a-z\d]{6,}|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12})/gi;
 
 function redactRandomTokens(text: string): string {
   return text.replace(TOKEN_RUN, (run) => {
-    const checked = run.replace(SAFE_ID, '-');
-    // Base64 keeps `/` and `+` inside a token; a path (`/x/y`, `~/x`, `./x`, `a/b.ts`) does not.
+    const checked = run.replace(SAFE_ID, '.');
+    // Words between any separators; and, since random bodies hold `-` and `_` too, the stretches
+    // between dots, slashes and `=` with those kept. Base64 also keeps `/` and `+` inside a token;
+    // a path (`/x/y`, `~/x`, `./x`, `a/b.ts`) does not.
     const pathLike = /^[/~.]/.test(checked) || checked.includes('.');
-    const words = checked.split(/[-_.~/+%]/);
-    if (!pathLike) words.push(...checked.split(/[-_.~%]/));
-    return words.some(looksRandom) ? REDACTED : run;
+    const words = checked.split(/[-_.~/+%=]/);
+    const stretches = checked.split(pathLike ? /[.~/%=]/ : /[.~%=]/);
+    return words.some(looksRandom) || stretches.some(looksRandomStretch) ? REDACTED : run;
   });
 }
 
 /** A word of 16+ characters that is no word: letters and digits interleaved, or random case. */
 export function looksRandom(word: string): boolean {
   if (word.length < 16) return false;
+  const { letters, upper, digits, digitSwitches } = shape(word);
+  if (digits > 0 && letters > 0 && digitSwitches >= 3) return true;
+  // Letters only (or nearly): random case, unlike CamelCase (`FailedToOpenSocket`) or CAPS.
+  return word.length >= 20 && letters >= word.length - 2 && upper >= letters * 0.3 && upper <= letters * 0.7;
+}
+
+/**
+ * A stretch of 20+ characters with `-`, `_`, `+` inside (a random body holds them too) that
+ * changes between lower case, upper case and digits at least every third character, as random
+ * text does and names (`claude-sonnet-4-5-20250929`, `InternalServerError`) do not.
+ */
+function looksRandomStretch(stretch: string): boolean {
+  const compact = stretch.replace(/[-_+]/g, '');
+  if (compact.length < 20) return false;
+  const { caseSwitches, digitSwitches } = shape(compact);
+  return caseSwitches + digitSwitches >= compact.length * 0.3;
+}
+
+function shape(word: string): { letters: number; upper: number; digits: number; digitSwitches: number; caseSwitches: number } {
   let letters = 0;
   let upper = 0;
   let digits = 0;
-  let switches = 0;
-  let previousDigit: boolean | null = null;
+  let digitSwitches = 0;
+  let caseSwitches = 0;
+  let previous: 'digit' | 'upper' | 'lower' | 'other' | null = null;
   for (const char of word) {
-    const digit = char >= '0' && char <= '9';
-    if (digit) digits++;
-    else if (/[A-Za-z]/.test(char)) {
-      letters++;
-      if (char <= 'Z') upper++;
+    const kind = char >= '0' && char <= '9' ? 'digit' : char >= 'A' && char <= 'Z' ? 'upper' : char >= 'a' && char <= 'z' ? 'lower' : 'other';
+    if (kind === 'digit') digits++;
+    if (kind === 'upper' || kind === 'lower') letters++;
+    if (kind === 'upper') upper++;
+    if (previous !== null && previous !== kind) {
+      if (kind === 'digit' || previous === 'digit') digitSwitches++;
+      else if (kind !== 'other' && previous !== 'other') caseSwitches++;
     }
-    if (previousDigit !== null && digit !== previousDigit) switches++;
-    previousDigit = digit;
+    previous = kind;
   }
-  if (digits > 0 && letters > 0 && switches >= 3) return true;
-  // Letters only (or nearly): random case, unlike CamelCase (`FailedToOpenSocket`) or CAPS.
-  return word.length >= 20 && letters >= word.length - 2 && upper >= letters * 0.3 && upper <= letters * 0.7;
+  return { letters, upper, digits, digitSwitches, caseSwitches };
 }
 
 // ---------------------------------------------------------------------------------------------
