@@ -1,28 +1,18 @@
 #!/usr/bin/env node
 // claude-api-watch: the extension's detection core from a terminal.
-import { ExitCode, runCommand, type CliIo } from './cli/common';
-import { DOCTOR_USAGE, runDoctorCommand } from './cli/doctor';
-import { HEALTH_USAGE, runHealthCommand } from './cli/health';
-import { HISTORY_USAGE, runHistoryCommand } from './cli/history';
-import { REPORT_USAGE, runReportCommand } from './cli/report';
-import { runScanCommand, SCAN_USAGE } from './cli/scan';
-import { runWatchCommand, WATCH_USAGE } from './cli/watch';
+import { ExitCode, type CliIo } from './cli/common';
 
-/** Every command, its usage and how it runs: each ends through `runCommand` (exit 2 with the usage for bad flags). */
-const COMMANDS: Record<string, { usage: string; run(args: string[], io: CliIo): Promise<number> }> = {
-  scan: { usage: SCAN_USAGE, run: runScanCommand },
-  watch: {
-    usage: WATCH_USAGE,
-    run: (args, io) => {
-      const interrupted = new AbortController();
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted.abort());
-      return runWatchCommand(args, io, interrupted.signal);
-    },
-  },
-  report: { usage: REPORT_USAGE, run: runReportCommand },
-  health: { usage: HEALTH_USAGE, run: runHealthCommand },
-  history: { usage: HISTORY_USAGE, run: runHistoryCommand },
-  doctor: { usage: DOCTOR_USAGE, run: runDoctorCommand },
+/**
+ * Every command is a lazy module (scripts/build.mjs): `--help` loads this file alone, and each
+ * command only its own code. Each ends through `runCommand` (exit 2 with its usage for bad flags).
+ */
+const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIo): Promise<number> }>> = {
+  scan: () => import('./cli/lazy/scanCommand.js'),
+  watch: () => import('./cli/lazy/watchCommand.js'),
+  report: () => import('./cli/lazy/reportCommand.js'),
+  health: () => import('./cli/lazy/healthCommand.js'),
+  history: () => import('./cli/lazy/historyCommand.js'),
+  doctor: () => import('./cli/lazy/doctorCommand.js'),
 };
 
 const USAGE = `Usage: claude-api-watch <command> [options]
@@ -46,8 +36,7 @@ async function main(argv: string[]): Promise<number> {
     now: () => new Date(),
   };
   const [command, ...args] = argv;
-  const entry = command !== undefined ? COMMANDS[command] : undefined;
-  if (entry && Object.hasOwn(COMMANDS, command)) return runCommand(command, entry.usage, io, () => entry.run(args, io));
+  if (command !== undefined && Object.hasOwn(COMMANDS, command)) return (await COMMANDS[command]()).run(args, io);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE);
     return command === undefined ? ExitCode.usage : ExitCode.ok;
