@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { activationSection } from './activation';
+import { chaosSection } from './chaos';
 import { ensureCorpus, type Corpus, type CorpusProfile } from './generate';
 import { historyBenchRows } from './history';
 import { liveLatencySection, watchCostSection } from './live';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
         for (const r of await historyBenchRows(b.corpus('sparse', sizeMB), b.log)) b.row(r.metric, r.value, r.target, r.pass);
       },
     },
+    chaosSection,
   ];
   for (const section of SECTIONS) await bench.runSection(section);
   bench.print();

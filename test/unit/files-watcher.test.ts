@@ -174,7 +174,7 @@ describe('TranscriptWatcher', () => {
     await put(path.join(projects, '-p', 'fine.jsonl'), 'ok\n');
     await start({ watchMode: 'per-directory', safetyPollMs: 20 });
     const odd = path.join(projects, '-p', 'odd.jsonl');
-    await mkdir(odd); // named like a transcript, but a folder: root can read any file, not this
+    mkfifo(odd); // named like a transcript, but a FIFO: never opened
     await waitFor('the problem report', () => problems.length === 1);
     assert.equal(problems[0].file, odd);
     assert.match(problems[0].error.message, /not a regular file/);
@@ -182,6 +182,16 @@ describe('TranscriptWatcher', () => {
     await waitFor('the other file', () => delivered.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 200)); // several safety polls
     assert.equal(problems.length, 1);
+  });
+
+  it('takes a folder named like a transcript for a folder, and reads what it holds', async () => {
+    await start({ watchMode: 'per-directory', safetyPollMs: 20 });
+    const folder = path.join(projects, '-p', 'folder.jsonl');
+    await mkdir(folder, { recursive: true });
+    const inside = path.join(folder, 'inside.jsonl');
+    await writeFile(inside, 'held\n');
+    await waitFor('the transcript inside', () => linesOf(inside).length === 1);
+    assert.deepEqual(problems, []);
   });
 
   for (const mode of ['per-directory', 'poll'] as const) {

@@ -133,7 +133,7 @@ export class TranscriptWatcher {
         if (reason === 'deleted') this.known.delete(file);
         if (!this.disposed) options.onFileGone?.(file);
       },
-      onProblem: (file, error) => this.noteSkipped(skippedEntryOf(file, error), 'read'),
+      onProblem: (file, error) => this.noteSkipped(this.culpritOf(file, error), 'read'),
     });
   }
 
@@ -214,8 +214,13 @@ export class TranscriptWatcher {
       stillSkipped.add(entry.path);
       this.noteSkipped(entry, 'walk');
     }
+    // What lies in a folder the walk could not list or enter was not seen, not found gone.
+    const unseen = (entryPath: string) => hasAncestorIn(entryPath, stillSkipped, root.projectsDir);
+    const fine = new Set([...(tree?.dirs ?? []).map((dir) => dir.path), ...(tree?.files ?? []).map((file) => file.path)]);
     for (const [entryPath, { by }] of [...this.skipped]) {
-      if (by === 'walk' && !stillSkipped.has(entryPath) && (entryPath === root.projectsDir || isInside(entryPath, root.projectsDir))) {
+      if (stillSkipped.has(entryPath) || unseen(entryPath)) continue;
+      // Gone from the walk's list (its own finding), or walked fine now (whoever named it).
+      if ((by === 'walk' && (entryPath === root.projectsDir || isInside(entryPath, root.projectsDir))) || fine.has(entryPath)) {
         this.skipped.delete(entryPath);
       }
     }
@@ -238,7 +243,7 @@ export class TranscriptWatcher {
       }
     }
     for (const file of [...this.known.keys()]) {
-      if (isInside(file, root.projectsDir) && !present.has(file)) this.fileGone(file);
+      if (isInside(file, root.projectsDir) && !present.has(file) && !unseen(file)) this.fileGone(file);
     }
 
     if (this.mode === 'per-directory') this.syncDirWatches(root, tree, cutoff);
@@ -419,13 +424,19 @@ export class TranscriptWatcher {
       let stats;
       try {
         stats = await stat(file);
+        if (stats.isDirectory()) {
+          // A folder named like a transcript is a folder: the walk goes into it, and so does this.
+          if (known) this.fileGone(file);
+          this.noticeFolderNamedLikeATranscript(file);
+          return;
+        }
         if (!stats.isFile()) throw new NotRegularFileError(file, fileKind(stats));
       } catch (error) {
         // Gone, or something that is not a transcript (a loop, a FIFO, ...): never opened.
         if (known) this.fileGone(file);
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') this.clearSkipped(file, 'read');
-        else this.noteSkipped(skippedEntryOf(file, error), 'read');
+        else this.noteSkipped(this.culpritOf(file, error), 'read');
         return;
       }
       if (this.disposed) return;
@@ -454,6 +465,13 @@ export class TranscriptWatcher {
     }
   }
 
+  private noticeFolderNamedLikeATranscript(dir: string): void {
+    const root = this.roots.find((candidate) => isInside(dir, candidate.projectsDir));
+    if (!root) return;
+    const depth = path.relative(root.projectsDir, dir).split(path.sep).length;
+    if (depth <= WATCH_DEPTH) void this.noticeNewDir(root, dir, depth);
+  }
+
   /** Stats the hot files; looks for a missing `projects` dir; walks everything now and then. */
   private async poll(): Promise<void> {
     if (this.polling || this.disposed) return;
@@ -473,7 +491,8 @@ export class TranscriptWatcher {
         const changed = position
           ? stats.size !== position.size || stats.mtimeMs !== position.mtimeMs || !sameFile(position, stats)
           : stats.size !== known.size || stats.mtimeMs !== known.mtimeMs;
-        if (changed && !this.tail.hasProblem(file)) this.scheduleRead(file);
+        // Also for a file reported unreadable: the tail tries it again only if it changed.
+        if (changed) this.scheduleRead(file);
         else if (!changed && stats.mtimeMs < cutoff) known.hot = false;
       }
       const rediscoverMs = this.options.rediscoverMs ?? (this.mode === 'poll' ? 30_000 : 300_000);
@@ -514,6 +533,18 @@ export class TranscriptWatcher {
     this.reported.delete(key);
   }
 
+  /**
+   * The entry to name for `error` met on `file`: `stat` needs no permission on the file itself, so
+   * an EACCES there is its folder's (named once for the folder, as the walk does, not per file).
+   */
+  private culpritOf(file: string, error: unknown): SkippedEntry {
+    const { code, syscall } = error as NodeJS.ErrnoException;
+    if ((code === 'EACCES' || code === 'EPERM') && syscall === 'stat') {
+      return { ...skippedEntryOf(path.dirname(file), error), reason: 'the folder cannot be entered' };
+    }
+    return skippedEntryOf(file, error);
+  }
+
   /** Says once that `entry` is skipped (again only if its error changes). */
   private noteSkipped(entry: SkippedEntry, by: 'walk' | 'read'): void {
     if (this.disposed) return;
@@ -530,6 +561,15 @@ export class TranscriptWatcher {
 
 function isInside(file: string, dir: string): boolean {
   return file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
+/** Whether a folder holding `entryPath`, below `top`, is in `dirs`. */
+function hasAncestorIn(entryPath: string, dirs: ReadonlySet<string>, top: string): boolean {
+  if (dirs.size === 0) return false;
+  for (let dir = path.dirname(entryPath); dir.length > top.length && isInside(dir, top); dir = path.dirname(dir)) {
+    if (dirs.has(dir)) return true;
+  }
+  return false;
 }
 
 /** The `<project>/<session>` folder a folder at depth ≥ 2 belongs to. */
