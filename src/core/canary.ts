@@ -144,6 +144,11 @@ export class FormatCanary {
     shape.versions[versionKey] = (shape.versions[versionKey] ?? 0) + 1;
   }
 
+  /** Lines with an error marker that could not be read so far (cheap: for a status line). */
+  get unknownLineCount(): number {
+    return this.unknownLines;
+  }
+
   snapshot(): CanarySnapshot {
     const versions = [...this.versions].sort((a, b) => compareVersions(b, a));
     return {

@@ -12,6 +12,8 @@ export const CommandId = {
   storeApiKey: 'claudeApiWatch.storeApiKey',
   clearApiKey: 'claudeApiWatch.clearApiKey',
   reportExtensionProblem: 'claudeApiWatch.reportExtensionProblem',
+  runDiagnostics: 'claudeApiWatch.runDiagnostics',
+  reportUnknownFormat: 'claudeApiWatch.reportUnknownFormat',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -22,6 +22,8 @@ export interface StatusViewOptions {
   now: number;
   /** Omitted or null: no status line. */
   anthropicStatus?: AnthropicStatusSummary | 'unknown' | null;
+  /** Error lines in a shape this release cannot read: a quiet line offering a report when above 0. */
+  unknownFormatLines?: number;
 }
 
 export interface StatusView {
@@ -116,6 +118,7 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
     failureSummary(snapshot, failure, options.now),
     failureContext(failure),
     anthropicStatusSection(options.anthropicStatus),
+    unknownFormatSection(options.unknownFormatLines),
     commandLinks(true),
   ];
   return {
@@ -135,7 +138,7 @@ function renderRecovered(snapshot: TrackerSnapshot, options: StatusViewOptions):
   if (snapshot.failure) {
     sections.push(failureSummary(snapshot, snapshot.failure, options.now), failureContext(snapshot.failure));
   }
-  sections.push(anthropicStatusSection(options.anthropicStatus), commandLinks(true));
+  sections.push(anthropicStatusSection(options.anthropicStatus), unknownFormatSection(options.unknownFormatLines), commandLinks(true));
   return {
     visible: true,
     text: '$(check) Claude API recovered',
@@ -157,6 +160,7 @@ function renderHealthy(snapshot: TrackerSnapshot, options: StatusViewOptions): S
     tooltipMarkdown: joinSections([
       lines.join(HARD_BREAK),
       anthropicStatusSection(options.anthropicStatus),
+      unknownFormatSection(options.unknownFormatLines),
       commandLinks(false),
     ]),
     severity: 'none',
@@ -228,6 +232,13 @@ function anthropicStatusSection(status: StatusViewOptions['anthropicStatus']): s
     lines.push(`${linked} (${escapeMarkdown(incident.status)})`);
   }
   return lines.join(HARD_BREAK);
+}
+
+/** One quiet line: Claude Code wrote error lines this release cannot read, and how to tell us. */
+function unknownFormatSection(lines: number | undefined): string {
+  if (!lines) return '';
+  const what = lines === 1 ? '1 error line' : `${lines} error lines`;
+  return `_${what} in a transcript format this release cannot read_ · [Report](command:${CommandId.reportUnknownFormat})`;
 }
 
 function commandLinks(failureSeen: boolean): string {

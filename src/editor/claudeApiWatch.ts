@@ -59,6 +59,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
     secrets: context.secrets,
     extensionId: context.extension.id,
     bugsUrl: packageJson.bugs?.url ?? 'https://github.com/claude-api-watch/claude-api-watch/issues',
+    extensionVersion: packageJson.version,
     settings: () => settings,
   })) {
     own(command);

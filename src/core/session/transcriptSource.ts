@@ -1,5 +1,6 @@
 // Follows Claude Code's transcripts and turns their lines into API events: the start of the one-way
 // flow files → lines → records → session. Shared by the editor and `claude-api-watch watch`.
+import type { FormatCanary } from '../canary';
 import { TranscriptEventReader } from '../eventReader';
 import { ConfigDirError } from '../files/discover';
 import { TranscriptWatcher } from '../files/watcher';
@@ -34,6 +35,8 @@ export interface TranscriptSourceOptions {
   log: SessionLog;
   now: () => number;
   schedule: Schedule;
+  /** Counts the error lines that cannot be read (unknown shapes) and the versions seen; kept across restarts. */
+  canary?: FormatCanary;
 }
 
 /** Starts following; disposing stops it. Injected into the session so tests feed events by hand. */
@@ -55,8 +58,11 @@ export const followTranscripts: TranscriptSourceFactory = (options) => {
 
   const start = () => {
     state.transcripts = 0;
-    const reader = new TranscriptEventReader(options.onEvent, (file, lineNumber, error) =>
-      options.log.warn(`${file}:${lineNumber} looks like an API error line but is not JSON (${error.message}); later problems in this file are not logged`),
+    const reader = new TranscriptEventReader(
+      options.onEvent,
+      (file, lineNumber, error) =>
+        options.log.warn(`${file}:${lineNumber} looks like an API error line but is not JSON (${error.message}); later problems in this file are not logged`),
+      options.canary,
     );
     const current = new TranscriptWatcher([...options.configDirs], {
       lookbackMs: options.lookbackMs,

@@ -3,6 +3,7 @@
 // status-page monitor and the last health check, and it makes the decisions: what the status bar
 // shows, when an outage is worth a notification, when to ask the status page. Time comes in
 // through `now` and `schedule`, so every decision is tested in plain Node.
+import { FormatCanary, type CanarySnapshot } from '../canary';
 import { ClaudeEnvironments } from '../claudeEnv';
 import { episodeAround, familyOf } from '../episodes';
 import { resolveConfigDirs } from '../files/configDir';
@@ -96,6 +97,8 @@ export class WatchSession implements Disposable {
   #disposed = false;
   readonly #changed = new Emitter<SessionState>();
   readonly #notify = new Emitter<OutageNotice>();
+  /** Error lines no known shape fits, and the Claude Code versions seen (DESIGN §2): logged once per shape. */
+  readonly #canary: FormatCanary;
   /** Every change of state: the status bar, the CLI's output. */
   readonly onDidChange = this.#changed.event;
   /** Once per established outage: the moment for a notification. */
@@ -106,6 +109,16 @@ export class WatchSession implements Disposable {
     this.#platform = options.platform ?? process.platform;
     this.#settings = options.settings;
     this.#workspaceFolders = options.workspaceFolders ?? [];
+    this.#canary = new FormatCanary({
+      onNewShape: (shape, version) => {
+        options.log.warn(
+          `An API error line in a shape this release cannot read (Claude Code ${version ?? 'version unknown'}, ${shape.firstSeen.file}:${shape.firstSeen.line}); its keys: ${shape.skeleton}. Run "Report Unknown Transcript Format" to tell us.`,
+        );
+        this.#update();
+      },
+      onNewerVersion: (version, newestKnown) =>
+        options.log.info(`Transcripts come from Claude Code ${version}, newer than ${newestKnown}, the newest this release knows: new error shapes will be counted and logged.`),
+    });
     this.#environments = new ClaudeEnvironments(options.env, { platform: this.#platform, readSettingsEnv: options.readSettingsEnv });
     this.#configDirs = this.#resolveConfigDirs();
     this.#tracker = new FailureTracker({
@@ -137,6 +150,11 @@ export class WatchSession implements Disposable {
 
   get configDirs(): readonly string[] {
     return this.#configDirs;
+  }
+
+  /** What the format canary has counted since the session started. */
+  formatCanary(): CanarySnapshot {
+    return this.#canary.snapshot();
   }
 
   /** Claude Code's environment, per config dir and per failure. */
@@ -251,6 +269,7 @@ export class WatchSession implements Disposable {
       log: this.#options.log,
       now: this.#options.now,
       schedule: this.#options.schedule,
+      canary: this.#canary,
     });
   }
 
@@ -304,7 +323,12 @@ export class WatchSession implements Disposable {
     const anthropicStatus = this.#statusPage.current();
     return {
       snapshot,
-      view: renderStatus(snapshot, { showWhenHealthy: this.#settings.showWhenHealthy, now, anthropicStatus: toStatusSummary(anthropicStatus) }),
+      view: renderStatus(snapshot, {
+        showWhenHealthy: this.#settings.showWhenHealthy,
+        now,
+        anthropicStatus: toStatusSummary(anthropicStatus),
+        unknownFormatLines: this.#canary.unknownLineCount,
+      }),
       watching: this.#watching,
       anthropicStatus,
       health: this.#health,

@@ -12,6 +12,7 @@ export interface CommandContext {
   readonly secrets: vscode.SecretStorage;
   readonly extensionId: string;
   readonly bugsUrl: string;
+  readonly extensionVersion: string;
   settings(): WatchSettings;
 }
 

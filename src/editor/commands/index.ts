@@ -3,6 +3,7 @@
 // `CommandHandlers` is a Record over every id: a command without a handler does not compile.
 import * as vscode from 'vscode';
 import type { CommandContext, CommandHandlers } from './context';
+import { diagnosticsCommands, DiagnosticsDocument } from './diagnostics';
 import { extensionCommands } from './extension';
 import { failureCommands } from './failures';
 import { healthCommands } from './health';
@@ -16,8 +17,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...failureCommands(ctx),
     ...healthCommands(ctx),
     ...extensionCommands(ctx),
+    ...diagnosticsCommands(ctx),
   };
-  return Object.entries(handlers).map(([id, handler]) =>
+  const documents = vscode.workspace.registerTextDocumentContentProvider(DiagnosticsDocument.scheme, new DiagnosticsDocument());
+  const commands = Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await handler(...args);
@@ -29,4 +32,5 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       }
     }),
   );
+  return [documents, ...commands];
 }
