@@ -160,13 +160,19 @@ const AUTH_SCHEME = /^(?:Bearer|Basic|Digest|Token|Bot|Negotiate|NTLM|AWS4-HMAC-
 
 function redactPairs(text: string): string {
   const cuts: Array<readonly [number, number]> = [];
+  // A name inside a value already hidden needs no look (and `token= token= ...` stays linear).
+  let hiddenUntil = 0;
   for (const match of text.matchAll(NAME)) {
+    if (match.index! < hiddenUntil) continue;
     const [whole, dashes, , name, separator] = match;
     // A blank separates a value only from a `--flag`.
     if (!isSecretName(name) || (!dashes && !/[:=]/.test(separator))) continue;
     const start = match.index! + whole.length;
     const extent = valueExtent(text, start, !!dashes && separator !== '=');
-    if (extent) cuts.push(extent);
+    if (extent) {
+      cuts.push(extent);
+      hiddenUntil = extent[1];
+    }
   }
   return applyCuts(text, cuts);
 }

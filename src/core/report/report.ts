@@ -438,7 +438,9 @@ function describeError(event: ApiFailureEvent): string {
 function messageWithoutStatus(event: ApiFailureEvent): string {
   const status = String(event.status);
   const text = event.message.startsWith(`${status} `) ? event.message.slice(status.length + 1) : event.message;
-  return text.replace(new RegExp(`\\s*\\(${status}\\)$`), '') || event.message;
+  // (endsWith, not a regex: `\s*\(500\)$` costs quadratic time on a long run of blanks.)
+  const suffix = `(${status})`;
+  return (text.endsWith(suffix) ? text.slice(0, -suffix.length).trimEnd() : text) || event.message;
 }
 
 /** `[BUG] API Error 500: Internal server error (req_011CXabc…)` */
