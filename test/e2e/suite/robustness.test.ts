@@ -1,6 +1,7 @@
 // Whatever is in the config dir, the extension host survives it and keeps reporting real failures.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { plantHostileEntries } from '../../fixtures/hostileEntries';
 import { finalFailure, toolResult, userPrompt } from '../../fixtures/transcripts';
 import {
   eventually,
@@ -70,5 +71,34 @@ suite('Bad input', () => {
     );
     assert.equal(vscode.extensions.getExtension(extensionId)?.isActive, true);
     assert.equal(({} as Record<string, unknown>).polluted, undefined, 'a transcript line polluted Object.prototype');
+  });
+
+  test('a symlink loop, FIFOs, a socket, dangling and ENOTDIR links in the config dir do not stop a failure in another transcript from showing', async function () {
+    if (process.platform === 'win32') this.skip();
+    this.timeout(60_000);
+    // Planted while the extension watches: each entry gets an event, none may be opened (a FIFO
+    // would block a thread of the host's pool) and none may stop the rest.
+    const hostile = await state.transcripts.makeDir(projectName('hostile'));
+    const planted = await plantHostileEntries(hostile);
+    try {
+      const id = requestId();
+      const session = sessionEnvelope();
+      const file = await state.transcripts.append(projectName('beside-hostile'), session.sessionId!, [
+        finalFailure('API Error: 529 Overloaded. This is a server-side issue, usually temporary.', session, {
+          error: 'overloaded',
+          apiErrorStatus: 529,
+          requestId: id,
+        }),
+      ]);
+      const snapshot = await eventually(
+        'the failure beside the hostile entries to light the status bar',
+        () => state.api.snapshot(),
+        (current) => current.state === 'failing' && current.failure?.requestId === id,
+      );
+      assert.equal(snapshot.failure?.file, file);
+      assert.equal(vscode.extensions.getExtension(extensionId)?.isActive, true);
+    } finally {
+      await planted.close();
+    }
   });
 });
