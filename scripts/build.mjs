@@ -72,6 +72,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir: 'dist', plugins: [lazyModulesPlugin('./lazy/')] },
   { ...common, entryPoints: lazy, outdir: 'dist/lazy', plugins: [lazyModulesPlugin('./')] },
+  // Webview scripts run in the editor's browser page: one IIFE and its CSS per panel, always minified.
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: false, entryPoints: { history: 'src/webview/history/main.ts' }, outdir: 'dist/webview' },
 ];
 
 // A lazy module renamed or removed must not linger in dist/ (and from there in the .vsix).

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 
 const SIZE_BUDGET_BYTES = 1024 * 1024;
+const WEBVIEW_SCRIPT_BUDGET_BYTES = 250 * 1024;
 
 // vsce's own files, then the extension's files under extension/ (vsce renames a bare LICENSE to LICENSE.txt).
 const ALLOWED_ENTRIES = [
@@ -16,6 +17,8 @@ const ALLOWED_ENTRIES = [
   /^extension\/dist\/cli\.js$/,
   // Lazy modules (scripts/build.mjs): one file each, loaded on first use.
   /^extension\/dist\/lazy\/[A-Za-z0-9_-]+\.js$/,
+  // Webview panels: one script and one stylesheet each.
+  /^extension\/dist\/webview\/[A-Za-z0-9_-]+\.(js|css)$/,
   /^extension\/media\/icon\.png$/,
   /^extension\/package\.json$/,
   /^extension\/package\.nls\.json$/,
@@ -68,6 +71,9 @@ function main() {
     const allowed = ALLOWED_ENTRIES.some((pattern) => pattern.test(entry.name));
     console.log(`${allowed ? '  ok ' : ' BAD '} ${entry.name} (${entry.size} B)`);
     if (!allowed) problems.push(`${entry.name} is not on the allow-list`);
+    if (/^extension\/dist\/webview\/.+\.js$/.test(entry.name) && entry.size > WEBVIEW_SCRIPT_BUDGET_BYTES) {
+      problems.push(`${entry.name} is over the ${WEBVIEW_SCRIPT_BUDGET_BYTES / 1024} KB budget of a webview script`);
+    }
     if (allowed && entry.name.endsWith('.js') && /\/[/*][#@] sourceMappingURL=/.test(readZipEntry(zip, entry).toString('utf8'))) {
       problems.push(`${entry.name} references a source map (build with --production)`);
     }

@@ -6,7 +6,7 @@ import { DEFAULT_QUIET_PERIOD_MS } from '../core/episodes';
 import { fetchAnthropicIncidents, incidentsOf, incidentsUrlFor, type IncidentHistory } from '../core/health/incidents';
 import { anthropicStatusApplies, DEFAULT_STATUS_SUMMARY_URL } from '../core/health/statusPage';
 import { buildHistory, historyToJson, incidentMatters, summarizeHistory, type ClassCounts, type History, type HistoryEpisode } from '../core/history/history';
-import { checkTimeZone, formatLocal, localTimeZone, type BucketSize } from '../core/history/time';
+import { checkTimeZone, formatDuration, formatLocal, localTimeZone, type BucketSize } from '../core/history/time';
 import { readClaudeSettingsEnv } from '../core/report/environment';
 import { parseSince } from '../core/scan';
 import { FAILURE_CLASSES, type ApiFailureEvent } from '../core/types';
@@ -153,14 +153,6 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 export function formatClassCounts(counts: ClassCounts): string {
   return FAILURE_CLASSES.filter((c) => counts[c]).map((c) => `${c} ${counts[c]}`).join(', ');
-}
-
-/** A duration for people: `45 s`, `22 min`, `3 h 05 min`. */
-export function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 function formatHistory(history: History, since: string, incidents: IncidentHistory | null): string {

@@ -14,6 +14,7 @@ export const CommandId = {
   reportExtensionProblem: 'claudeApiWatch.reportExtensionProblem',
   runDiagnostics: 'claudeApiWatch.runDiagnostics',
   reportUnknownFormat: 'claudeApiWatch.reportUnknownFormat',
+  showFailureHistory: 'claudeApiWatch.showFailureHistory',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

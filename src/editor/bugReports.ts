@@ -7,10 +7,19 @@ import { buildBugReport, type BugReport } from '../core/report/report';
 import type { WatchSession } from '../core/session/watchSession';
 import type { ApiFailureEvent } from '../core/types';
 
+/** What the failure history adds to a report: older outages, and Anthropic's matching incident. */
+export interface HistoryReportSources {
+  /** The whole outage `chosen` belongs to when the history knows it (older than the session keeps). */
+  outageAround(chosen: ApiFailureEvent): ApiFailureEvent[] | null;
+  /** The Anthropic incident line for an outage (`incidentLineForOutage`), or null when the status page is not asked. */
+  anthropicIncident(events: ApiFailureEvent[]): Promise<string | null>;
+}
+
 export class BugReports {
   constructor(
     private readonly session: WatchSession,
     private readonly extensionVersion: string,
+    private readonly history?: HistoryReportSources,
   ) {}
 
   /**
@@ -19,7 +28,7 @@ export class BugReports {
    */
   async build(chosen?: ApiFailureEvent): Promise<BugReport | undefined> {
     const session = this.session;
-    let events = chosen ? session.episodeOf(chosen) : session.currentOutage();
+    let events = chosen ? (this.history?.outageAround(chosen) ?? session.episodeOf(chosen)) : session.currentOutage();
     if (events.length === 0) {
       const recent = session.recentFailures(Infinity);
       const latest = recent.find((event) => event.kind === 'failure') ?? recent[0];
@@ -40,12 +49,14 @@ export class BugReports {
     });
     const health = session.state.health;
     const status = session.anthropicStatusSummary();
+    const incident = (await this.history?.anthropicIncident(events)) ?? null;
     return buildBugReport({
       events,
       chosen,
       environment,
       healthCheck: health ? { summary: summarizeHealth(health) } : null,
       anthropicStatus: status ? { summary: status } : null,
+      anthropicIncident: incident ? { summary: incident } : null,
       now: new Date(),
     });
   }

@@ -3,6 +3,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { IncidentSource, incidentLineForOutage } from '../core/health/incidents';
+import { anthropicStatusApplies } from '../core/health/statusPage';
+import type { HistoryIncident } from '../core/history/history';
+import { HistoryStore } from '../core/history/historyStore';
 import { realSchedule } from '../core/session/events';
 import { WatchSession, type SessionState } from '../core/session/watchSession';
 import type { StatusView } from '../core/statusView';
@@ -10,6 +14,7 @@ import type { TrackerSnapshot } from '../core/tracker';
 import type { ApiFailureEvent } from '../core/types';
 import { BugReports } from './bugReports';
 import { registerCommands } from './commands';
+import { HistoryPanels } from './history/historyPanel';
 import { showOutageNotice } from './notifications';
 import { onDidChangeSettings, readSettings } from './settings';
 import { StatusBarController } from './statusBar';
@@ -24,6 +29,8 @@ export interface ClaudeApiWatchApi {
   state(): SessionState;
   recentFailures(limit: number): ApiFailureEvent[];
   configDirs(): string[];
+  /** What the failure history panel last drew, and its episodes. */
+  historyPanel(): ReturnType<HistoryPanels['lastDrawn']>;
 }
 
 export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApiWatchApi {
@@ -52,10 +59,13 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
   own(session.onDidNotify((notice) => void showOutageNotice(notice)));
   own(onDidChangeSettings((changed) => session.configure((settings = changed)), log));
   own(vscode.workspace.onDidChangeWorkspaceFolders(() => session.setWorkspaceFolders(workspaceFolders())));
+  const history = own(createHistoryPanels(context, session, log));
+  own(session.onDidChange(() => history.panels.onNewEvent()));
   for (const command of registerCommands({
     log,
     session,
-    reports: new BugReports(session, packageJson.version),
+    reports: new BugReports(session, packageJson.version, history),
+    showFailureHistory: () => history.panels.show(),
     secrets: context.secrets,
     extensionId: context.extension.id,
     bugsUrl: packageJson.bugs?.url ?? 'https://github.com/claude-api-watch/claude-api-watch/issues',
@@ -74,6 +84,47 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
     state: () => session.state,
     recentFailures: (limit) => session.recentFailures(limit),
     configDirs: () => [...session.configDirs],
+    historyPanel: () => history.panels.lastDrawn(),
+  };
+}
+
+/**
+ * The failure history: its panel, its index (in the extension's global storage, one per set of
+ * config dirs) and Anthropic's incidents (at most every 5 minutes, only where the status page applies).
+ */
+function createHistoryPanels(context: vscode.ExtensionContext, session: WatchSession, log: vscode.LogOutputChannel) {
+  let store: HistoryStore | null = null;
+  let incidentSource: IncidentSource | null = null;
+  const incidents = async (): Promise<{ incidents: HistoryIncident[] } | { note: string }> => {
+    const { anthropicStatusEnabled, anthropicStatusUrl, healthBaseUrl } = session.settings;
+    if (!anthropicStatusApplies(session.environments.forConfigDir(), anthropicStatusEnabled, healthBaseUrl || null)) {
+      return { note: vscode.l10n.t("Anthropic's status page is not asked (its setting is off, or Claude Code uses Bedrock, Vertex, Foundry or a gateway).") };
+    }
+    if (incidentSource?.summaryUrl !== anthropicStatusUrl) incidentSource = new IncidentSource({ enabled: true, summaryUrl: anthropicStatusUrl });
+    const answer = await incidentSource.get();
+    if (answer?.kind === 'reported') return { incidents: answer.incidents };
+    return { note: vscode.l10n.t("Anthropic's incidents are unknown ({0}).", answer?.reason ?? 'no answer') };
+  };
+  const panels = new HistoryPanels({
+    extensionUri: context.extensionUri,
+    log,
+    store: () => {
+      const configDirs = [...session.configDirs];
+      if (store?.configDirs.join('\0') !== configDirs.join('\0')) store = new HistoryStore({ configDirs, storageDir: context.globalStorageUri.fsPath });
+      return store;
+    },
+    incidents,
+    quietPeriodMs: () => session.settings.quietPeriodMs,
+    defaultScope: () => session.settings.scope,
+  });
+  return {
+    panels,
+    outageAround: (chosen: ApiFailureEvent) => panels.outageAround(chosen),
+    anthropicIncident: async (events: ApiFailureEvent[]) => {
+      const known = await incidents();
+      return 'incidents' in known ? incidentLineForOutage(events, known.incidents, Date.now()) : null;
+    },
+    dispose: () => panels.dispose(),
   };
 }
 

@@ -121,6 +121,11 @@ export class IncidentSource {
     return this.#url;
   }
 
+  /** The `summary.json` URL it was made for. */
+  get summaryUrl(): string | undefined {
+    return this.#options.summaryUrl;
+  }
+
   /** The last reply, without asking. */
   current(): IncidentHistory | null {
     return this.#options.enabled ? this.#last : null;

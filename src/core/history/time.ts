@@ -122,3 +122,11 @@ export function formatLocal(ms: number, timeZone: string): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${pad(wall.hour)}:${pad(wall.minute)}`;
 }
+
+/** A duration for people: `45 s`, `22 min`, `3 h 05 min`. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}

@@ -14,6 +14,8 @@ export interface CommandContext {
   readonly bugsUrl: string;
   readonly extensionVersion: string;
   settings(): WatchSettings;
+  /** Opens (or brings forward) the failure history panel. */
+  showFailureHistory(): void;
 }
 
 // Handlers take whatever arguments their callers pass (a failure from Recent Failures, nothing from the palette).

@@ -7,6 +7,7 @@ import { diagnosticsCommands, DiagnosticsDocument } from './diagnostics';
 import { extensionCommands } from './extension';
 import { failureCommands } from './failures';
 import { healthCommands } from './health';
+import { historyCommands } from './history';
 import { reportCommands } from './reports';
 
 export type { CommandContext } from './context';
@@ -16,6 +17,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...reportCommands(ctx),
     ...failureCommands(ctx),
     ...healthCommands(ctx),
+    ...historyCommands(ctx),
     ...extensionCommands(ctx),
     ...diagnosticsCommands(ctx),
   };
