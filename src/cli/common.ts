@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FormatCanary } from '../core/canary';
 import { resolveConfigDirs } from '../core/files/configDir';
 import { ConfigDirError, type SkippedEntry } from '../core/files/discover';
-import { scanConfigDirs } from '../core/scan';
+import { parseSince, scanConfigDirs } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
 
 export interface CliIo {
@@ -43,6 +43,15 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(ar
     return parseArgs({ args, strict: true, allowPositionals: false, options }).values;
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** `--since` as an epoch-ms bound (null for `all`); a value `parseSince` rejects is bad usage. */
+export function sinceFlag(value: string, now: number): number | null {
+  try {
+    return parseSince(value, now);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }
 

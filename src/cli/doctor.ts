@@ -2,8 +2,7 @@
 // whether the status page applies), as redacted Markdown or as JSON.
 import * as os from 'node:os';
 import { renderDoctorMarkdown, runDiagnostics } from '../core/doctor';
-import { parseSince } from '../core/scan';
-import { configDirsFor, ExitCode, parseFlags, UsageError, type CliIo } from './common';
+import { configDirsFor, ExitCode, parseFlags, sinceFlag, type CliIo } from './common';
 
 export const DOCTOR_USAGE = `Usage: claude-api-watch doctor [--config-dir DIR] [--since 30m|24h|7d] [--json]
 
@@ -25,12 +24,7 @@ export async function runDoctorCommand(args: string[], io: CliIo): Promise<numbe
     return ExitCode.ok;
   }
   const now = io.now();
-  let sinceMs: number | null;
-  try {
-    sinceMs = parseSince(flags.since ?? '24h', now.getTime());
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const sinceMs = sinceFlag(flags.since ?? '24h', now.getTime());
 
   const homedir = io.env.HOME || io.env.USERPROFILE || os.homedir();
   const report = await runDiagnostics({

@@ -2,9 +2,9 @@
 import { describeUnknownShapes, FormatCanary, type CanarySnapshot } from '../core/canary';
 import { baseName } from '../core/paths';
 import { describePlanLimit } from '../core/planLimit';
-import { parseSince, toScanJson } from '../core/scan';
+import { toScanJson } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
-import { configDirsFor, ExitCode, parseFlags, runCommand, scanOrExplain, UsageError, type CliIo } from './common';
+import { configDirsFor, ExitCode, parseFlags, runCommand, scanOrExplain, sinceFlag, type CliIo } from './common';
 
 export const SCAN_USAGE = `Usage: claude-api-watch scan [--config-dir DIR] [--since all|ISO|30m|24h|7d] [--json]
 
@@ -25,12 +25,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     io.stdout(SCAN_USAGE);
     return ExitCode.ok;
   }
-  let sinceMs: number | null;
-  try {
-    sinceMs = parseSince(flags.since, io.now().getTime());
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const sinceMs = sinceFlag(flags.since, io.now().getTime());
 
   const configDirs = configDirsFor(flags['config-dir'], io.env);
   const canary = new FormatCanary();

@@ -4,18 +4,16 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CliIo } from '../../src/cli/common';
 import { runDoctorCommand } from '../../src/cli/doctor';
 import type { DoctorReport } from '../../src/core/doctor';
 import { runDiagnostics } from '../../src/core/doctor';
 import { assistantText, finalFailure, retryFlat, unknownShapeFailure, writeConfigDir } from '../fixtures/transcripts';
+import { captureIo as captureCliIo } from '../support/cliIo';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 
-function captureIo(env: Record<string, string | undefined>): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (s) => out.push(s), stderr: (s) => err.push(s), env, now: () => NOW };
+function captureIo(env: Record<string, string | undefined>) {
+  return captureCliIo(env, NOW);
 }
 
 describe('claude-api-watch doctor', () => {

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CliIo } from '../../src/cli/common';
 import { runScanCommand } from '../../src/cli/scan';
 import type { ScanJsonRecord } from '../../src/core/scan';
 import {
@@ -19,16 +18,15 @@ import {
   userPrompt,
   writeConfigDir,
 } from '../fixtures/transcripts';
+import { captureIo as captureCliIo } from '../support/cliIo';
 
 const NOW = new Date('2026-11-20T15:35:00.000Z');
 const T = (minute: number) => `2026-11-20T15:${String(minute).padStart(2, '0')}:00.000Z`;
 const RESET = Date.parse('2026-11-20T17:40:00Z') / 1000;
 const V = '2.1.232';
 
-function captureIo(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: { TZ: 'UTC' }, now: () => NOW };
+function captureIo() {
+  return captureCliIo({ TZ: 'UTC' }, NOW);
 }
 
 describe('scan --json: the newer fields and spellings', () => {

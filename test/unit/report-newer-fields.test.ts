@@ -5,16 +5,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CliIo } from '../../src/cli/common';
 import { runReportCommand } from '../../src/cli/report';
 import { assistantText, finalFailure, writeConfigDir } from '../fixtures/transcripts';
+import { captureIo as captureCliIo } from '../support/cliIo';
 
 const NOW = new Date('2026-11-20T15:35:00.000Z');
 
-function captureIo(env: Record<string, string | undefined>): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (s) => out.push(s), stderr: (s) => err.push(s), env, now: () => NOW };
+function captureIo(env: Record<string, string | undefined>) {
+  return captureCliIo(env, NOW);
 }
 
 describe('claude-api-watch report: newer fields', () => {
