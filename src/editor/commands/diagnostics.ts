@@ -31,6 +31,8 @@ async function showDiagnostics(ctx: CommandContext): Promise<void> {
   const document = await vscode.workspace.openTextDocument(DiagnosticsDocument.uri(markdown));
   await vscode.languages.setTextDocumentLanguage(document, 'markdown');
   await vscode.window.showTextDocument(document, { preview: false });
+  // A provider's document is not saved anywhere; this also keeps typing out of it.
+  await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession').then(undefined, () => undefined);
 }
 
 function safeUsername(): string | undefined {
