@@ -450,31 +450,9 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
       counts.newFiles++;
       return true;
     },
-    loop: async () => {
-      const dir = pick(projectDirs);
-      if (lockedDirs.has(dir)) return false;
-      const file = path.join(dir, `loop-${faultCount++}.jsonl`);
-      await symlink(path.basename(file), file);
-      hostile.set(file, 'ELOOP');
-      counts.loops++;
-      return true;
-    },
-    dangling: async () => {
-      const file = `${faultPath('dangling')}.jsonl`;
-      if (lockedDirs.has(path.dirname(file))) return false;
-      await symlink('nowhere.jsonl', file);
-      hostile.set(file, 'ENOENT');
-      counts.danglingLinks++;
-      return true;
-    },
-    fifo: async () => {
-      const file = `${faultPath('fifo')}.jsonl`;
-      if (lockedDirs.has(path.dirname(file))) return false;
-      mkfifo(file);
-      hostile.set(file, 'ENOTREG');
-      counts.fifos++;
-      return true;
-    },
+    loop: async () => plant('loop', 'ELOOP', (file) => symlink(path.basename(file), file), () => counts.loops++),
+    dangling: async () => plant('dangling', 'ENOENT', (file) => symlink('nowhere.jsonl', file), () => counts.danglingLinks++),
+    fifo: async () => plant('fifo', 'ENOTREG', mkfifo, () => counts.fifos++),
     socket: async () => {
       // Socket paths are limited to ~100 bytes: keep it short.
       const file = path.join(projects, `-sock`, `k${counts.sockets}.jsonl`);
@@ -519,6 +497,16 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
       return true;
     },
   };
+
+  /** A new hostile entry `<name>-N.jsonl` in a project folder, to be named exactly once. */
+  async function plant(name: string, code: string, make: (file: string) => unknown, count: () => void): Promise<boolean> {
+    const file = `${faultPath(name)}.jsonl`;
+    if (lockedDirs.has(path.dirname(file))) return false;
+    await make(file);
+    hostile.set(file, code);
+    count();
+    return true;
+  }
 
   /** A followed transcript becomes a FIFO or a symlink loop under the same name: it must never be opened. */
   async function replaceBy(kind: 'fifo' | 'loop'): Promise<boolean> {
