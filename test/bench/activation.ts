@@ -22,7 +22,9 @@ export const activationSection: BenchSection = {
     const lazy = path.join(ROOT, 'dist', 'lazy');
     if (fs.existsSync(lazy)) {
       const files = fs.readdirSync(lazy).filter((f) => f.endsWith('.js'));
-      bench.row('lazy modules (loaded on first use)', files.map((f) => `${f} ${(fs.statSync(path.join(lazy, f)).size / 1024).toFixed(0)} KB`).join(', '));
+      const sizes = files.map((f) => fs.statSync(path.join(lazy, f)).size / 1024);
+      bench.log(`   lazy modules: ${files.map((f, i) => `${f} ${sizes[i].toFixed(0)} KB`).join(', ')}`);
+      bench.row('dist/lazy/*.js (loaded on first use)', `${files.length} files, ${sizes.reduce((a, b) => a + b, 0).toFixed(0)} KB`);
     }
 
     const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caw-bench-activate-'));
