@@ -15,6 +15,7 @@ export const CommandId = {
   runDiagnostics: 'claudeApiWatch.runDiagnostics',
   reportUnknownFormat: 'claudeApiWatch.reportUnknownFormat',
   showFailureHistory: 'claudeApiWatch.showFailureHistory',
+  showActions: 'claudeApiWatch.showActions',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -2,7 +2,10 @@
 // No vscode import: the editor adapter maps `severity` to statusBarItem.warningBackground /
 // errorBackground and the tooltip to a trusted MarkdownString.
 import { CommandId } from './commandIds';
+import { familyOf } from './episodes';
 import { baseName } from './paths';
+import { describePlanLimit } from './planLimit';
+import type { WatchingState } from './session/transcriptSource';
 import type { TrackerSnapshot } from './tracker';
 import type { ApiFailureEvent, FailureClass } from './types';
 
@@ -24,7 +27,26 @@ export interface StatusViewOptions {
   anthropicStatus?: AnthropicStatusSummary | 'unknown' | null;
   /** Error lines in a shape this release cannot read: a quiet line offering a report when above 0. */
   unknownFormatLines?: number;
+  /** What the transcript source sees; omitted: not known (no "not watching" state). */
+  watching?: WatchingState;
 }
+
+/** One thing the user can do from the item: a tooltip link and a quick pick entry alike. */
+export interface StatusAction {
+  title: string;
+  command: string;
+  args?: unknown[];
+}
+
+/** The editor's setting for the config dir: where "Not watching" sends the user. */
+export const OPEN_CONFIG_DIR_SETTING: StatusAction = {
+  title: 'Open Setting',
+  command: 'workbench.action.openSettings',
+  args: ['claudeApiWatch.configDir'],
+};
+
+/** A retry whose next attempt was due this long ago no longer spins: Claude Code has stopped saying anything. */
+export const OVERDUE_RETRY_MS = 30_000;
 
 export interface StatusView {
   visible: boolean;
@@ -33,7 +55,10 @@ export interface StatusView {
   tooltipMarkdown: string;
   severity: StatusSeverity;
   accessibilityLabel: string;
+  /** What a click (or Enter) runs: the quick pick of `actions`. */
   command: string | undefined;
+  /** What can be done now, the most useful first (the tooltip's links, the click's quick pick). */
+  actions: StatusAction[];
 }
 
 const CLASS_WORDS: Record<FailureClass, string> = {
@@ -99,7 +124,10 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
     const max = snapshot.retry?.maxRetries ?? null;
     const progress = attempt === null ? 'retrying' : max === null ? `retry ${attempt}` : `retry ${attempt}/${max}`;
     const spoken = attempt === null ? 'retrying' : max === null ? `retry ${attempt}` : `retry ${attempt} of ${max}`;
-    text = `$(sync~spin) Claude API ${what} · ${progress}`;
+    const nextAt = snapshot.retry?.nextRetryAt ?? null;
+    // Past an overdue attempt nothing is spinning any more: Claude Code was interrupted or went quiet.
+    const icon = nextAt !== null && options.now > nextAt + OVERDUE_RETRY_MS ? '$(sync)' : '$(sync~spin)';
+    text = `${icon} Claude API ${what} · ${progress}`;
     label = `Claude API ${what}, ${CLASS_WORDS[c]}, ${spoken}`;
     severity = 'warning';
   } else if (outage) {
@@ -109,17 +137,19 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
     label = `Claude API ${what}, ${CLASS_WORDS[c]}, ${countOf(Math.max(snapshot.failureCount, 1), 'failed request')}`;
     severity = 'error';
   } else {
-    text = `$(warning) Claude: ${CLASS_WORDS[c]}`;
-    label = `Claude: ${CLASS_WORDS[c]}`;
+    const short = c === 'rate_limit' && failure.resetsAt ? `limit · resets ${localClock(failure.resetsAt)}` : CLASS_WORDS[c];
+    text = `$(warning) Claude: ${short}`;
+    label = `Claude: ${short}`;
     severity = 'warning';
   }
 
+  const actions = actionsFor(failure);
   const sections = [
     failureSummary(snapshot, failure, options.now),
     failureContext(failure),
     anthropicStatusSection(options.anthropicStatus),
     unknownFormatSection(options.unknownFormatLines),
-    commandLinks(true),
+    commandLinks(actions),
   ];
   return {
     visible: true,
@@ -127,8 +157,34 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
     tooltipMarkdown: joinSections(sections),
     severity,
     accessibilityLabel: label,
-    command: CommandId.copyBugReport,
+    command: CommandId.showActions,
+    actions,
   };
+}
+
+/** What fits the trouble: file Anthropic's outages, check the network, log in, wait for a limit. */
+export function actionsFor(failure: ApiFailureEvent | null): StatusAction[] {
+  const a = (title: string, command: CommandId): StatusAction => ({ title, command });
+  const common = [a('Recent Failures', CommandId.showRecentFailures), a('Open Transcript', CommandId.openTranscriptAtFailure), a('Show Log', CommandId.showLog), a('Clear', CommandId.clearIndicator)];
+  if (!failure) return [a('Recent Failures', CommandId.showRecentFailures), a('Check API Health', CommandId.checkApiHealth), a('Anthropic Status', CommandId.openAnthropicStatus), a('Show Log', CommandId.showLog)];
+  switch (familyOf(failure.failureClass)) {
+    case 'anthropic':
+      return [a('Copy Bug Report', CommandId.copyBugReport), a('Search Existing Issues', CommandId.searchExistingIssues), a('Open GitHub Issue', CommandId.openGitHubIssue), a('Anthropic Status', CommandId.openAnthropicStatus), ...common];
+    case 'network':
+      return [a('Check API Health', CommandId.checkApiHealth), a('Anthropic Status', CommandId.openAnthropicStatus), ...common];
+    case 'auth':
+    case 'rate_limit':
+      // The user's own account, not a Claude Code bug: nothing to file.
+      return [...common.slice(0, 2), a('Check API Health', CommandId.checkApiHealth), ...common.slice(2)];
+    default:
+      return [a('Copy Bug Report', CommandId.copyBugReport), a('Search Existing Issues', CommandId.searchExistingIssues), a('Check API Health', CommandId.checkApiHealth), ...common];
+  }
+}
+
+/** `17:40` in this machine's time zone. */
+function localClock(iso: string): string {
+  const at = new Date(iso);
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
 }
 
 function renderRecovered(snapshot: TrackerSnapshot, options: StatusViewOptions): StatusView {
@@ -138,22 +194,58 @@ function renderRecovered(snapshot: TrackerSnapshot, options: StatusViewOptions):
   if (snapshot.failure) {
     sections.push(failureSummary(snapshot, snapshot.failure, options.now), failureContext(snapshot.failure));
   }
-  sections.push(anthropicStatusSection(options.anthropicStatus), unknownFormatSection(options.unknownFormatLines), commandLinks(true));
+  const actions = actionsFor(snapshot.failure);
+  sections.push(anthropicStatusSection(options.anthropicStatus), unknownFormatSection(options.unknownFormatLines), commandLinks(actions));
   return {
     visible: true,
     text: '$(check) Claude API recovered',
     tooltipMarkdown: joinSections(sections),
     severity: 'none',
     accessibilityLabel: 'Claude API recovered',
-    command: CommandId.showRecentFailures,
+    command: CommandId.showActions,
+    actions,
   };
 }
 
+/** A monitor that sees nothing must not look healthy: no config dir, or no transcript in it. */
+function renderNotWatching(watching: WatchingState): StatusView {
+  const where = watching.configDirs.join(', ');
+  const reason = watching.problem ?? `no transcripts at ${where}`;
+  const actions: StatusAction[] = [OPEN_CONFIG_DIR_SETTING, { title: 'Run Diagnostics', command: CommandId.runDiagnostics }, { title: 'Show Log', command: CommandId.showLog }];
+  const lines = [
+    `**Not watching:** ${escapeMarkdown(reason)}`,
+    'Claude Code writes its transcripts under `projects/` in its config dir. Set `claudeApiWatch.configDir` if it uses another one (for example `CLAUDE_CONFIG_DIR` set only in your shell).',
+  ];
+  return {
+    visible: true,
+    text: '$(eye-closed) Claude: not watching',
+    tooltipMarkdown: joinSections([lines.join(HARD_BREAK), commandLinks(actions)]),
+    severity: 'warning',
+    accessibilityLabel: `Claude API Watch: not watching, ${reason}`,
+    command: CommandId.showActions,
+    actions,
+  };
+}
+
+/** Whether the source sees nothing to watch (once it has looked). */
+export function notWatching(watching: WatchingState | undefined): boolean {
+  return !!watching && (watching.phase === 'missing' || (watching.phase === 'live' && watching.transcripts === 0));
+}
+
 function renderHealthy(snapshot: TrackerSnapshot, options: StatusViewOptions): StatusView {
+  if (notWatching(options.watching)) return renderNotWatching(options.watching!);
   const lines =
     snapshot.failuresLastHour > 0
       ? ['No current Claude API failures', `Last hour: ${countOf(snapshot.failuresLastHour, 'failed request')}`]
       : ['No Claude API failures seen'];
+  const watching = options.watching;
+  if (watching) {
+    let line = `Watching ${countOf(watching.transcripts, 'transcript')} in ${escapeMarkdown(watching.configDirs.join(', '))}`;
+    if (watching.phase === 'reading') line += ' (reading recent ones)';
+    if (watching.lastLineAt !== null) line += `; last line read ${formatRelativeTime(watching.lastLineAt, options.now)}`;
+    lines.push(line);
+  }
+  const actions = actionsFor(null);
   return {
     visible: options.showWhenHealthy,
     text: '$(pulse)',
@@ -161,11 +253,12 @@ function renderHealthy(snapshot: TrackerSnapshot, options: StatusViewOptions): S
       lines.join(HARD_BREAK),
       anthropicStatusSection(options.anthropicStatus),
       unknownFormatSection(options.unknownFormatLines),
-      commandLinks(false),
+      commandLinks(actions),
     ]),
     severity: 'none',
     accessibilityLabel: `Claude API Watch: ${lines[0].toLowerCase()}`,
-    command: CommandId.showRecentFailures,
+    command: CommandId.showActions,
+    actions,
   };
 }
 
@@ -175,6 +268,7 @@ function failureSummary(snapshot: TrackerSnapshot, failure: ApiFailureEvent, now
   const title = failure.status !== null ? `Claude API ${failure.status}` : 'Claude API failure';
   const lines = [`**${title}** · ${CLASS_WORDS[c]}`, CLASS_EXPLANATIONS[c]];
   if (failure.message) lines.push(`Message: ${escapeMarkdown(failure.message)}`);
+  if (c === 'rate_limit' && (failure.resetsAt || failure.limitWindow)) lines.push(escapeMarkdown(describePlanLimit(failure, new Date(now))));
   if (snapshot.failureAt !== null) lines.push(`When: ${when(snapshot.failureAt, now)}`);
   const retry = snapshot.state === 'retrying' ? snapshot.retry : null;
   if (retry && retry.attempt !== null) {
@@ -241,23 +335,10 @@ function unknownFormatSection(lines: number | undefined): string {
   return `_${what} in a transcript format this release cannot read_ · [Report](command:${CommandId.reportUnknownFormat})`;
 }
 
-function commandLinks(failureSeen: boolean): string {
-  const links: [string, CommandId][] = failureSeen
-    ? [
-        ['Copy bug report', CommandId.copyBugReport],
-        ['Open GitHub issue', CommandId.openGitHubIssue],
-        ['Recent failures', CommandId.showRecentFailures],
-        ['Open transcript', CommandId.openTranscriptAtFailure],
-        ['Anthropic status', CommandId.openAnthropicStatus],
-        ['Show log', CommandId.showLog],
-        ['Clear', CommandId.clearIndicator],
-      ]
-    : [
-        ['Recent failures', CommandId.showRecentFailures],
-        ['Anthropic status', CommandId.openAnthropicStatus],
-        ['Show log', CommandId.showLog],
-      ];
-  return links.map(([title, id]) => `[${title}](command:${id})`).join(' · ');
+function commandLinks(actions: readonly StatusAction[]): string {
+  return actions
+    .map(({ title, command, args }) => `[${title}](command:${command}${args ? `?${encodeURIComponent(JSON.stringify(args))}` : ''})`)
+    .join(' · ');
 }
 
 /** A Markdown line break that stays inside the paragraph. */

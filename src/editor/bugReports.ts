@@ -44,7 +44,7 @@ export class BugReports {
       configDirs: session.configDirs,
       failureFile: subject.file,
       entrypoint: subject.entrypoint,
-      editor: { name: vscode.env.appName, version: vscode.version, remoteName: vscode.env.remoteName ?? null },
+      editor: { name: vscode.env.appName, version: vscode.version, remoteName: publicRemoteName(vscode.env.remoteName) },
       extensionVersion: this.extensionVersion,
     });
     const health = session.state.health;
@@ -60,4 +60,13 @@ export class BugReports {
       now: new Date(),
     });
   }
+}
+
+/**
+ * The remote kind for a public report: `ssh-remote`, `wsl`, `dev-container`... A code-server or
+ * other web host names itself by its address (`127.0.0.1:8095`): that stays on this machine.
+ */
+export function publicRemoteName(remoteName: string | undefined): string | null {
+  if (!remoteName) return null;
+  return /^[a-z][a-z0-9-]*$/i.test(remoteName) ? remoteName : 'remote server';
 }

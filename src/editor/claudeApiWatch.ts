@@ -15,7 +15,9 @@ import type { ApiFailureEvent } from '../core/types';
 import { BugReports } from './bugReports';
 import { registerCommands } from './commands';
 import { HistoryPanels } from './history/historyPanel';
+import { trackContextKeys } from './contextKeys';
 import { showOutageNotice } from './notifications';
+import { ReportDocuments } from './reportDocument';
 import { onDidChangeSettings, readSettings } from './settings';
 import { StatusBarController } from './statusBar';
 
@@ -31,6 +33,8 @@ export interface ClaudeApiWatchApi {
   configDirs(): string[];
   /** What the failure history panel last drew, and its episodes. */
   historyPanel(): ReturnType<HistoryPanels['lastDrawn']>;
+  /** The context keys last set (the palette's `when` clauses). */
+  contextKeys(): Record<string, boolean>;
 }
 
 export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApiWatchApi {
@@ -56,6 +60,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
   const packageJson = context.extension.packageJSON as { version: string; bugs?: { url?: string } };
 
   own(session.onDidChange((state) => statusBar.show(state.view)));
+  const contextKeys = own(trackContextKeys(session, context.secrets));
   own(session.onDidNotify((notice) => void showOutageNotice(notice)));
   own(onDidChangeSettings((changed) => session.configure((settings = changed)), log));
   own(vscode.workspace.onDidChangeWorkspaceFolders(() => session.setWorkspaceFolders(workspaceFolders())));
@@ -66,6 +71,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
     session,
     reports: new BugReports(session, packageJson.version, history),
     showFailureHistory: () => history.panels.show(),
+    reportDocuments: own(new ReportDocuments()),
     secrets: context.secrets,
     extensionId: context.extension.id,
     bugsUrl: packageJson.bugs?.url ?? 'https://github.com/claude-api-watch/claude-api-watch/issues',
@@ -84,6 +90,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
     state: () => session.state,
     recentFailures: (limit) => session.recentFailures(limit),
     configDirs: () => [...session.configDirs],
+    contextKeys: () => Object.fromEntries(contextKeys.values),
     historyPanel: () => history.panels.lastDrawn(),
   };
 }

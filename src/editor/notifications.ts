@@ -1,22 +1,47 @@
 // Shows the session's outage notices. The session decides when (once per established outage);
-// this only words the toast and runs the chosen action.
+// this words the toast and offers what fits the trouble: Anthropic's outages can be reported,
+// a network failure checked, a login or a plan limit is the user's own and nothing to file.
 import * as vscode from 'vscode';
 import { CommandId } from '../core/commandIds';
+import { familyOf } from '../core/episodes';
 import type { OutageNotice } from '../core/session/watchSession';
 import { turnNotificationsOff } from './settings';
 
-export async function showOutageNotice(notice: OutageNotice): Promise<void> {
-  const t = vscode.l10n.t;
-  const copy = t('Copy Bug Report');
-  const open = t('Open GitHub Issue');
-  const mute = t("Don't Show Again");
+const t = vscode.l10n.t;
+
+/** The notice's words and buttons (title → command), exported for the in-editor tests' sake of one wording. */
+export function noticeContent(notice: OutageNotice): { message: string; actions: [string, string][] } {
   const { failure } = notice;
-  const message =
-    notice.reason === 'retrying'
-      ? t('Claude Code is still retrying after an API error: {0}', failure.message)
-      : t('Claude Code API failure: {0}', failure.message);
-  const choice = await vscode.window.showWarningMessage(message, copy, open, mute);
-  if (choice === copy) await vscode.commands.executeCommand(CommandId.copyBugReport);
-  else if (choice === open) await vscode.commands.executeCommand(CommandId.openGitHubIssue);
+  const what = failure.message;
+  switch (familyOf(failure.failureClass)) {
+    case 'anthropic':
+      return {
+        message:
+          notice.reason === 'retrying'
+            ? t('Claude Code is still retrying after an API error: {0}', what)
+            : t('Claude Code gave up after an API error: {0}', what),
+        actions: [
+          [t('Copy Bug Report'), CommandId.copyBugReport],
+          [t('Search Existing Issues'), CommandId.searchExistingIssues],
+        ],
+      };
+    case 'network':
+      return { message: t('Claude Code cannot reach the API: {0}', what), actions: [[t('Check API Health'), CommandId.checkApiHealth]] };
+    case 'auth':
+      return { message: t('Claude Code needs you to log in again: {0}. Run /login in Claude Code.', what), actions: [] };
+    case 'rate_limit':
+      return { message: t('Claude Code hit a limit: {0}', what), actions: [[t('Show Details'), CommandId.showActions]] };
+    default:
+      return { message: t('Claude Code API failure: {0}', what), actions: [[t('Copy Bug Report'), CommandId.copyBugReport], [t('Show Log'), CommandId.showLog]] };
+  }
+}
+
+export async function showOutageNotice(notice: OutageNotice): Promise<void> {
+  const { message, actions } = noticeContent(notice);
+  const mute = t("Don't Show Again");
+  const show = notice.failure.failureClass === 'auth' || notice.failure.failureClass === 'rate_limit' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  const choice = await show(message, ...actions.map(([title]) => title), mute);
+  const command = actions.find(([title]) => title === choice)?.[1];
+  if (command) await vscode.commands.executeCommand(command);
   else if (choice === mute) await turnNotificationsOff();
 }

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { CommandId } from '../core/commandIds';
 import type { StatusView } from '../core/statusView';
 
-const TOOLTIP_COMMANDS = Object.values(CommandId);
+/** Our own commands, and the settings editor that "Not watching" opens. */
+const TOOLTIP_COMMANDS = [...Object.values(CommandId), 'workbench.action.openSettings'];
 
 export class StatusBarController implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('claudeApiWatch.status', vscode.StatusBarAlignment.Left, 100);

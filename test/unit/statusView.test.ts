@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommandId } from '../../src/core/commandIds';
 import {
+  OPEN_CONFIG_DIR_SETTING,
   describeFailureClass,
   escapeMarkdown,
   formatRelativeTime,
@@ -9,6 +10,7 @@ import {
   type AnthropicStatusSummary,
   type StatusViewOptions,
 } from '../../src/core/statusView';
+import type { WatchingState } from '../../src/core/session/transcriptSource';
 import { FailureTracker, type TrackerSnapshot } from '../../src/core/tracker';
 import { FAILURE_CLASSES, type ApiFailureEvent, type FailureClass } from '../../src/core/types';
 
@@ -91,7 +93,7 @@ describe('renderStatus: each state', () => {
     assert.equal(view.visible, true);
     assert.equal(view.text, '$(pulse)');
     assert.equal(view.severity, 'none');
-    assert.equal(view.command, CommandId.showRecentFailures);
+    assert.equal(view.command, CommandId.showActions);
     assert.match(view.tooltipMarkdown, /^No Claude API failures seen/);
     assert.match(view.accessibilityLabel, /no claude api failures seen/i);
     assert.equal(renderStatus(snapshot(), { ...options, showWhenHealthy: false }).visible, false);
@@ -104,17 +106,18 @@ describe('renderStatus: each state', () => {
     assert.match(view.tooltipMarkdown, /Last hour: 4 failed requests/);
   });
 
-  it('retrying: spinner, status and attempt, warning', () => {
+  it('retrying: status and attempt, warning; no spinner once the next attempt is long overdue', () => {
     const event = failure({ kind: 'retry', status: 529, failureClass: 'overloaded', attempt: 3, maxRetries: 10, retryInMs: 20 * SEC });
     const at = Date.parse(event.timestamp!);
     const view = renderStatus(
       failing(event, { retry: { attempt: 3, maxRetries: 10, nextRetryAt: at + 20 * SEC, event } }),
       options,
     );
-    assert.equal(view.text, '$(sync~spin) Claude API 529 · retry 3/10');
+    assert.equal(view.text, '$(sync) Claude API 529 · retry 3/10', 'the attempt was due a minute ago: nothing spins');
     assert.equal(view.severity, 'warning');
     assert.equal(view.visible, true);
-    assert.equal(view.command, CommandId.copyBugReport);
+    assert.equal(view.command, CommandId.showActions);
+    assert.equal(view.actions[0].command, CommandId.copyBugReport, 'an Anthropic outage: the report first');
     assert.equal(view.accessibilityLabel, 'Claude API 529, overloaded, retry 3 of 10');
     assert.match(view.tooltipMarkdown, /Retry 3 of 10, next attempt was due 1 min ago/);
   });
@@ -136,7 +139,7 @@ describe('renderStatus: each state', () => {
     const view = renderStatus(failing(failure(), { failureCount: 3 }), options);
     assert.equal(view.text, '$(error) Claude API 500 ×3');
     assert.equal(view.severity, 'error');
-    assert.equal(view.command, CommandId.copyBugReport);
+    assert.equal(view.command, CommandId.showActions);
     assert.equal(view.accessibilityLabel, 'Claude API 500, server error, 3 failed requests');
     assert.equal(renderStatus(failing(failure()), options).text, '$(error) Claude API 500');
   });
@@ -162,7 +165,7 @@ describe('renderStatus: each state', () => {
       assert.equal(view.text, text);
       assert.equal(view.severity, 'warning');
       assert.equal(view.accessibilityLabel, text.replace('$(warning) ', ''));
-      assert.equal(view.command, CommandId.copyBugReport);
+      assert.equal(view.command, CommandId.showActions);
     }
   });
 
@@ -174,7 +177,7 @@ describe('renderStatus: each state', () => {
     assert.equal(view.text, '$(check) Claude API recovered');
     assert.equal(view.severity, 'none');
     assert.equal(view.visible, true);
-    assert.equal(view.command, CommandId.showRecentFailures);
+    assert.equal(view.command, CommandId.showActions);
     assert.match(view.tooltipMarkdown, /^\*\*Claude API recovered\*\* 30 s ago \(2026-03-02 11:59:30 UTC\)/);
     assert.match(view.tooltipMarkdown, /This outage: 5 failed requests since 2026-03-02 11:51:00 UTC/);
     assert.ok(commandLinks(view.tooltipMarkdown).includes(CommandId.copyBugReport));
@@ -205,16 +208,17 @@ describe('renderStatus: tooltip', () => {
     const md = renderStatus(failing(failure()), options).tooltipMarkdown;
     assert.deepEqual(commandLinks(md), [
       CommandId.copyBugReport,
+      CommandId.searchExistingIssues,
       CommandId.openGitHubIssue,
+      CommandId.openAnthropicStatus,
       CommandId.showRecentFailures,
       CommandId.openTranscriptAtFailure,
-      CommandId.openAnthropicStatus,
       CommandId.showLog,
       CommandId.clearIndicator,
     ]);
-    assert.match(md, /\[Copy bug report\]\(command:claudeApiWatch\.copyBugReport\)/);
+    assert.match(md, /\[Copy Bug Report\]\(command:claudeApiWatch\.copyBugReport\)/);
     const healthy = renderStatus(snapshot(), options).tooltipMarkdown;
-    assert.deepEqual(commandLinks(healthy), [CommandId.showRecentFailures, CommandId.openAnthropicStatus, CommandId.showLog]);
+    assert.deepEqual(commandLinks(healthy), [CommandId.showRecentFailures, CommandId.checkApiHealth, CommandId.openAnthropicStatus, CommandId.showLog]);
   });
 
   it('escapes transcript text so it cannot inject links, Markdown or icons', () => {
@@ -338,5 +342,46 @@ describe('renderStatus from a real tracker', () => {
     clock += 5 * SEC;
     tracker.record(failure({ uuid: 'f1', line: 2, status: 529, failureClass: 'overloaded', timestamp: at(clock) }));
     assert.equal(renderStatus(tracker.snapshot(), { ...options, now: clock }).text, '$(error) Claude API 529 ×2');
+  });
+});
+
+describe('renderStatus: actions, limits and what is watched', () => {
+  const watching = (fields: Partial<WatchingState> = {}): WatchingState => ({ phase: 'live', configDirs: ['/home/dev/.claude'], problem: null, transcripts: 12, lastLineAt: NOW - 2 * MIN, ...fields });
+
+  it('offers what fits the class: report an outage, check the network, nothing to file for a login or a limit', () => {
+    const first = (fields: Partial<ApiFailureEvent>) => renderStatus(failing(failure(fields)), options).actions.map((a) => a.command);
+    assert.deepEqual(first({ status: 529, failureClass: 'overloaded' }).slice(0, 2), [CommandId.copyBugReport, CommandId.searchExistingIssues]);
+    assert.equal(first({ status: null, failureClass: 'network', networkCode: 'ENOTFOUND' })[0], CommandId.checkApiHealth);
+    for (const failureClass of ['auth', 'rate_limit'] as const) {
+      const actions = first({ status: null, failureClass });
+      assert.ok(!actions.includes(CommandId.copyBugReport) && !actions.includes(CommandId.openGitHubIssue), failureClass);
+    }
+  });
+
+  it('a plan limit says when it resets, short in the item and whole in the tooltip', () => {
+    const resetsAt = new Date(NOW + 2 * 3_600_000).toISOString();
+    const view = renderStatus(failing(failure({ status: null, failureClass: 'rate_limit', message: "You've hit your session limit", resetsAt, limitWindow: '5-hour' })), options);
+    const at = new Date(resetsAt);
+    const clock = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+    assert.equal(view.text, `$(warning) Claude: limit · resets ${clock}`);
+    assert.match(view.tooltipMarkdown, /plan limit \\\(5\\-hour\\\) · resets/);
+  });
+
+  it('a monitor that sees nothing says so instead of looking healthy', () => {
+    for (const state of [watching({ transcripts: 0 }), watching({ phase: 'missing', problem: 'Claude config dir not found: /home/dev/.claude' })]) {
+      const view = renderStatus(snapshot(), { ...options, watching: state });
+      assert.equal(view.text, '$(eye-closed) Claude: not watching');
+      assert.equal(view.severity, 'warning');
+      assert.equal(view.visible, true, 'shown even when the healthy item is hidden');
+      assert.match(view.tooltipMarkdown, /Not watching:/);
+      assert.deepEqual(view.actions[0], OPEN_CONFIG_DIR_SETTING);
+    }
+    const reading = renderStatus(snapshot(), { ...options, watching: watching({ phase: 'reading', transcripts: 0 }) });
+    assert.equal(reading.text, '$(pulse)', 'not yet: the first read is still going');
+  });
+
+  it('the healthy tooltip says what is being watched', () => {
+    const view = renderStatus(snapshot(), { ...options, watching: watching() });
+    assert.match(view.tooltipMarkdown, /Watching 12 transcripts in \\\/home\\\/dev\\\/\\\.claude; last line read 2 min ago/);
   });
 });

@@ -328,6 +328,7 @@ export class WatchSession implements Disposable {
         now,
         anthropicStatus: toStatusSummary(anthropicStatus),
         unknownFormatLines: this.#canary.unknownLineCount,
+        watching: this.#watching,
       }),
       watching: this.#watching,
       anthropicStatus,

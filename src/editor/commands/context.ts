@@ -3,12 +3,14 @@ import * as vscode from 'vscode';
 import type { CommandId } from '../../core/commandIds';
 import type { WatchSession } from '../../core/session/watchSession';
 import type { BugReports } from '../bugReports';
+import type { ReportDocuments } from '../reportDocument';
 import type { WatchSettings } from '../settings';
 
 export interface CommandContext {
   readonly log: vscode.LogOutputChannel;
   readonly session: WatchSession;
   readonly reports: BugReports;
+  readonly reportDocuments: ReportDocuments;
   readonly secrets: vscode.SecretStorage;
   readonly extensionId: string;
   readonly bugsUrl: string;

@@ -5,7 +5,7 @@ import { checkApiHealth, headlineHealth, summarizeHealth, type ApiHealthResult }
 import { openUrl, type CommandContext, type CommandHandler } from './context';
 
 const t = vscode.l10n.t;
-const API_KEY_SECRET = 'claudeApiWatch.anthropicApiKey';
+export const API_KEY_SECRET = 'claudeApiWatch.anthropicApiKey';
 const ANTHROPIC_STATUS_PAGE = 'https://status.claude.com';
 
 async function checkHealth(ctx: CommandContext): Promise<ApiHealthResult | undefined> {

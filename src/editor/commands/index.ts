@@ -2,6 +2,7 @@
 // package.json, its handler in a file here (one per command or small group), spread below.
 // `CommandHandlers` is a Record over every id: a command without a handler does not compile.
 import * as vscode from 'vscode';
+import { actionCommands } from './actions';
 import type { CommandContext, CommandHandlers } from './context';
 import { diagnosticsCommands, DiagnosticsDocument } from './diagnostics';
 import { extensionCommands } from './extension';
@@ -20,6 +21,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...historyCommands(ctx),
     ...extensionCommands(ctx),
     ...diagnosticsCommands(ctx),
+    ...actionCommands(ctx),
   };
   const documents = vscode.workspace.registerTextDocumentContentProvider(DiagnosticsDocument.scheme, new DiagnosticsDocument());
   const commands = Object.entries(handlers).map(([id, handler]) =>

@@ -25,11 +25,6 @@ async function openIssue(ctx: CommandContext, report: BugReport): Promise<void> 
   await openUrl(url);
 }
 
-async function showReport(report: BugReport): Promise<void> {
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: report.markdown });
-  await vscode.window.showTextDocument(document, { preview: false });
-}
-
 export async function copyBugReport(ctx: CommandContext, chosen?: ApiFailureEvent): Promise<void> {
   const report = await reportOrExplain(ctx, chosen);
   if (!report) return;
@@ -38,24 +33,30 @@ export async function copyBugReport(ctx: CommandContext, chosen?: ApiFailureEven
   const show = t('Show Report');
   const search = t('Search Existing Issues');
   const ids = report.requestIds.length;
+  // Searching first: an existing issue is where this report helps most.
   const choice = await vscode.window.showInformationMessage(
     ids > 0
       ? t('Bug report copied to the clipboard, with {0} request ID(s).', ids)
       : t('Bug report copied to the clipboard (no request ID was recorded for this failure).'),
-    open,
-    show,
     search,
+    show,
+    open,
   );
   if (choice === open) await openIssue(ctx, report);
-  else if (choice === show) await showReport(report);
+  else if (choice === show) await ctx.reportDocuments.show(report);
   else if (choice === search) await openUrl(buildIssueSearchUrl(report, { repository: ctx.settings().issueRepository }));
+}
+
+/** A failure passed by Recent Failures; the editor title bar passes the report document's URI instead. */
+function failureArg(value: unknown): ApiFailureEvent | undefined {
+  return typeof value === 'object' && value !== null && 'failureClass' in value && 'file' in value ? (value as ApiFailureEvent) : undefined;
 }
 
 export function reportCommands(ctx: CommandContext) {
   return {
-    [CommandId.copyBugReport]: (chosen?: ApiFailureEvent) => copyBugReport(ctx, chosen),
-    [CommandId.openGitHubIssue]: async (chosen?: ApiFailureEvent) => {
-      const report = await reportOrExplain(ctx, chosen);
+    [CommandId.copyBugReport]: (chosen?: unknown) => copyBugReport(ctx, failureArg(chosen)),
+    [CommandId.openGitHubIssue]: async (chosen?: unknown) => {
+      const report = await reportOrExplain(ctx, failureArg(chosen));
       if (!report) return;
       // The URL may be trimmed to fit GitHub's limit: the whole report goes to the clipboard first.
       await copyReport(ctx, report);

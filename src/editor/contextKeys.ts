@@ -1,0 +1,39 @@
+// Context keys, so the palette offers a command only when it can do something (package.json's
+// `menus.commandPalette` `when` clauses name them).
+import * as vscode from 'vscode';
+import type { WatchSession } from '../core/session/watchSession';
+import { API_KEY_SECRET } from './commands/health';
+
+export const ContextKey = {
+  /** A failure was seen (within the lookback): there is something to report, list or open. */
+  hasFailure: 'claudeApiWatch.hasFailure',
+  /** The item shows a failure, a retry or a recovery: Clear Indicator does something visible. */
+  showingFailure: 'claudeApiWatch.showingFailure',
+  /** A key for health checks is stored: Forget Stored Key does something. */
+  hasStoredKey: 'claudeApiWatch.hasStoredKey',
+} as const;
+
+/** Keeps the keys in step with the session and the secret store; the values set, for tests. */
+export function trackContextKeys(session: WatchSession, secrets: vscode.SecretStorage): vscode.Disposable & { values: Map<string, boolean> } {
+  const values = new Map<string, boolean>();
+  const set = (key: string, value: boolean) => {
+    if (values.get(key) === value) return;
+    values.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  };
+  const fromSession = () => {
+    const { snapshot } = session.state;
+    set(ContextKey.hasFailure, session.recentFailures(1).length > 0);
+    set(ContextKey.showingFailure, snapshot.state !== 'healthy');
+  };
+  const fromSecrets = () => void secrets.get(API_KEY_SECRET).then((key) => set(ContextKey.hasStoredKey, !!key));
+  fromSession();
+  fromSecrets();
+  const subscriptions = [
+    session.onDidChange(fromSession),
+    secrets.onDidChange((event) => {
+      if (event.key === API_KEY_SECRET) fromSecrets();
+    }),
+  ];
+  return { values, dispose: () => subscriptions.forEach((s) => s.dispose()) };
+}
