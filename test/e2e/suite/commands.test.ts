@@ -70,7 +70,7 @@ suite('Commands', () => {
     const view = state.api.statusView();
     assert.ok(view?.visible, 'the status bar item is hidden while failing');
     assert.match(view.text, /500/);
-    assert.equal(view.command, CommandId.copyBugReport);
+    assert.equal(view.command, CommandId.showActions);
 
     await vscode.env.clipboard.writeText('nothing copied yet');
     // The command waits on its notification's buttons: read the clipboard instead of awaiting it.
@@ -86,6 +86,35 @@ suite('Commands', () => {
     // Dismissing the notification ends the command: it never hangs on its buttons.
     await vscode.commands.executeCommand('notifications.clearAll');
     await within('Copy Bug Report after its notification was dismissed', running);
+  });
+
+  test('context keys: the palette offers report, clear and forget only when they can act', async () => {
+    const palette = (manifest.contributes as { menus: { commandPalette: { command: string; when: string }[] } }).menus.commandPalette;
+    const when = new Map(palette.map((entry) => [entry.command, entry.when]));
+    assert.equal(when.get(CommandId.copyBugReport), 'claudeApiWatch.hasFailure');
+    assert.equal(when.get(CommandId.clearIndicator), 'claudeApiWatch.showingFailure');
+    assert.equal(when.get(CommandId.clearApiKey), 'claudeApiWatch.hasStoredKey');
+    assert.equal(when.has(CommandId.showActions), false, 'the actions are always offered');
+
+    await eventually('no failure shown after clearing', () => state.api.contextKeys(), (keys) => keys['claudeApiWatch.showingFailure'] === false);
+    await writeOutage('context-keys');
+    const failing = await eventually('the keys of a failure', () => state.api.contextKeys(), (keys) => keys['claudeApiWatch.showingFailure'] === true);
+    assert.equal(failing['claudeApiWatch.hasFailure'], true);
+    await vscode.commands.executeCommand(CommandId.clearIndicator);
+    await eventually('Clear Indicator to be withdrawn', () => state.api.contextKeys(), (keys) => keys['claudeApiWatch.showingFailure'] === false);
+    await vscode.commands.executeCommand(CommandId.clearApiKey);
+    await eventually('no stored key', () => state.api.contextKeys(), (keys) => keys['claudeApiWatch.hasStoredKey'] === false);
+  });
+
+  test('Show Actions lists what fits the state, the report first during an outage', async () => {
+    await writeOutage('actions');
+    const view = state.api.statusView();
+    assert.equal(view.command, CommandId.showActions);
+    assert.deepEqual(view.actions.slice(0, 2).map((action) => action.command), [CommandId.copyBugReport, CommandId.searchExistingIssues]);
+    const quickPick = vscode.commands.executeCommand(CommandId.showActions);
+    await sleep(500);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await within('Show Actions after its quick pick was closed', quickPick);
   });
 
   test('Clear Indicator returns to healthy and the cleared failures do not come back', async () => {

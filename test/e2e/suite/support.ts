@@ -168,6 +168,17 @@ export async function freshState(api: ClaudeApiWatchApi, transcripts: Transcript
   await sleep(5);
 }
 
+/**
+ * One ordinary transcript that stays for the whole run: with none, the item rightly says "Not
+ * watching" instead of looking healthy, and the suites here test the states after that.
+ */
+export async function ensureWatching(api: ClaudeApiWatchApi): Promise<void> {
+  const dir = path.join(envConfigDir(), 'projects', '-e2e-baseline');
+  await fs.mkdir(dir, { recursive: true });
+  await fs.appendFile(path.join(dir, 'baseline.jsonl'), JSON.stringify({ type: 'user', sessionId: 'baseline', timestamp: stamp(), message: { role: 'user', content: 'hello' } }) + '\n');
+  await eventually('a transcript to be watched', () => api.state().watching, (watching) => watching.phase === 'live' && watching.transcripts > 0);
+}
+
 /** What every suite here shares: the extension's API and the transcripts the suite writes. */
 export interface SuiteState {
   api: ClaudeApiWatchApi;
@@ -183,6 +194,7 @@ export function useFreshState(): SuiteState {
   suiteSetup(async () => {
     state.api = await activeApi();
     state.transcripts = new Transcripts(envConfigDir());
+    await ensureWatching(state.api);
   });
   setup(() => freshState(state.api, state.transcripts));
   suiteTeardown(() => freshState(state.api, state.transcripts));
