@@ -231,7 +231,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await page.keyboard.press('Escape');
 
     await main.append((e) => userPrompt('Hello', e));
-    const state = await until('the healthy item', itemState, (s) => s.label.startsWith('Claude API Watch: no'));
+    const state = await until('the healthy item', itemState, (s) => /no claude api failures/i.test(s.label));
     assert.equal(state.text, '', 'healthy shows only an icon');
     assert.equal(await item.locator('.codicon-pulse').count(), 1);
     assert.equal(state.kind, 'none');
