@@ -1,6 +1,7 @@
 // Show Recent Failures, Open Transcript at Failure, Clear Indicator: what was seen, and where.
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
+import { groupEpisodes } from '../../core/episodes';
 import { describeFailureClass, formatRelativeTime } from '../../core/statusView';
 import { baseName } from '../../core/paths';
 import type { ApiFailureEvent } from '../../core/types';
@@ -23,31 +24,75 @@ export async function openTranscriptAtFailure(ctx: CommandContext, chosen?: ApiF
   await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession').then(undefined, () => undefined);
 }
 
+type FailureItem = vscode.QuickPickItem & { failure?: ApiFailureEvent };
+
+const COPY_ID = { iconPath: new vscode.ThemeIcon('copy'), tooltip: vscode.l10n.t('Copy Request ID') };
+const COPY_REPORT = { iconPath: new vscode.ThemeIcon('report'), tooltip: vscode.l10n.t('Copy Bug Report') };
+const OPEN_TRANSCRIPT = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: vscode.l10n.t('Open Transcript at This Line') };
+
+/** Recent failures grouped by episode (the session's one definition), newest first, each with its actions as buttons. */
 async function showRecentFailures(ctx: CommandContext): Promise<void> {
-  const failures = ctx.session.recentFailures(100);
+  const failures = ctx.session.recentFailures(200);
   if (failures.length === 0) {
     void vscode.window.showInformationMessage(t('No Claude API failures seen in the last {0} hours.', Math.round(ctx.settings().lookbackMs / 3_600_000)));
     return;
   }
   const now = Date.now();
-  const picked = await vscode.window.showQuickPick(
-    failures.map((failure) => ({ label: failureLabel(failure), description: failureTime(failure, now), detail: failureDetail(failure), failure })),
-    { title: t('Recent Claude API failures'), placeHolder: t('Choose a failure to copy its request ID or report, or open its transcript'), matchOnDetail: true, matchOnDescription: true },
-  );
-  if (!picked) return;
-  const copyId = t('Copy Request ID');
-  const copyReportAction = t('Copy Bug Report');
-  const openTranscript = t('Open Transcript at This Line');
-  const actions = picked.failure.requestId ? [copyId, copyReportAction, openTranscript] : [copyReportAction, openTranscript];
-  const action = await vscode.window.showQuickPick(actions, { title: picked.label });
-  if (action === copyId && picked.failure.requestId) {
-    await vscode.env.clipboard.writeText(picked.failure.requestId);
-    void vscode.window.showInformationMessage(t('Copied {0}', picked.failure.requestId));
-  } else if (action === copyReportAction) {
-    await copyBugReport(ctx, picked.failure);
-  } else if (action === openTranscript) {
-    await openTranscriptAtFailure(ctx, picked.failure);
+  const items: FailureItem[] = [];
+  for (const episode of groupEpisodes(failures, ctx.settings().quietPeriodMs).reverse()) {
+    const first = episode.events[0];
+    const span = `${localTime(episode.startAt)}${episode.endAt !== episode.startAt ? `–${localTime(episode.endAt)}` : ''}`;
+    items.push({ kind: vscode.QuickPickItemKind.Separator, label: `${describeFailureClass(first.failureClass)} · ${episode.events.length} · ${span}` });
+    for (const failure of [...episode.events].reverse()) {
+      items.push({
+        label: failureLabel(failure),
+        description: failureTime(failure, now),
+        detail: failureDetail(failure),
+        failure,
+        buttons: failure.requestId ? [COPY_ID, COPY_REPORT, OPEN_TRANSCRIPT] : [COPY_REPORT, OPEN_TRANSCRIPT],
+      });
+    }
   }
+  const pick = vscode.window.createQuickPick<FailureItem>();
+  pick.title = t('Recent Claude API Failures (1/2)');
+  pick.placeholder = t('Choose a failure; its buttons copy the request ID or the report, or open the transcript');
+  pick.matchOnDetail = true;
+  pick.matchOnDescription = true;
+  pick.items = items;
+  const run = async (failure: ApiFailureEvent, button: vscode.QuickInputButton) => {
+    pick.hide();
+    if (button === COPY_ID && failure.requestId) {
+      await vscode.env.clipboard.writeText(failure.requestId);
+      void vscode.window.showInformationMessage(t('Copied request ID {0}', failure.requestId));
+    } else if (button === COPY_REPORT) {
+      await copyBugReport(ctx, failure);
+    } else {
+      await openTranscriptAtFailure(ctx, failure);
+    }
+  };
+  const chosen = await new Promise<FailureItem | undefined>((resolve) => {
+    pick.onDidTriggerItemButton((event) => {
+      resolve(undefined);
+      if (event.item.failure) void run(event.item.failure, event.button);
+    });
+    pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+    pick.onDidHide(() => resolve(undefined));
+    pick.show();
+  });
+  pick.hide();
+  pick.dispose();
+  if (!chosen?.failure) return;
+  const failure = chosen.failure;
+  const actions = [...(failure.requestId ? [COPY_ID] : []), COPY_REPORT, OPEN_TRANSCRIPT];
+  const action = await vscode.window.showQuickPick(
+    actions.map((button) => ({ label: button.tooltip, button })),
+    { title: t('{0} (2/2)', chosen.label.replace(/^\$\([a-z-]+\)\s*/, '')) },
+  );
+  if (action) await run(failure, action.button);
+}
+
+function localTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
 export function failureCommands(ctx: CommandContext) {
@@ -65,10 +110,11 @@ function failureLabel(failure: ApiFailureEvent): string {
   return `${icon} ${what} ${failure.message.replace(/^\d{3}\s*/, '')}${retry}`;
 }
 
+/** Local time first (the user's clock), UTC beside it for matching logs and the status page. */
 function failureTime(failure: ApiFailureEvent, now: number): string {
   const at = failure.timestamp ? Date.parse(failure.timestamp) : NaN;
   if (!Number.isFinite(at)) return '';
-  return `${formatRelativeTime(at, now)} · ${new Date(at).toISOString().slice(11, 19)} UTC`;
+  return `${formatRelativeTime(at, now)} · ${new Date(at).toLocaleTimeString()} (${new Date(at).toISOString().slice(11, 19)} UTC)`;
 }
 
 function failureDetail(failure: ApiFailureEvent): string {
