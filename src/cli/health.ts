@@ -5,7 +5,7 @@ import {
   DEFAULT_HEALTH_TIMEOUT_MS,
   checkApiHealth,
   headlineHealth,
-  planHealthCheck,
+  planHealthCheckIn,
   summarizeHealth,
   type ApiHealthResult,
   type HealthTarget,
@@ -77,9 +77,7 @@ async function planFrom(args: string[], processEnv: HealthCommandIo['env']): Pro
 
   const environments = new ClaudeEnvironments(processEnv);
   await environments.load(configDirsFor(values['config-dir'], processEnv));
-  const env = environments.forConfigDir();
-  const provider = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'CLAUDE_CODE_USE_FOUNDRY'].find((name) => env[name] !== undefined);
-  const healthPlan = planHealthCheck(env, values['base-url'], provider ? environments.sourceOf(provider) : undefined);
+  const healthPlan = planHealthCheckIn(environments, values['base-url']);
   if (healthPlan.kind === 'provider') return { ...healthPlan, json: Boolean(values.json) };
   const { target, note } = healthPlan;
   if (!isHttpUrl(target.baseURL)) {
@@ -92,7 +90,7 @@ async function planFrom(args: string[], processEnv: HealthCommandIo['env']): Pro
     throw new UsageError(`--api-key-env takes a variable name, got '${keyVariable}'`);
   }
   const variable = keyVariable ?? 'ANTHROPIC_API_KEY';
-  const apiKey = env[variable]?.trim() || null;
+  const apiKey = environments.forConfigDir()[variable]?.trim() || null;
   if (keyVariable !== undefined && apiKey === null) throw new UsageError(`${keyVariable} is not set`);
 
   let timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS;

@@ -10,7 +10,7 @@ type Env = Record<string, string | undefined>;
 
 export type CloudProviderId = 'bedrock' | 'vertex' | 'foundry';
 
-const PROVIDER_FLAGS: ReadonlyArray<readonly [variable: string, id: CloudProviderId]> = [
+export const PROVIDER_FLAGS: ReadonlyArray<readonly [variable: string, id: CloudProviderId]> = [
   ['CLAUDE_CODE_USE_BEDROCK', 'bedrock'],
   ['CLAUDE_CODE_USE_VERTEX', 'vertex'],
   ['CLAUDE_CODE_USE_FOUNDRY', 'foundry'],

@@ -1,6 +1,6 @@
 // "Is it me or Anthropic?": one cheap request to the API Claude Code talks to, read as a verdict.
 // `GET /v1/models` costs no tokens; with no key, the API's 401 still proves it is up.
-import { cloudProviderId, type CloudProviderId } from '../claudeEnv';
+import { cloudProviderId, PROVIDER_FLAGS, type ClaudeEnvironments, type CloudProviderId } from '../claudeEnv';
 
 export const PUBLIC_API_BASE_URL = 'https://api.anthropic.com';
 export const DEFAULT_HEALTH_TIMEOUT_MS = 10_000;
@@ -112,6 +112,13 @@ export function planHealthCheck(env: Env, settingBaseUrl?: string | null, provid
     };
   }
   return { kind: 'check', target: resolveHealthTarget(env, settingBaseUrl), note: healthCheckApplies(env) };
+}
+
+/** `planHealthCheck` for the first config dir's environment, naming where a provider was set. */
+export function planHealthCheckIn(environments: ClaudeEnvironments, settingBaseUrl?: string | null): HealthPlan {
+  const env = environments.forConfigDir();
+  const flag = PROVIDER_FLAGS.find(([variable]) => env[variable] !== undefined)?.[0];
+  return planHealthCheck(env, settingBaseUrl, flag ? environments.sourceOf(flag) : undefined);
 }
 
 /**

@@ -7,7 +7,7 @@ import { FormatCanary, type CanarySnapshot } from '../canary';
 import { ClaudeEnvironments } from '../claudeEnv';
 import { episodeAround, familyOf } from '../episodes';
 import { resolveConfigDirs } from '../files/configDir';
-import { planHealthCheck, type ApiHealthResult, type HealthPlan } from '../health/apiHealth';
+import { planHealthCheckIn, type ApiHealthResult, type HealthPlan } from '../health/apiHealth';
 import { AnthropicStatusMonitor, anthropicStatusApplies, describeAnthropicStatus, type AnthropicStatus } from '../health/statusPage';
 import { isCwdInScope, isPathInside } from '../scope';
 import { renderStatus, type AnthropicStatusSummary, type StatusView } from '../statusView';
@@ -207,9 +207,7 @@ export class WatchSession implements Disposable {
   /** What "Check API Health" should do for Claude Code's environment (re-read first: settings.json may have changed). */
   async healthPlan(): Promise<HealthPlan> {
     await this.#loadEnvironment();
-    const env = this.#environments.forConfigDir();
-    const provider = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'CLAUDE_CODE_USE_FOUNDRY'].find((name) => env[name] !== undefined);
-    return planHealthCheck(env, this.#settings.healthBaseUrl || null, provider ? this.#environments.sourceOf(provider) : undefined);
+    return planHealthCheckIn(this.#environments, this.#settings.healthBaseUrl || null);
   }
 
   /** In-scope failures and retries still retained, newest first. */
