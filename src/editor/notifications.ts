@@ -5,11 +5,10 @@ import * as vscode from 'vscode';
 import { CommandId } from '../core/commandIds';
 import { familyOf } from '../core/episodes';
 import type { OutageNotice } from '../core/session/watchSession';
-import { turnNotificationsOff } from './settings';
 
 const t = vscode.l10n.t;
 
-/** The notice's words and buttons (title → command), exported for the in-editor tests' sake of one wording. */
+/** The notice's words and buttons (title → command). */
 export function noticeContent(notice: OutageNotice): { message: string; actions: [string, string][] } {
   const { failure } = notice;
   const what = failure.message;
@@ -36,12 +35,14 @@ export function noticeContent(notice: OutageNotice): { message: string; actions:
   }
 }
 
+/**
+ * Two buttons at most, so none is cut off in the toast; turning notifications off is the toast's
+ * own gear menu, or the `claudeApiWatch.notifications` setting.
+ */
 export async function showOutageNotice(notice: OutageNotice): Promise<void> {
   const { message, actions } = noticeContent(notice);
-  const mute = t("Don't Show Again");
   const show = notice.failure.failureClass === 'auth' || notice.failure.failureClass === 'rate_limit' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  const choice = await show(message, ...actions.map(([title]) => title), mute);
+  const choice = await show(message, ...actions.map(([title]) => title));
   const command = actions.find(([title]) => title === choice)?.[1];
   if (command) await vscode.commands.executeCommand(command);
-  else if (choice === mute) await turnNotificationsOff();
 }

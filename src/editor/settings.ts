@@ -64,8 +64,3 @@ function issueRepository(value: unknown, log: SettingsLog | undefined): string {
   }
   return DEFAULT_REPOSITORY;
 }
-
-/** Turns notifications off from a notification's "Don't Show Again". */
-export function turnNotificationsOff(): Thenable<void> {
-  return vscode.workspace.getConfiguration(SECTION).update('notifications', 'off', vscode.ConfigurationTarget.Global);
-}
