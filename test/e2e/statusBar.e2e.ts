@@ -225,7 +225,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     assert.equal(notWatching.text, 'Claude: not watching');
     assert.equal(notWatching.kind, 'warning');
     assert.match(notWatching.label, /^Claude API Watch: not watching, no transcripts at /);
-    assert.match(await tooltipText(), /Not watching: no transcripts at[\s\S]*Open Setting · Show Log/);
+    assert.match(await tooltipText(), /Not watching: no transcripts at[\s\S]*Open Setting · Run Diagnostics · Show Log/);
     await workbench.screenshot('status-not-watching');
     await page.mouse.move(700, 300);
     await page.keyboard.press('Escape');
