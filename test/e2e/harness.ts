@@ -10,11 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { codeServerBin, runAndRead } from '../../scripts/e2e/install-code-server';
+import { editorLabel, ensureEditor, runAndRead, selectedEditor, type EditorSpec } from '../../scripts/e2e/install-code-server';
 
 // __filename, not __dirname: loaded from an ES module through tsx (npm start), __dirname is not the file's folder.
 export const repoRoot = path.resolve(path.dirname(__filename), '..', '..');
-export const testResultsDir = path.join(repoRoot, 'test-results');
+/** Where screenshots go: test-results/vscode-<version>/, one folder per editor a run uses. */
+export const testResultsDir = path.join(repoRoot, 'test-results', `vscode-${selectedEditor().vscode}`);
+/** The editor this process tests in (CAW_E2E_EDITOR: minimum or newest; the runner sets it for each run). */
+export const editor: EditorSpec & { readonly label: string } = { ...selectedEditor(), label: editorLabel(selectedEditor()) };
 /** Temp roots are named `caw-e2e-<runTag>-*`, so a runner can find what one run left behind. */
 export const TEMP_PREFIX = 'caw-e2e-';
 /** Debian's Chromium, and the flags it needs here: root in a container, no GPU, nothing that phones home. */
@@ -57,6 +60,10 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Port on 127.0.0.1; a free one when omitted. */
   port?: number;
+  /** The session will run an in-host suite (runExtensionTests): some releases need a server flag for it. */
+  extensionTests?: boolean;
+  /** Which code-server release to run; the one CAW_E2E_EDITOR names when omitted (installed on first use). */
+  editor?: EditorSpec;
   /** Gets every line code-server prints (it is also kept for output()). */
   onOutput?: (line: string) => void;
 }
@@ -71,6 +78,10 @@ export interface CodeServerSession {
   readonly extensionDevelopmentPath: string | undefined;
   /** Where `extensionVsix` was unpacked in the extensions dir. */
   readonly installedExtensionPath: string | undefined;
+  /** The editor running: `label` is e.g. "VS Code 1.139.1 (code-server 4.139.1, Node 24)". */
+  readonly editor: EditorSpec & { readonly label: string };
+  /** Started with `extensionTests: true`. */
+  readonly extensionTests: boolean;
   /** Process group id of code-server and everything it started. */
   readonly processGroup: number;
   /**
@@ -90,6 +101,8 @@ export interface CodeServerSession {
 export interface WorkbenchOptions {
   /** A mocha suite entry (compiled JS exporting `run()`) to run inside the extension host. */
   extensionTestsPath?: string;
+  /** Gets each line the in-host suite prints, as it prints it (the result has them all too). */
+  onLog?: (line: string) => void;
   /** Default 60 s: how long to wait for the workbench to show. */
   timeoutMs?: number;
 }
@@ -221,6 +234,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   };
 
   try {
+    const codeServerEditor = await ensureEditor(options.editor ?? selectedEditor());
+    const codeServer = (args: string[]) => [codeServerEditor.entry, ...args];
     for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
     await mkdir(path.join(dirs.userData, 'User'), { recursive: true });
     await writeFile(
@@ -244,7 +259,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const common = ['--config', path.join(tempRoot, 'code-server.yaml'), '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
     let installedExtensionPath: string | undefined;
     if (options.extensionVsix) {
-      await runAndRead(codeServerBin, [...common, '--install-extension', path.resolve(options.extensionVsix)], env);
+      await runAndRead(codeServerEditor.nodePath, codeServer([...common, '--install-extension', path.resolve(options.extensionVsix)]), env);
       const installed = readdirSync(dirs.extensions, { withFileTypes: true }).filter((entry) => entry.isDirectory());
       if (installed.length !== 1) throw new Error(`expected one installed extension in ${dirs.extensions}, found ${installed.length}`);
       installedExtensionPath = path.join(dirs.extensions, installed[0]!.name);
@@ -254,8 +269,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const url = `http://127.0.0.1:${port}/`;
     let output = '';
     child = spawn(
-      codeServerBin,
-      [
+      codeServerEditor.nodePath,
+      codeServer([
         '--auth', 'none',
         '--bind-addr', `127.0.0.1:${port}`,
         ...common,
@@ -263,8 +278,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         '--disable-update-check',
         '--disable-workspace-trust',
         '--disable-getting-started-override',
+        ...(options.extensionTests ? codeServerEditor.extensionTestsServerArgs : []),
         dirs.workspace,
-      ],
+      ]),
       // detached = setsid: code-server and all it starts share a process group that stop() kills whole.
       { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -292,6 +308,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       tempRoot,
       extensionDevelopmentPath,
       installedExtensionPath,
+      editor: { ...codeServerEditor, label: editorLabel(codeServerEditor) },
+      extensionTests: options.extensionTests ?? false,
       processGroup,
       workbenchUrl(extra = {}) {
         const remote = (file: string) => `vscode-remote://127.0.0.1:${port}${path.resolve(file)}`;
@@ -375,7 +393,9 @@ export async function openWorkbench(session: CodeServerSession, options: Workben
       let settle: (result: ExtensionTestsResult) => void = () => {};
       Object.assign(workbench, { extensionTests: new Promise<ExtensionTestsResult>((resolve) => (settle = resolve)) });
       await workbench.page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
-        log.push(format(...(Array.isArray(args) ? args : [args])));
+        const line = format(...(Array.isArray(args) ? args : [args]));
+        log.push(line);
+        options.onLog?.(line);
       });
       await workbench.page.exposeFunction('codeAutomationExit', (code: number) => settle({ exitCode: code, log }));
     }
@@ -390,17 +410,32 @@ export async function openWorkbench(session: CodeServerSession, options: Workben
   }
 }
 
-/** Opens a workbench that runs a mocha suite in the extension host, waits for it, closes the workbench. */
+/**
+ * Opens a workbench that runs a mocha suite in the extension host, waits for it, closes the workbench.
+ * `onLog` gets the suite's lines as they come; on a time-out the error carries what the suite printed so far.
+ */
 export async function runExtensionTests(
   session: CodeServerSession,
   extensionTestsPath: string,
   timeoutMs = 120_000,
+  onLog?: (line: string) => void,
 ): Promise<ExtensionTestsResult> {
-  const workbench = await openWorkbench(session, { extensionTestsPath });
+  if (!session.extensionTests) throw new Error('runExtensionTests needs a session started with extensionTests: true');
+  const printed: string[] = [];
+  const workbench = await openWorkbench(session, {
+    extensionTestsPath,
+    onLog: (line) => {
+      printed.push(line);
+      onLog?.(line);
+    },
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`extension tests did not finish within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`extension tests did not finish within ${timeoutMs} ms in ${session.editor.label}; so far:\n${printed.join('\n')}`)),
+        timeoutMs,
+      );
     });
     return await Promise.race([workbench.extensionTests!, timedOut]);
   } finally {

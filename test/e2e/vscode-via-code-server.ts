@@ -1,9 +1,9 @@
 // Stands in for the `code` executable when VS Code desktop cannot be downloaded: takes the command line
 // @vscode/test-electron gives VS Code (--extensionDevelopmentPath=, --extensionTestsPath=, a folder, ...),
 // runs that suite in code-server through the harness, prints its output and exits with its code.
-// Used by .vscode-test.mjs (label "code-server") through scripts/e2e/code-via-code-server.
+// Used by .vscode-test.mjs (labels code-server-*) through scripts/e2e/code-via-code-server; CAW_E2E_EDITOR
+// (minimum or newest) says which code-server release.
 import path from 'node:path';
-import { ensureCodeServer } from '../../scripts/e2e/install-code-server';
 import { runExtensionTests, startCodeServer } from './harness';
 
 const TIME_LIMIT_MS = 5 * 60_000;
@@ -26,12 +26,11 @@ async function main(): Promise<number> {
     console.error('usage: code-via-code-server --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [FOLDER]');
     return 2;
   }
-  await ensureCodeServer();
   // The extension host inherits this environment, VSCODE_TEST_OPTIONS (test-cli's file list) included.
-  const session = await startCodeServer({ extensionDevelopmentPath: developmentPath, workspaceDir: folder });
+  const session = await startCodeServer({ extensionDevelopmentPath: developmentPath, workspaceDir: folder, extensionTests: true });
+  console.log(`code-via-code-server: ${session.editor.label}`);
   try {
-    const result = await runExtensionTests(session, testsPath, TIME_LIMIT_MS);
-    for (const line of result.log) console.log(line);
+    const result = await runExtensionTests(session, testsPath, TIME_LIMIT_MS, (line) => console.log(line));
     return result.exitCode;
   } finally {
     await session.stop();
