@@ -11,6 +11,7 @@ import {
   findLeftovers,
   makeTempDir,
   openWorkbench,
+  readOutputLog,
   repoRoot,
   runExtensionTests,
   startCodeServer,
@@ -58,6 +59,10 @@ describe(`Claude API Watch in ${editor.label}`, { timeout: 600_000 }, () => {
   test('the workbench loads and the output channel says the extension activated', async () => {
     const workbench = await openWorkbench(session!);
     try {
+      // The channel exists once the extension has activated, which on two busy cores can take a while
+      // after the workbench shows: wait for its log file first, then read the channel in the Output view.
+      const activated = (value: string) => /Claude API Watch\b.*\bactivated/.test(value);
+      await eventually(() => readOutputLog(session!, 'Claude API Watch').catch(() => ''), activated, 90_000);
       const text = await eventually(
         () => workbench.outputChannelText('Claude API Watch'),
         (value) => /Claude API Watch\b.+\bactivated/.test(value),
