@@ -251,7 +251,8 @@ async function install(spec: EditorSpec, quiet: boolean): Promise<InstalledEdito
 
 /** A release's own allowScripts (`name@version` or `name` keys) with ours over it, by package name. */
 function mergeAllowScripts(shipped: Record<string, boolean>, ours: Readonly<Record<string, boolean>>): Record<string, boolean> {
-  const packageName = (key: string) => key.replace(/(?<=.)@.*$/, '');
+  // `@scope/name@1.2.3` → `@scope/name`: the version starts at the first @ after the first character.
+  const packageName = (key: string) => (key.indexOf('@', 1) < 0 ? key : key.slice(0, key.indexOf('@', 1)));
   const merged = Object.fromEntries(Object.entries(shipped).filter(([key]) => !(packageName(key) in ours)));
   return { ...merged, ...ours };
 }

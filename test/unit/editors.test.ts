@@ -12,7 +12,7 @@ const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'u
   engines: { vscode: string };
   devDependencies: Record<string, string>;
 };
-const majorMinor = (version: string) => /(\d+\.\d+)\./.exec(version)?.[1];
+const majorMinor = (version: string) => version.split('.').slice(0, 2).join('.');
 
 test('the oldest editor tested is the oldest engines.vscode accepts, and the API types are of that release', () => {
   assert.match(manifest.engines.vscode, /^\^\d+\.\d+\.0$/);
@@ -20,7 +20,7 @@ test('the oldest editor tested is the oldest engines.vscode accepts, and the API
   assert.equal(majorMinor(EDITORS.minimum.vscode), floor);
   assert.equal(majorMinor(manifest.devDependencies['@types/vscode']!.replace(/^~/, '')), floor);
   const testConfig = readFileSync(path.join(repoRoot, '.vscode-test.mjs'), 'utf8');
-  assert.match(testConfig, new RegExp(`label: 'desktop-minimum', version: '${floor!.replace('.', '\\.')}\\.0'`));
+  assert.ok(testConfig.includes(`label: 'desktop-minimum', version: '${floor}.0'`), 'desktop-minimum runs the engine floor');
   assert.match(testConfig, /label: 'desktop-stable', version: 'stable'/);
 });
 
