@@ -1,6 +1,5 @@
 // `claude-api-watch history`: failures and retries per hour or day, then the episodes, matched
 // against Anthropic's incident history. `--json` prints `HistoryJson` (see the README).
-import { parseArgs } from 'node:util';
 import { claudeEnvironment } from '../core/claudeEnv';
 import { DEFAULT_QUIET_PERIOD_MS } from '../core/episodes';
 import { fetchAnthropicIncidents, incidentsOf, incidentsUrlFor, type IncidentHistory } from '../core/health/incidents';
@@ -10,7 +9,7 @@ import { checkTimeZone, formatDuration, formatLocal, localTimeZone, type BucketS
 import { readClaudeSettingsEnv } from '../core/report/environment';
 import { parseSince } from '../core/scan';
 import { FAILURE_CLASSES, type ApiFailureEvent } from '../core/types';
-import { configDirsFor, ExitCode, scanOrExplain, UsageError, type CliIo } from './common';
+import { type CliIo, configDirsFor, ExitCode, parseFlags, scanOrExplain, UsageError } from './common';
 
 export const HISTORY_USAGE = `Usage: claude-api-watch history [--config-dir DIR] [--since 24h|7d|30d|all|ISO] [--bucket hour|day]
                                [--quiet-minutes N] [--status-url URL | --no-status] [--json]
@@ -46,26 +45,16 @@ function isHttpUrl(value: string): boolean {
 }
 
 function planFrom(args: string[], now: number): HistoryPlan | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'config-dir': { type: 'string' },
-        since: { type: 'string', default: '7d' },
-        bucket: { type: 'string' },
-        'quiet-minutes': { type: 'string' },
-        'status-url': { type: 'string' },
-        'no-status': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values: Record<string, string | boolean | undefined> = parseFlags(args, {
+    'config-dir': { type: 'string' },
+    since: { type: 'string', default: '7d' },
+    bucket: { type: 'string' },
+    'quiet-minutes': { type: 'string' },
+    'status-url': { type: 'string' },
+    'no-status': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return 'help';
   const since = String(values.since);
   let sinceMs: number | null;

@@ -152,7 +152,7 @@ describe('the failure history panel in code-server', { timeout: 240_000 }, () =>
     const row = panel().locator('#episodes-body tr').filter({ hasText: INCIDENT });
     await row.getByRole('button', { name: 'Copy Bug Report' }).click();
     const report = await until('the report on the clipboard', () => workbench.readClipboard(), (text) => text.includes('req_011CVhistA0000000005'));
-    assert.match(report, new RegExp(`Anthropic incident: ${INCIDENT} \\(impact major`));
+    assert.match(report, new RegExp(`Anthropic incident: \`?${INCIDENT} \\(impact major`));
   });
 
   test('switches to 24 hours and to all sessions with the keyboard', async () => {

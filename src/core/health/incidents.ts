@@ -163,8 +163,9 @@ export function incidentsOf(history: IncidentHistory | null): AnthropicIncident[
 /** One line for a bug report about an outage: the matched incident, or that there was none. */
 export function describeIncidentMatch(incident: HistoryIncident | null): string {
   if (!incident) return "no incident on Anthropic's status page during this outage";
-  const start = new Date(incident.startAt).toISOString().replace('.000Z', 'Z');
-  const end = incident.endAt === null ? 'unresolved' : new Date(incident.endAt).toISOString().replace('.000Z', 'Z');
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const start = iso(incident.startAt);
+  const end = incident.endAt === null ? 'unresolved' : iso(incident.endAt);
   return `${incident.name} (impact ${incident.impact}, ${start} – ${end})${incident.url ? ` ${incident.url}` : ''}`;
 }
 
