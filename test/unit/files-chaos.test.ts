@@ -16,10 +16,7 @@ const posixOnly = process.platform === 'win32' ? 'FIFOs, sockets and modes are P
 
 describe('transcript watcher under chaos', { skip: posixOnly }, () => {
   for (const watchMode of ['per-directory', 'poll'] as const) {
-    // Poll mode failed once on a loaded machine (seed 805381) and is not yet understood: it runs in
-    // `npm run bench` (test/bench/chaos.ts) until it is made deterministic (issue 9 note).
-    const pollSkip = watchMode === 'poll' ? 'poll mode is timing-sensitive under load; run in npm run bench' : false;
-    it(`delivers every complete line once (or again after a reset), stays live after each fault, names each bad entry once (${watchMode})`, { skip: pollSkip }, async () => {
+    it(`delivers every complete line once (or again after a reset), stays live after each fault, names each bad entry once (${watchMode})`, async () => {
       const counts = await runChaos({ seed: watchMode === 'poll' ? 0xc4a05 : 0xc4a0, steps: watchMode === 'poll' ? 30 : 80, subjects: 12, fillers: 40, longLineBytes: 700_000, watchMode });
       assert.ok(counts.fifos >= 5 && counts.loops >= 1 && counts.sockets >= 1 && counts.danglingLinks >= 1 && counts.folders >= 1);
       assert.ok(counts.rewritesLonger >= 1 && counts.rewritesShorter >= 1 && counts.truncations >= 1 && counts.renames >= 1 && counts.recreations >= 1);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { appendFile, chmod, mkdir, mkdtemp, open, rename, rm, rmdir, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -251,6 +252,44 @@ describe('TranscriptTail', () => {
     });
   }
 
+  // The race the chaos run found: a rewrite lands between two chunks of one read, so the read
+  // delivers old lines, then whatever of the new content lies past the old offset. Every line of
+  // the new content must still arrive after a reset, whether the read began at line 1 or further on.
+  for (const [name, before] of [
+    ['a read from line 1', ''],
+    ['a read from further on', 'already-read-1\nalready-read-2\n'],
+  ] as const) {
+    it(`starts over when the file is rewritten in place during ${name}`, async () => {
+      const file = newPath();
+      const oldLines = Array.from({ length: 3 }, (_, i) => `old-${i}-${'o'.repeat(500_000)}`);
+      const newLines = Array.from({ length: 5 }, (_, i) => `new-${i}-${'n'.repeat(400_000)}`);
+      let rewriteNow = false;
+      const sinceReset = new Set<string>();
+      let resets = 0;
+      const { tail } = recordingTail({
+        onLine: (_file, line) => {
+          sinceReset.add(line.subarray(0, 6).toString());
+          if (rewriteNow) {
+            rewriteNow = false;
+            writeFileSync(file, newLines.join('\n') + '\n'); // same inode, longer, mid-read
+          }
+        },
+        onReset: () => {
+          resets++;
+          sinceReset.clear();
+        },
+      });
+      await writeFile(file, before);
+      if (before) await tail.read(file);
+      await appendFile(file, oldLines.join('\n') + '\n');
+      rewriteNow = true;
+      await tail.read(file);
+      await tail.read(file);
+      assert.ok(resets >= 1, 'a reset follows the rewrite');
+      for (let i = 0; i < newLines.length; i++) assert.ok(sinceReset.has(`new-${i}-`), `new-${i} delivered since the last reset (${[...sinceReset].join(', ')})`);
+    });
+  }
+
   it('starts over when the partial line it had searched is rewritten', async () => {
     const { tail, texts, resets } = recordingTail();
     const file = newPath();
@@ -337,6 +376,20 @@ describe('TranscriptTail', () => {
     assert.equal(tail.position(file), undefined);
     await tail.read(file);
     assert.deepEqual(texts(), ['a', 'a']);
+  });
+
+  // The poll-mode chaos run found it: a file renamed away is forgotten while a read of it runs,
+  // renamed back, and read again; that read must not fold into the forgotten one and vanish.
+  it('forgets a file while a read of it runs: a read asked for after that still starts it afresh', async () => {
+    const { tail, texts } = recordingTail();
+    const file = newPath();
+    await writeFile(file, 'a\nb\n');
+    const forgottenRead = tail.read(file);
+    tail.forget(file);
+    const freshRead = tail.read(file);
+    await Promise.all([forgottenRead, freshRead]);
+    assert.deepEqual(texts(), ['a', 'b']);
+    assert.equal(tail.position(file)?.lineNumber, 3);
   });
 
   it('follows a multi-MB line written in pieces without losing or repeating it', async () => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, mkdtemp, open, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, open, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ConfigDirError } from '../../src/core/files/discover';
 import { TranscriptWatcher, type TranscriptWatcherOptions, type WatchMode } from '../../src/core/files/watcher';
 import { mkfifo, plantHostileEntries } from '../fixtures/hostileEntries';
+import { asUnprivileged } from '../support/unprivileged';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -122,6 +123,24 @@ describe('TranscriptWatcher', () => {
         await writeFile(legacyAgent, 'agent\n');
         await waitFor('a 2.0.x agent file', () => linesOf(legacyAgent).length === 1);
         assert.deepEqual(problems, []);
+      });
+
+      // A chmod changes neither size nor time: the poll must still ask again (found by the chaos run).
+      it('reads a transcript once its read permission is given back', { skip: process.platform === 'win32' }, async () => {
+        for (const dir of [root, configDir, projects]) await chmod(dir, 0o777);
+        await asUnprivileged(async () => {
+          const locked = path.join(projects, '-p', 'locked.jsonl');
+          await put(locked, 'held back\n');
+          await chmod(locked, 0o200);
+          // Not every OS watcher reports a chmod (Node's recursive one on Linux does not): the safety poll does.
+          await start({ ...options(), safetyPollMs: 50 });
+          await waitFor('the unreadable file to be named', () => problems.some((p) => p.file === locked));
+          assert.deepEqual(linesOf(locked), []);
+          await chmod(locked, 0o600);
+          await waitFor('the line once readable', () => linesOf(locked).length === 1);
+          assert.deepEqual(linesOf(locked), [['held back', 1]]);
+          watcher?.dispose();
+        });
       });
 
       it('notices a deleted file and reads a recreated one from line 1', async () => {

@@ -85,10 +85,12 @@ export class TranscriptTail {
    * Delivers the lines completed in `file` since the last read. Never rejects for file problems
    * (those go to `onProblem`). If `onLine` throws, the remaining lines are still delivered and
    * the first error is rethrown at the end. Calls for the same file never overlap: a call made
-   * while one runs waits for it and one more pass.
+   * while one runs waits for it and one more pass (or, if the file was forgotten meanwhile, for a
+   * fresh read of its own: the forgotten one delivers nothing more).
    */
   read(file: string, startAt?: TailStart): Promise<void> {
     const current = this.running.get(file);
+    if (current?.forgotten) return current.done.catch(() => undefined).then(() => this.read(file, startAt));
     if (current) {
       current.again = true;
       return current.done;
@@ -101,7 +103,7 @@ export class TranscriptTail {
           await this.readOnce(file, startAt ?? this.options.startAt ?? 'start', run);
         } while (run.again && !run.forgotten);
       } finally {
-        this.running.delete(file);
+        if (this.running.get(file) === run) this.running.delete(file);
       }
     })();
     this.running.set(file, run);
@@ -164,6 +166,10 @@ export class TranscriptTail {
       if (!tracked) tracked = await this.startPosition(handle, stats, startAt);
 
       if (stats.size > tracked.scannedTo) {
+        // What the lines about to be read build on: the bytes checked before (or, from line 1, the
+        // head as it is now). Compared again after the read, it tells a rewrite that landed mid-read.
+        const builtOn = tracked.scannedTo;
+        const expected = builtOn > 0 ? tracked.fingerprint : await fingerprintOf(handle, Math.min(FINGERPRINT_HEAD, stats.size));
         let delivered = 0;
         const result = await readCompleteLinesFromHandle(
           handle,
@@ -186,6 +192,14 @@ export class TranscriptTail {
         // Null when the file shrank meanwhile: no fingerprint matches that, so the next read starts over.
         if (movedOn) tracked.fingerprint = (await fingerprintOf(handle, tracked.scannedTo)) ?? SHRANK;
         if (delivered > 0 && !run.forgotten) this.options.onBatchEnd?.(file, result.endOffset, result.nextLineNumber);
+        const now = await fingerprintOf(handle, builtOn > 0 ? builtOn : (expected?.length ?? 0));
+        if (expected === null || now === null || !now.equals(expected)) {
+          // Rewritten while it was being read: part of what was delivered came from the old bytes,
+          // part from the new. Start over from line 1 in one more pass.
+          this.options.onReset?.(file, 'rewritten');
+          tracked = fresh(stats, 0, 1);
+          run.again = true;
+        }
       }
       tracked.size = stats.size;
       tracked.mtimeMs = stats.mtimeMs;

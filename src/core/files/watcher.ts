@@ -491,8 +491,9 @@ export class TranscriptWatcher {
         const changed = position
           ? stats.size !== position.size || stats.mtimeMs !== position.mtimeMs || !sameFile(position, stats)
           : stats.size !== known.size || stats.mtimeMs !== known.mtimeMs;
-        // Also for a file reported unreadable: the tail tries it again only if it changed.
-        if (changed) this.scheduleRead(file);
+        // A file reported unreadable is asked again each time: a chmod changes neither its size nor
+        // its time, and the tail tries it again only if its signature (mode included) changed.
+        if (changed || this.tail.hasProblem(file)) this.scheduleRead(file);
         else if (!changed && stats.mtimeMs < cutoff) known.hot = false;
       }
       const rediscoverMs = this.options.rediscoverMs ?? (this.mode === 'poll' ? 30_000 : 300_000);
