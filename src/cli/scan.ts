@@ -2,7 +2,7 @@
 import { describeUnknownShapes, FormatCanary, type CanarySnapshot } from '../core/canary';
 import { baseName } from '../core/paths';
 import { describePlanLimit } from '../core/planLimit';
-import { toScanJson } from '../core/scan';
+import { toScanJson, toUnknownShapeJson } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
 import { configDirsFor, ExitCode, parseFlags, runCommand, scanOrExplain, sinceFlag, type CliIo } from './common';
 
@@ -32,14 +32,17 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   const events = await scanOrExplain(configDirs, sinceMs, io, canary);
   if (!events) return ExitCode.failure;
 
+  const seen = canary.snapshot();
   if (flags.json) {
+    // Events, then one `unknownShape` line per error-line shape this release cannot read.
     // One write: a large scan printed line by line would spend its time in stdout calls.
-    if (events.length > 0) io.stdout(events.map((e) => JSON.stringify(toScanJson(e))).join('\n'));
+    const lines = [...events.map((e) => toScanJson(e)), ...seen.shapes.map(toUnknownShapeJson)].map((record) => JSON.stringify(record));
+    if (lines.length > 0) io.stdout(lines.join('\n'));
   } else {
     io.stdout(formatTable(events, flags.since ?? '24h', io.now()));
   }
-  // On stderr in both modes: stdout stays one event per line for scripts.
-  for (const line of canaryNotes(canary.snapshot())) io.stderr(line);
+  // On stderr in both modes, for the person reading.
+  for (const line of canaryNotes(seen)) io.stderr(line);
   return ExitCode.ok;
 }
 

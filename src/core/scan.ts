@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { listTranscriptFiles, skippedEntryOf, type SkippedEntry, type TranscriptFile } from './files/discover';
-import { FormatCanary } from './canary';
+import { FormatCanary, type UnknownShape } from './canary';
 import { readCompleteLinesSync } from './files/lines';
 import { TranscriptEventReader } from './eventReader';
 import type { ApiFailureEvent, StatusSource } from './types';
@@ -263,4 +263,25 @@ export function toScanJson(event: ApiFailureEvent): ScanJsonRecord {
     transient: event.transient ?? false,
     midResponse: event.midResponse ?? false,
   };
+}
+
+/**
+ * The line `scan --json` prints, after the events, for each shape of error line this release
+ * cannot read (DESIGN §2): keys and JSON types, never values. `kind` tells it from an event.
+ */
+export interface ScanJsonUnknownShape {
+  kind: 'unknownShape';
+  /** The key skeleton, e.g. `{failure:{httpCode:number},isApiErrorMessage:boolean,...}`. */
+  skeleton: string;
+  /** Lines of this shape, in all. */
+  count: number;
+  /** The same by the Claude Code version that wrote them (`unknown` when the line has none). */
+  versions: Record<string, number>;
+  /** Where the first such line is. */
+  file: string;
+  line: number;
+}
+
+export function toUnknownShapeJson(shape: UnknownShape): ScanJsonUnknownShape {
+  return { kind: 'unknownShape', skeleton: shape.skeleton, count: shape.count, versions: { ...shape.versions }, file: shape.firstSeen.file, line: shape.firstSeen.line };
 }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runScanCommand } from '../../src/cli/scan';
-import type { ScanJsonRecord } from '../../src/core/scan';
+import type { ScanJsonRecord, ScanJsonUnknownShape } from '../../src/core/scan';
 import {
   assistantText,
   finalFailure,
@@ -24,6 +24,7 @@ const NOW = new Date('2026-11-20T15:35:00.000Z');
 const T = (minute: number) => `2026-11-20T15:${String(minute).padStart(2, '0')}:00.000Z`;
 const RESET = Date.parse('2026-11-20T17:40:00Z') / 1000;
 const V = '2.1.232';
+const e0 = (sessionId: string, minute: number) => ({ sessionId, timestamp: T(minute), version: V });
 
 function captureIo() {
   return captureCliIo({ TZ: 'UTC' }, NOW);
@@ -34,6 +35,7 @@ describe('scan --json: the newer fields and spellings', () => {
   let configDir: string;
   let bySession: Map<string, ScanJsonRecord[]>;
   let stderr: string;
+  let unknownShapes: ScanJsonUnknownShape[];
 
   before(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-formats-'));
@@ -87,7 +89,9 @@ describe('scan --json: the newer fields and spellings', () => {
     });
     const io = captureIo();
     assert.equal(await runScanCommand(['--config-dir', configDir, '--since', 'all', '--json'], io), 0);
-    const records = io.out.join('\n').split('\n').filter(Boolean).map((line) => JSON.parse(line) as ScanJsonRecord);
+    const lines = io.out.join('\n').split('\n').filter(Boolean).map((line) => JSON.parse(line) as ScanJsonRecord | ScanJsonUnknownShape);
+    unknownShapes = lines.filter((line): line is ScanJsonUnknownShape => line.kind === 'unknownShape');
+    const records = lines.filter((line): line is ScanJsonRecord => line.kind !== 'unknownShape');
     bySession = new Map();
     for (const record of records) bySession.set(record.sessionId!, [...(bySession.get(record.sessionId!) ?? []), record]);
     stderr = io.err.join('\n');
@@ -166,6 +170,31 @@ describe('scan --json: the newer fields and spellings', () => {
     assert.equal(r.status, 503);
     assert.match(stderr, /2 error lines in 1 shape this release cannot read \(Claude Code 2\.1\.260: 2\)/);
     assert.match(stderr, /newer than 2\.1\.240/);
+  });
+
+  it('scan --json lists the unknown shape after the events: skeleton, counts by version, where, no values', () => {
+    assert.equal(unknownShapes.length, 1);
+    const [shape] = unknownShapes;
+    assert.equal(shape.kind, 'unknownShape');
+    assert.equal(shape.count, 2);
+    assert.deepEqual(shape.versions, { '2.1.260': 2 });
+    assert.match(shape.skeleton, /failure:\{detail:\{kind:string,reason:string\},httpCode:number\}/);
+    assert.match(shape.skeleton, /isApiErrorMessage:boolean/);
+    assert.equal(path.basename(shape.file), 'future.jsonl');
+    assert.equal(shape.line, 1);
+    const text = JSON.stringify(shape);
+    for (const value of ['maintenance', '4417', 'upstream', '503']) assert.ok(!text.includes(value), `no value (${value}) in the line`);
+  });
+
+  it('scan --json prints no unknown-shape line when every error line was read', async () => {
+    const clean = await writeConfigDir(path.join(root, 'clean'), {
+      '-home-dev-shop/ok.jsonl': [finalFailure('API Error: 500 Internal server error.', e0('ok', 20))],
+    });
+    const io = captureIo();
+    assert.equal(await runScanCommand(['--config-dir', clean, '--since', 'all', '--json'], io), 0);
+    const lines = io.out.join('\n').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { kind: string });
+    assert.deepEqual(lines.map((line) => line.kind), ['failure']);
+    assert.equal(io.err.join('\n'), '');
   });
 
   it('the table shows no status the line did not carry, and when a plan limit resets', async () => {

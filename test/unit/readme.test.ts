@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { buildHistory, historyToJson } from '../../src/core/history/history';
-import { toScanJson } from '../../src/core/scan';
+import { toScanJson, toUnknownShapeJson } from '../../src/core/scan';
 import type { ApiFailureEvent } from '../../src/core/types';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -130,6 +130,12 @@ test('the scan --json table names exactly the fields scan prints, in order', () 
   };
   const documented = tableRows('Command line', 'Field').map((cells) => codeSpan(cells[0], 'field'));
   assert.deepEqual(documented, Object.keys(toScanJson(event)));
+});
+
+test("the scan --json unknown-shape table names exactly the fields of that line, in order", () => {
+  const shape = { skeleton: '{a:string}', count: 1, versions: { '2.1.260': 1 }, firstSeen: { file: '/t/s.jsonl', line: 2 } };
+  const documented = tableRows('Command line', 'Unknown shape field').map((cells) => codeSpan(cells[0], 'field'));
+  assert.deepEqual(documented, Object.keys(toUnknownShapeJson(shape)));
 });
 
 test('the history --json table names exactly the fields history prints, in order', () => {
