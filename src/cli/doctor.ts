@@ -37,7 +37,7 @@ export async function runDoctorCommand(args: string[], io: CliIo): Promise<numbe
     lookbackMs: sinceMs === null ? now.getTime() : now.getTime() - sinceMs,
   });
   if (flags.json) io.stdout(JSON.stringify(report, null, 2));
-  else io.stdout(renderDoctorMarkdown(report, { homedir, username: io.env.USER || io.env.USERNAME || io.env.LOGNAME }));
+  else io.stdout(await renderDoctorMarkdown(report, { homedir, username: io.env.USER || io.env.USERNAME || io.env.LOGNAME }));
   // As the other commands: 1 when no config dir can be read.
   return report.configDirs.some((dir) => dir.state === 'ok' || dir.state === 'no projects folder') ? ExitCode.ok : ExitCode.failure;
 }

@@ -14,6 +14,7 @@ import { ClaudeEnvironments } from './claudeEnv';
 import { planHealthCheck } from './health/apiHealth';
 import { anthropicStatusApplies } from './health/statusPage';
 import { collectEnvironment } from './report/environment';
+import { redactionFor } from './report/knownSecrets';
 import { redact, type RedactionContext } from './report/redact';
 import { scanConfigDirs } from './scan';
 import { FAILURE_CLASSES, type FailureClass } from './types';
@@ -278,8 +279,12 @@ function hostOf(url: string): string {
   }
 }
 
-/** The report as Markdown, redacted (home directory, user name, secrets): ready to paste into an issue. */
-export function renderDoctorMarkdown(report: DoctorReport, redaction: RedactionContext, extensionVersion?: string): string {
+/**
+ * The report as Markdown, redacted as a bug report is (home directory and user name from `context`,
+ * secrets of known shape found in the report's own texts, our own rules): ready to paste into an issue.
+ */
+export async function renderDoctorMarkdown(report: DoctorReport, context: RedactionContext, extensionVersion?: string): Promise<string> {
+  const redaction = await redactionFor(stringsOf(report), context);
   const clean = (text: string) => redact(text, redaction);
   const code = (text: string) => `\`${clean(text).replace(/`/g, "'")}\``;
   const out: string[] = ['# Claude API Watch diagnostics', ''];
@@ -341,4 +346,12 @@ export function renderDoctorMarkdown(report: DoctorReport, redaction: RedactionC
   out.push(`- Anthropic status page: ${report.platform.statusPage.applies ? 'applies' : 'does not apply'} (${clean(report.platform.statusPage.why)})`);
   out.push(`- Health check: ${report.platform.healthCheck.applies ? 'applies' : 'does not apply'} (${clean(report.platform.healthCheck.why)})`);
   return out.join('\n') + '\n';
+}
+
+/** Every string in the report: what the rule set looks through for secrets of known shape. */
+function stringsOf(value: unknown, found: string[] = []): string[] {
+  if (typeof value === 'string') found.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringsOf(item, found);
+  else if (value && typeof value === 'object') for (const item of Object.values(value)) stringsOf(item, found);
+  return found;
 }

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runDoctorCommand } from '../../src/cli/doctor';
 import type { DoctorReport } from '../../src/core/doctor';
-import { runDiagnostics } from '../../src/core/doctor';
+import { renderDoctorMarkdown, runDiagnostics } from '../../src/core/doctor';
 import { assistantText, finalFailure, retryFlat, unknownShapeFailure, writeConfigDir } from '../fixtures/transcripts';
 import { captureIo as captureCliIo } from '../support/cliIo';
 
@@ -118,6 +118,27 @@ describe('claude-api-watch doctor', () => {
     const mac = await runDiagnostics({ configDirs: [configDir], explicitSource: null, env: {}, homedir: home, platform: 'darwin', now: NOW, lookbackMs: 1 });
     assert.equal(mac.watch.mode, 'recursive');
     assert.equal(mac.inotify, null);
+  });
+
+  // A token of known shape but plain-looking body: our own rules and default deny let it pass, the
+  // rule set a bug report uses (secretlint) knows it. Diagnostics are redacted the same way.
+  const knownShapeToken = ['np', 'm_'].join('') + 'abcdefghij'.repeat(3) + 'abcdef';
+
+  it('Markdown: a secret of known shape from the environment (a config dir path) is masked, as in a bug report', async () => {
+    const secretDir = await writeConfigDir(path.join(home, `ci-${knownShapeToken}`, '.claude'), {
+      '-srv-app/s9.jsonl': [finalFailure('API Error: 500 Internal server error.', { sessionId: 's9', timestamp: '2026-11-20T11:02:00.000Z', version: '2.1.230' })],
+    });
+    if (process.platform !== 'win32') execFileSync('mkfifo', [path.join(secretDir, 'projects', '-srv-app', `${knownShapeToken}.jsonl`)]);
+    // The CLI (`doctor`) and the editor (Run Diagnostics renders with renderDoctorMarkdown) alike.
+    const io = captureIo({ HOME: home, CLAUDE_CONFIG_DIR: secretDir, USER: 'dev' });
+    assert.equal(await runDoctorCommand([], io), 0);
+    const report = await runDiagnostics({ configDirs: [secretDir], explicitSource: 'the claudeApiWatch.configDir setting', env: {}, homedir: home, platform: 'linux', now: NOW, lookbackMs: 3_600_000 });
+    const editor = await renderDoctorMarkdown(report, { homedir: home, username: 'dev' }, '0.1.0');
+    for (const text of [io.out.join(''), editor]) {
+      assert.ok(!text.includes(knownShapeToken.slice(4, 20)), `no part of the token in:\n${text}`);
+      assert.match(text, /`~\/ci-\[REDACTED\]\/\.claude`/);
+      if (process.platform !== 'win32') assert.match(text, /\[REDACTED\]\.jsonl`: /);
+    }
   });
 
   it('exits 1 when no config dir can be read, 2 on bad usage', async () => {

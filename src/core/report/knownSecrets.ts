@@ -3,7 +3,7 @@
 // auth, database URLs, ...). This is the one place that loads it (./lazy/secretRules, a dynamic
 // import), only when a report is built, so that activating the extension does not pay for it.
 // Its findings feed the redactor (redact.ts), whose own rules cover what the set misses.
-import { decodePercent } from './redact';
+import { decodePercent, type RedactionContext } from './redact';
 
 /** Findings shorter than this would mangle ordinary words wherever they occur. */
 const MIN_SECRET_LENGTH = 8;
@@ -33,4 +33,13 @@ export async function findKnownSecrets(texts: readonly string[]): Promise<string
   }
   // Longest first: a secret that contains another is replaced whole.
   return [...found].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * How text about to leave the machine is redacted: `context` (home directory, user name) plus the
+ * secrets of known shape the rule set finds in `texts`. The one setup shared by the bug report and
+ * the diagnostics; pass every text that will be shown.
+ */
+export async function redactionFor(texts: readonly string[], context: RedactionContext): Promise<RedactionContext> {
+  return { ...context, knownSecrets: await findKnownSecrets(texts) };
 }

@@ -9,7 +9,7 @@ import { eventTime } from '../episodes';
 import { describePlanLimit } from '../planLimit';
 import type { ApiFailureEvent, FailureClass } from '../types';
 import type { EnvironmentFacts, OsOption, PlatformOption, TerminalOption } from './environment';
-import { findKnownSecrets } from './knownSecrets';
+import { redactionFor } from './knownSecrets';
 import { capLength, MAX_REDACTED_LENGTH, redact, type RedactionContext } from './redact';
 import { baseName } from '../paths';
 
@@ -124,8 +124,7 @@ const MAX_LOG_LINES = 100;
 
 /** Async: the rule set for known token shapes is loaded (once) when the first report is built. */
 export async function buildBugReport(input: BugReportInput): Promise<BugReport> {
-  const knownSecrets = await findKnownSecrets(reportTexts(input));
-  const facts = gatherFacts(input, { ...input.environment.redaction, knownSecrets });
+  const facts = gatherFacts(input, await redactionFor(reportTexts(input), input.environment.redaction));
   const { chosen, environment, clean } = facts;
   const summary: FailureSummary = {
     status: chosen.status,

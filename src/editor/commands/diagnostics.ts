@@ -26,7 +26,7 @@ async function showDiagnostics(ctx: CommandContext): Promise<void> {
     healthBaseUrl: settings.healthBaseUrl || null,
     live: { lastLineReadAt: lastLineAt === null ? null : new Date(lastLineAt).toISOString(), canary: session.formatCanary() },
   });
-  const markdown = renderDoctorMarkdown(report, { homedir, username: safeUsername() }, ctx.extensionVersion);
+  const markdown = await renderDoctorMarkdown(report, { homedir, username: safeUsername() }, ctx.extensionVersion);
   ctx.log.info(`Diagnostics: ${report.transcripts.files} transcripts, ${report.unknownShapes.unknownLines} unreadable error lines`);
   const document = await vscode.workspace.openTextDocument(DiagnosticsDocument.uri(markdown));
   await vscode.languages.setTextDocumentLanguage(document, 'markdown');
