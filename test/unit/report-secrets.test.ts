@@ -17,6 +17,9 @@ function input(overrides: Partial<ApiFailureEvent> = {}, extra: Partial<BugRepor
   return { events: [failureEvent(overrides)], environment: ENVIRONMENT, now: NOW, timeZone: 'UTC', ...extra };
 }
 
+const SHA = '3f2a9c1e4b5d6f7a8b9c0d1e2f3a4b5c6d7e8f90';
+const HEX_REQUEST_ID = '7f3e2b1a9c8d4e5f6a7b8c9d0e1f2a3b';
+
 /** Every place a failure (or the environment around it) can carry a secret. */
 export const PLACEMENTS: ReadonlyArray<readonly [string, (secret: string) => BugReportInput]> = [
   ['message', (s) => input({ message: `500 ${s}` })],
@@ -31,6 +34,8 @@ export const PLACEMENTS: ReadonlyArray<readonly [string, (secret: string) => Bug
   ['error type', (s) => input({ errorType: s })],
   ['network code', (s) => input({ status: null, errorType: null, networkCode: s, failureClass: 'network', message: `Unable to connect to API (${s})` })],
   ['model', (s) => input({ model: s })],
+  // Identifiers the report keeps readable (a commit SHA, a gateway's hex request ID) just before the secret.
+  ['message after a commit SHA and a hex request ID', (s) => input({ message: `502 commit ${SHA} x-request-id: ${HEX_REQUEST_ID} ${s}` })],
   ['gateway host', (s) => input({}, { environment: { ...ENVIRONMENT, apiPlatform: `Gateway (${s})`, platformOption: 'Other' } })],
   ['health check', (s) => input({}, { healthCheck: { summary: `a health check at 10:42 UTC got 401 (${s})` } })],
 ];
@@ -81,4 +86,45 @@ describe('redaction: secret corpus × placements', () => {
       assert.deepEqual(leaks, [], `${leaks.length} of ${SECRET_CORPUS.length} secrets leaked from the ${placement}`);
     });
   }
+});
+
+describe('redaction: hex identifiers and hex secrets', () => {
+  const hexSecrets = SECRET_CORPUS.filter(({ secret }) => /^[\da-f]{32,64}$/.test(secret));
+  const legacyGithubToken = 'e72e16c7e42f292c6912e7710c838347ae178b4a'; // 40 hex, as GitHub's tokens were before 2021
+
+  it('the corpus holds bare hex keys (the reason hex alone is not enough to keep a token)', () => {
+    assert.ok(hexSecrets.length >= 4, hexSecrets.map((c) => c.kind).join(', '));
+  });
+
+  it('keeps a commit SHA, a hex request ID and a version build tail readable in the Markdown and the decoded URL', async () => {
+    const message = `502 Bad gateway (x-request-id: ${HEX_REQUEST_ID}) on 2.1.120+${SHA.slice(0, 16)}, fixed in https://github.com/anthropics/claude-code/commit/${SHA}`;
+    const report = await buildBugReport(input({ message }));
+    const texts = [report.markdown, decodeURIComponent(new URL(buildIssueUrl(report).url).search)];
+    for (const text of texts) {
+      assert.ok(text.includes(`x-request-id: ${HEX_REQUEST_ID}`), text);
+      assert.ok(text.includes(`/commit/${SHA}`), text);
+      assert.ok(text.includes(`2.1.120+${SHA.slice(0, 16)}`), text);
+    }
+  });
+
+  it('masks the same hex when nothing names it an identifier, or when it is named a key', async () => {
+    const places = [
+      (h: string) => `502 ${h}`,
+      (h: string) => `502 built from ${h}`,
+      (h: string) => `502 commit message: ${h}`,
+      (h: string) => `502 api_key=${h}`,
+      (h: string) => `502 token ${h}`,
+      (h: string) => `502 key_${h}`,
+      (h: string) => `502 commit${h}`,
+    ];
+    for (const hex of [legacyGithubToken, SHA, ...hexSecrets.map((c) => c.secret)]) {
+      for (const place of places) {
+        const report = await buildBugReport(input({ message: place(hex) }));
+        assert.ok(!report.markdown.includes(hex.slice(0, 12)), `${place(hex)}:\n${report.markdown}`);
+      }
+      // In the request ID field itself there is no label: a hex value there is masked too.
+      const report = await buildBugReport(input({ requestId: hex, requestIds: [hex] }));
+      assert.ok(!report.markdown.includes(hex.slice(0, 12)), report.markdown);
+    }
+  });
 });

@@ -314,9 +314,31 @@ const TOKEN_RUN = /[\w+/.~%=-]{16,}/g;
 const SAFE_ID =
   /(?<![a-z\d])(?:(?:req|msg|toolu|srvtoolu|msgbatch)_(?:[a-z]{2,8}_)?[a-z\d]{6,}|[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12})/gi;
 
+/** A hex run as long as a short SHA to a SHA-256: in one case, not glued to a word. */
+const HEX_RUN = /(?<![\dA-Za-z])(?:[\da-f]{16,64}|[\dA-F]{16,64})(?![\dA-Za-z])/g;
+/**
+ * What names the hex run that follows as an identifier: a commit (`commit 3f2a…`, `/commit/3f2a…`,
+ * `/tree/`, `sha256:`), a request or trace ID (`request id`, `x-request-id:`, `"request_id":"`,
+ * `trace_id=`, `cf-ray:`), or a version's build tail (`2.1.120+`, `1.0.0-sha.`).
+ */
+const ID_LABEL_BEFORE =
+  /(?:\b(?:commit|sha(?:1|256)?|rev(?:ision)?|request[\s_-]?id|trace[\s_-]?id|span[\s_-]?id|correlation[\s_-]?id|cf-ray)["']?[^\S\n]{0,2}[:=#]?[^\S\n]{0,2}["']?|\/(?:commits?|tree|blob)\/|\d\.\d{1,6}[-+](?:sha\.|g)?)$/i;
+/** How far back a label is looked for: enough for `"x-amzn-requestid": "`. */
+const ID_LABEL_REACH = 32;
+
+/**
+ * Default deny, with one exception decided on the secret corpus: hex is what both a commit SHA or
+ * a gateway's request ID and many keys look like (bare 32- and 64-hex API keys, legacy 40-hex
+ * GitHub tokens), so hex alone proves nothing. A hex run is kept only where the text names it an
+ * identifier just before it (`ID_LABEL_BEFORE`); unnamed, or named a key, it is masked as before.
+ */
 function redactRandomTokens(text: string): string {
-  return text.replace(TOKEN_RUN, (run) => {
-    const checked = run.replace(SAFE_ID, '.');
+  return text.replace(TOKEN_RUN, (run, offset: number) => {
+    const named = run.replace(HEX_RUN, (hex, at: number) => {
+      const start = offset + at;
+      return ID_LABEL_BEFORE.test(text.slice(Math.max(0, start - ID_LABEL_REACH), start)) ? '.' : hex;
+    });
+    const checked = named.replace(SAFE_ID, '.');
     // Words between any separators; and, since random bodies hold `-` and `_` too, the stretches
     // between dots, slashes and `=` with those kept. Base64 also keeps `/` and `+` inside a token;
     // a path (`/x/y`, `~/x`, `./x`, `a/b.ts`) does not.
