@@ -1,15 +1,13 @@
 // `claude-api-watch history`: failures and retries per hour or day, then the episodes, matched
 // against Anthropic's incident history. `--json` prints `HistoryJson` (see the README).
-import { claudeEnvironment } from '../core/claudeEnv';
 import { DEFAULT_QUIET_PERIOD_MS } from '../core/episodes';
-import { fetchAnthropicIncidents, incidentsOf, incidentsUrlFor, type IncidentHistory } from '../core/health/incidents';
-import { anthropicStatusApplies, DEFAULT_STATUS_SUMMARY_URL } from '../core/health/statusPage';
+import { incidentsOf, type IncidentHistory } from '../core/health/incidents';
 import { buildHistory, historyToJson, incidentMatters, summarizeHistory, type ClassCounts, type History, type HistoryEpisode } from '../core/history/history';
 import { checkTimeZone, formatDuration, formatLocal, localTimeZone, type BucketSize } from '../core/history/time';
-import { readClaudeSettingsEnv } from '../core/report/environment';
 import { parseSince } from '../core/scan';
 import { FAILURE_CLASSES, type ApiFailureEvent } from '../core/types';
 import { type CliIo, configDirsFor, ExitCode, parseFlags, scanOrExplain, UsageError } from './common';
+import { askIncidents, STATUS_FLAGS, STATUS_FLAGS_USAGE, statusUrlFrom } from './incidents';
 
 export const HISTORY_USAGE = `Usage: claude-api-watch history [--config-dir DIR] [--since 24h|7d|30d|all|ISO] [--bucket hour|day]
                                [--quiet-minutes N] [--status-url URL | --no-status] [--json]
@@ -20,9 +18,7 @@ kind less than the quiet period apart) with the Anthropic incident it overlaps, 
   --since WHEN         24h, 7d, 30d, all, or an ISO time (default: 7d)
   --bucket hour|day    bar size (default: hour up to 48h, else day)
   --quiet-minutes N    gap that ends an episode (default: ${DEFAULT_QUIET_PERIOD_MS / 60_000})
-  --status-url URL     Statuspage summary.json; incidents.json beside it is asked
-                       (default: ${DEFAULT_STATUS_SUMMARY_URL})
-  --no-status          do not ask the status page
+${STATUS_FLAGS_USAGE}
   --json               one object: since, until, bucket, totals, buckets, episodes`;
 
 interface HistoryPlan {
@@ -36,22 +32,13 @@ interface HistoryPlan {
   json: boolean;
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
 function planFrom(args: string[], now: number): HistoryPlan | 'help' {
   const values: Record<string, string | boolean | undefined> = parseFlags(args, {
     'config-dir': { type: 'string' },
     since: { type: 'string', default: '7d' },
     bucket: { type: 'string' },
     'quiet-minutes': { type: 'string' },
-    'status-url': { type: 'string' },
-    'no-status': { type: 'boolean', default: false },
+    ...STATUS_FLAGS,
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -76,9 +63,7 @@ function planFrom(args: string[], now: number): HistoryPlan | 'help' {
     if (!(minutes >= 1 && minutes <= 1440)) throw new UsageError(`--quiet-minutes takes 1 to 1440, got '${quiet}'`);
     quietPeriodMs = minutes * 60_000;
   }
-  if (values['no-status'] && values['status-url'] !== undefined) throw new UsageError('--status-url and --no-status exclude each other');
-  const statusUrl = values['no-status'] ? null : ((values['status-url'] as string | undefined) ?? DEFAULT_STATUS_SUMMARY_URL);
-  if (statusUrl !== null && !isHttpUrl(statusUrl)) throw new UsageError(`--status-url is not an http(s) URL: ${statusUrl}`);
+  const statusUrl = statusUrlFrom(values);
   return {
     configDir: values['config-dir'] as string | undefined,
     sinceMs,
@@ -104,17 +89,7 @@ export async function runHistoryCommand(args: string[], io: CliIo): Promise<numb
 }
 
 async function printHistory(events: ApiFailureEvent[], plan: HistoryPlan, configDirs: string[], io: CliIo): Promise<number> {
-  let incidents: IncidentHistory | null = null;
-  if (plan.statusUrl !== null) {
-    // Same rule as the status bar: Anthropic's status page says nothing about Bedrock, Vertex, Foundry or a gateway.
-    const env = claudeEnvironment(io.env, await readClaudeSettingsEnv(configDirs[0] ?? ''));
-    if (anthropicStatusApplies(env, true)) {
-      incidents = await fetchAnthropicIncidents(incidentsUrlFor(plan.statusUrl));
-      if (incidents.kind === 'unknown') io.stderr(`claude-api-watch history: Anthropic's incidents unknown (${incidents.reason})`);
-    } else if (!plan.json) {
-      io.stderr("claude-api-watch history: Claude Code does not use Anthropic's own API here; its status page is not asked.");
-    }
-  }
+  const incidents = await askIncidents('history', plan.statusUrl, configDirs, io, plan.json);
   const timeZone = io.env.TZ && isZone(io.env.TZ) ? io.env.TZ : localTimeZone();
   const history = buildHistory(events, {
     sinceMs: plan.sinceMs,

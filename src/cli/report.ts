@@ -2,19 +2,24 @@
 import { gatherEnvironment } from '../core/report/environment';
 import { buildIssueSearchUrl, buildIssueUrl } from '../core/report/issueUrl';
 import { episodeAround } from '../core/episodes';
+import { incidentLineForOutage } from '../core/health/incidents';
 import { buildBugReport } from '../core/report/report';
 import { parseSince } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
 import { configDirsFor, ExitCode, parseFlags, runCommand, scanOrExplain, UsageError, type CliIo } from './common';
+import { askIncidents, STATUS_FLAGS, STATUS_FLAGS_USAGE, statusUrlFrom } from './incidents';
 
 export const REPORT_USAGE = `Usage: claude-api-watch report [--config-dir DIR] [--request-id ID | --latest]
                               [--since all|ISO|30m|24h|7d] [--format markdown|url|json]
+                              [--status-url URL | --no-status]
 
-A complete bug report for one API failure and the outage around it, redacted.
-  --request-id ID   the failure (or retry) with this request ID
-  --latest          the latest final failure, else the latest retry (the default)
-  --since           how far back to look (default: all)
-  --format          markdown (default), url (a pre-filled GitHub issue), json`;
+A complete bug report for one API failure and the outage around it, redacted, with the
+Anthropic incident the outage overlaps (or that the status page had none).
+  --request-id ID      the failure (or retry) with this request ID
+  --latest             the latest final failure, else the latest retry (the default)
+  --since              how far back to look (default: all)
+  --format             markdown (default), url (a pre-filled GitHub issue), json
+${STATUS_FLAGS_USAGE}`;
 
 const FORMATS = ['markdown', 'url', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -24,6 +29,7 @@ interface ReportFlags {
   requestId?: string;
   since: string;
   format: Format;
+  statusUrl: string | null;
   help: boolean;
 }
 
@@ -61,10 +67,14 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
   }
 
   const environment = await gatherEnvironment({ env: io.env, configDirs, failureFile: chosen.file, entrypoint: chosen.entrypoint });
+  const outage = episodeAround(events, chosen);
+  const incidents = await askIncidents('report', flags.statusUrl, configDirs, io, true);
+  const incident = incidents?.kind === 'reported' ? incidentLineForOutage(outage, incidents.incidents, now.getTime()) : null;
   const report = await buildBugReport({
-    events: episodeAround(events, chosen),
+    events: outage,
     chosen,
     environment,
+    anthropicIncident: incident === null ? null : { summary: incident },
     now,
     timeZone: io.env.TZ || undefined,
   });
@@ -95,6 +105,7 @@ function parseReportFlags(args: string[]): ReportFlags {
     latest: { type: 'boolean', default: false },
     since: { type: 'string', default: 'all' },
     format: { type: 'string', default: 'markdown' },
+    ...STATUS_FLAGS,
     help: { type: 'boolean', short: 'h', default: false },
   });
   const requestId = values['request-id']?.trim();
@@ -109,6 +120,7 @@ function parseReportFlags(args: string[]): ReportFlags {
     requestId,
     since: values.since as string,
     format: format as Format,
+    statusUrl: statusUrlFrom(values),
     help: values.help === true,
   };
 }

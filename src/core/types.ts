@@ -159,3 +159,19 @@ export interface ApiSuccessEvent extends LineLocation {
 }
 
 export type ApiEvent = ApiFailureEvent | ApiSuccessEvent;
+
+/**
+ * A failure passed as a command's argument (a Recent Failures item, a history panel row), or
+ * undefined for anything else (the editor title bar passes the report document's URI).
+ */
+export function asFailureEvent(value: unknown): ApiFailureEvent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const event = value as Partial<Record<keyof ApiFailureEvent, unknown>>;
+  const shaped =
+    (event.kind === 'failure' || event.kind === 'retry') &&
+    typeof event.failureClass === 'string' &&
+    typeof event.file === 'string' &&
+    typeof event.line === 'number' &&
+    Array.isArray(event.requestIds);
+  return shaped ? (value as ApiFailureEvent) : undefined;
+}

@@ -148,9 +148,7 @@ describe('the failure history panel in code-server', { timeout: 240_000 }, () =>
     await until('the new failure in the chart', drawn, (d) => d.failures === '5');
   });
 
-  // Fails in both editors: the row's report lacks the incident line (the failure argument filter or the
-  // incident lookup in bugReports.ts); left for the next session (issue 13 note).
-  test.skip('Copy Bug Report on a row copies that outage with its Anthropic incident', async () => {
+  test('Copy Bug Report on a row copies that outage with its Anthropic incident', async () => {
     const row = panel().locator('#episodes-body tr').filter({ hasText: INCIDENT });
     await row.getByRole('button', { name: 'Copy Bug Report' }).click();
     const report = await until('the report on the clipboard', () => workbench.readClipboard(), (text) => text.includes('req_011CVhistA0000000005'));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runReportCommand } from '../../src/cli/report';
 import type { BugReport } from '../../src/core/report/report';
+import { incidentsDocument, startStatusPageStandIn, statusSummary, type StatusPageStandIn } from '../support/statusPageStandIn';
 
 const NOW = new Date('2026-01-15T12:00:00.000Z');
 const T = (minute: number, second = 0) => new Date(Date.UTC(2026, 0, 15, 10, minute, second)).toISOString();
@@ -29,7 +30,9 @@ describe('claude-api-watch report', () => {
   let home: string;
   let configDir: string;
   let emptyConfigDir: string;
+  let anthropicConfigDir: string;
   let env: Record<string, string | undefined>;
+  let page: StatusPageStandIn;
 
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'caw-report-'));
@@ -44,8 +47,7 @@ describe('claude-api-watch report', () => {
     await writeFile(path.join(configDir, 'settings.json'), JSON.stringify({ env: { CLAUDE_CODE_USE_BEDROCK: '1' } }));
 
     const a = 'a1b2c3d4-0000-4000-8000-000000000001';
-    await writeFile(
-      path.join(project, `${a}.jsonl`),
+    const transcript =
       [
         line({ type: 'user', ...envelope(a, T(0), '2.1.101', cwd), message: { role: 'user', content: 'my key is sk-ant-api03-PROMPTSECRET and API Error: 500 happened yesterday' } }),
         line({ type: 'assistant', ...envelope(a, T(1), '2.1.101', cwd), requestId: 'req_011CSuccess0001', message: { id: 'msg_1', model: 'claude-opus-4-5-20251101', role: 'assistant', content: [{ type: 'text', text: 'Working on the PRIVATE_FILE_CONTENT now.' }] } }),
@@ -68,12 +70,21 @@ describe('claude-api-watch report', () => {
           type: 'assistant', ...envelope(a, '2026-01-15T08:00:00.000Z', '2.1.110', cwd), isApiErrorMessage: true,
           message: { id: 'msg_0', model: '<synthetic>', role: 'assistant', content: [{ type: 'text', text: 'API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_011COlder0000001"}' }] },
         }),
-      ].join('\n') + '\n',
+      ].join('\n') + '\n';
+    await writeFile(path.join(project, `${a}.jsonl`), transcript);
+    // The same transcript where Claude Code talks to Anthropic's own API: the status page applies.
+    anthropicConfigDir = path.join(root, 'anthropic-claude');
+    await mkdir(path.join(anthropicConfigDir, 'projects', 'p'), { recursive: true });
+    await writeFile(path.join(anthropicConfigDir, 'projects', 'p', `${a}.jsonl`), transcript);
+    page = await startStatusPageStandIn(
+      { summary: statusSummary('none') },
+      { summary: incidentsDocument([{ name: 'Elevated errors on Claude Opus', impact: 'major', startedAt: T(5), resolvedAt: T(40) }]) },
     );
     env = { HOME: home, USER: 'alice', TZ: 'UTC', TERM_PROGRAM: 'vscode' };
   });
 
   after(async () => {
+    await page.close();
     await rm(root, { recursive: true, force: true });
   });
 
@@ -172,10 +183,51 @@ describe('claude-api-watch report', () => {
       ['--request-id', ''],
       ['--since', 'yesterday'],
       ['positional'],
+      ['--no-status', '--status-url', 'http://127.0.0.1:9/'],
+      ['--status-url', 'file:///x'],
     ]) {
       const { err, io } = runIo(env);
       assert.equal(await runReportCommand(['--config-dir', configDir, ...args], io), 2, args.join(' '));
       assert.ok(err.join('\n').length > 0);
+    }
+  });
+
+  it("names the Anthropic incident the outage overlaps, or that there was none (a status page stand-in)", async () => {
+    const overlapping = runIo(env);
+    assert.equal(await runReportCommand(['--config-dir', anthropicConfigDir, '--status-url', page.url], overlapping.io), 0, overlapping.err.join('\n'));
+    assert.match(
+      overlapping.out.join('\n'),
+      /^- Anthropic incident: `Elevated errors on Claude Opus \(impact major, 2026-01-15T10:05:00Z – 2026-01-15T10:40:00Z\) https:\/\/stspg\.io\/past0`$/m,
+    );
+    assert.ok(page.requests.some((request) => request.url === '/api/v2/incidents.json'));
+    const json = runIo(env);
+    assert.equal(await runReportCommand(['--config-dir', anthropicConfigDir, '--status-url', page.url, '--format', 'json'], json.io), 0);
+    assert.match((JSON.parse(json.out.join('\n')) as BugReport).fields.additional, /Anthropic incident: `Elevated errors on Claude Opus/);
+    // The 529 two hours earlier: the status page said nothing then.
+    const earlier = runIo(env);
+    assert.equal(await runReportCommand(['--config-dir', anthropicConfigDir, '--status-url', page.url, '--request-id', 'req_011COlder0000001'], earlier.io), 0);
+    assert.match(earlier.out.join('\n'), /^- Anthropic incident: `no incident on Anthropic's status page during this outage`$/m);
+  });
+
+  it('asks no status page with --no-status, for Bedrock users, or when it cannot answer (then says so)', async () => {
+    const asked = page.requests.length;
+    const off = runIo(env);
+    assert.equal(await runReportCommand(['--config-dir', anthropicConfigDir, '--no-status'], off.io), 0);
+    const bedrock = runIo(env);
+    assert.equal(await runReportCommand(['--config-dir', configDir, '--status-url', page.url], bedrock.io), 0);
+    assert.equal(page.requests.length, asked);
+    for (const { out, err } of [off, bedrock]) {
+      assert.doesNotMatch(out.join('\n'), /Anthropic incident/);
+      assert.deepEqual(err, []);
+    }
+    page.incidentsAnswer = 'server_error';
+    try {
+      const broken = runIo(env);
+      assert.equal(await runReportCommand(['--config-dir', anthropicConfigDir, '--status-url', page.url], broken.io), 0);
+      assert.doesNotMatch(broken.out.join('\n'), /Anthropic incident/);
+      assert.match(broken.err.join('\n'), /report: Anthropic's incidents unknown/);
+    } finally {
+      page.incidentsAnswer = { summary: incidentsDocument([]) };
     }
   });
 

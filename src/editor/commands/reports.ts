@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
 import { buildIssueSearchUrl, buildIssueUrl } from '../../core/report/issueUrl';
 import type { BugReport } from '../../core/report/report';
-import type { ApiFailureEvent } from '../../core/types';
+import { asFailureEvent, type ApiFailureEvent } from '../../core/types';
 import { openUrl, type CommandContext, type CommandHandler } from './context';
 
 const t = vscode.l10n.t;
@@ -47,16 +47,11 @@ export async function copyBugReport(ctx: CommandContext, chosen?: ApiFailureEven
   else if (choice === search) await openUrl(buildIssueSearchUrl(report, { repository: ctx.settings().issueRepository }));
 }
 
-/** A failure passed by Recent Failures; the editor title bar passes the report document's URI instead. */
-function failureArg(value: unknown): ApiFailureEvent | undefined {
-  return typeof value === 'object' && value !== null && 'failureClass' in value && 'file' in value ? (value as ApiFailureEvent) : undefined;
-}
-
 export function reportCommands(ctx: CommandContext) {
   return {
-    [CommandId.copyBugReport]: (chosen?: unknown) => copyBugReport(ctx, failureArg(chosen)),
+    [CommandId.copyBugReport]: (chosen?: unknown) => copyBugReport(ctx, asFailureEvent(chosen)),
     [CommandId.openGitHubIssue]: async (chosen?: unknown) => {
-      const report = await reportOrExplain(ctx, failureArg(chosen));
+      const report = await reportOrExplain(ctx, asFailureEvent(chosen));
       if (!report) return;
       // The URL may be trimmed to fit GitHub's limit: the whole report goes to the clipboard first.
       await copyReport(ctx, report);
