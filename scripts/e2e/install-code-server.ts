@@ -187,7 +187,7 @@ async function install(spec: EditorSpec, quiet: boolean): Promise<InstalledEdito
   const installTmp = await mkdtemp(path.join(os.tmpdir(), 'caw-code-server-install-'));
   try {
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...withoutOuterNpm(process.env),
       TMPDIR: installTmp,
       // node-pty's postinstall runs `npx node-gyp`, which aborts when npx may not ask.
       npm_config_yes: 'true',
@@ -255,6 +255,16 @@ function mergeAllowScripts(shipped: Record<string, boolean>, ours: Readonly<Reco
   const packageName = (key: string) => (key.indexOf('@', 1) < 0 ? key : key.slice(0, key.indexOf('@', 1)));
   const merged = Object.fromEntries(Object.entries(shipped).filter(([key]) => !(packageName(key) in ours)));
   return { ...merged, ...ours };
+}
+
+/**
+ * The environment without what an outer npm (`npm test`) set for its scripts: npm reads `npm_config_*`
+ * as its own configuration, so the inner npm would inherit the outer one's user agent ("node/v20")
+ * and code-server's postinstall, which checks it, would refuse the editor's Node.
+ */
+function withoutOuterNpm(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const outer = (key: string) => /^npm_/i.test(key) || key === 'NODE' || key === 'INIT_CWD' || key === 'NODE_OPTIONS';
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !outer(key)));
 }
 
 function writeJson(file: string, value: unknown): Promise<void> {

@@ -161,7 +161,9 @@ async function main(): Promise<number> {
 async function runCodeServer(): Promise<number> {
   const started = Date.now();
   const editors = parseEditorList(process.env.CAW_E2E_EDITORS);
-  for (const editor of editors) await step(`${editorLabel(editor)} ready`, () => ensureEditor(editor));
+  // Side by side: most of an install is waiting on the registry. The Debian packages are in place by now
+  // (chooseTarget), so the two never race for apt.
+  await Promise.all(editors.map((editor) => step(`${editorLabel(editor)} ready`, () => ensureEditor(editor))));
   await step('extension packaged', () => mustRun('npm', ['run', '--silent', 'package']));
   await step('extension-host suite bundled', () => mustRun(process.execPath, ['scripts/e2e/build-suite.mjs']));
 
