@@ -9,6 +9,7 @@ import { followTranscripts } from '../core/session/transcriptSource';
 import { DEFAULT_NOTIFY_AFTER_ATTEMPTS, DEFAULT_NOTIFY_AFTER_MS, WatchSession, type SessionSettings } from '../core/session/watchSession';
 import { describeFailureClass } from '../core/statusView';
 import type { TrackerSnapshot } from '../core/tracker';
+import { isFailureEvent } from '../core/types';
 import { DEFAULT_QUIET_PERIOD_MS } from '../core/episodes';
 import { configDirsFor, ExitCode, parseFlags, runCommand, type CliIo } from './common';
 
@@ -67,7 +68,7 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
         ...options,
         onEvent: (event) => {
           options.onEvent(event);
-          if (live && flags.json && event.kind !== 'success') io.stdout(JSON.stringify(toScanJson(event)));
+          if (live && flags.json && isFailureEvent(event)) io.stdout(JSON.stringify(toScanJson(event)));
         },
         onWatching: (watching) => {
           options.onWatching(watching);

@@ -20,6 +20,7 @@ import { isUnknownErrorShape, parseTranscriptLine, parseTranscriptRecord } from 
 import type {
   ApiEvent,
   ApiFailureEvent,
+  ApiInterruptEvent,
   ApiSuccessEvent,
   FailureRecord,
   LastResponse,
@@ -33,6 +34,12 @@ const FAILURE_MARKER = Buffer.from('ApiErrorMessage"');
 const RETRY_MARKER = Buffer.from('pi_error"');
 /** A line that may be a success (`"type":"assistant"`; `"role":"assistant"` comes early in it). */
 const ASSISTANT_MARKER = Buffer.from('"assistant"');
+/**
+ * A user's interrupt (`[Request interrupted by user]`). Such lines are short: only lines up to
+ * `MAX_INTERRUPT_BYTES` are searched for it, so a long prompt or tool result costs nothing more.
+ */
+const INTERRUPT_MARKER = Buffer.from('[Request interrupted by user');
+const MAX_INTERRUPT_BYTES = 8 * 1024;
 
 /** How many of the newest candidate lines are kept as copies, and up to what length each. */
 const KEPT_CANDIDATES = 4;
@@ -106,7 +113,8 @@ export class TranscriptEventReader {
    * by the caller after this returns.
    */
   acceptLine(file: string, line: Buffer, lineNumber: number, byteOffset: number): void {
-    const isEvent = line.includes(FAILURE_MARKER) || line.includes(RETRY_MARKER);
+    const isEvent =
+      line.includes(FAILURE_MARKER) || line.includes(RETRY_MARKER) || (line.length <= MAX_INTERRUPT_BYTES && line.includes(INTERRUPT_MARKER));
     if (!isEvent) {
       if (line.includes(ASSISTANT_MARKER)) this.remember(this.file(file, byteOffset, lineNumber), line, lineNumber, byteOffset);
       return;
@@ -132,6 +140,12 @@ export class TranscriptEventReader {
     if (record.kind === 'success') {
       this.acceptSuccess(stream, record, location);
       stream.awaitingRecovery = false;
+    } else if (record.kind === 'interrupt') {
+      this.findSuccessBefore(file, state, stream, byteOffset, lineNumber);
+      // The interrupted request's retries lead to no failure: their IDs go with nothing later.
+      stream.pendingRetryIds = [];
+      const event: ApiInterruptEvent = { kind: 'interrupt', ...eventBase(record.envelope, location) };
+      this.emit(event);
     } else {
       this.findSuccessBefore(file, state, stream, byteOffset, lineNumber);
       this.acceptError(stream, record, location);
@@ -335,6 +349,7 @@ export class TranscriptEventReader {
       resetsAt: record.resetsAt,
       transient: record.transient,
       midResponse: record.midResponse,
+      wording: record.wording,
     };
     this.emit(event);
   }

@@ -7,6 +7,7 @@ import { limitWindowLabel, resetTimeFromEpoch } from './planLimit';
 import type {
   ErrorDetails,
   FailureRecord,
+  InterruptRecord,
   RecordEnvelope,
   RetryRecord,
   StatusSource,
@@ -16,22 +17,24 @@ import type {
 
 const SYNTHETIC_MODEL = '<synthetic>';
 const MAX_MESSAGE_LENGTH = 240;
+/** Claude Code's whole wording is kept up to this length (its advice runs to a few sentences). */
+const MAX_WORDING_LENGTH = 600;
 /** Regexes see at most this much of an error text (DESIGN §4: linear time, bounded input). */
 const MAX_SCANNED_TEXT = 64 * 1024;
 const REQUEST_ID_PATTERN = /\breq_[A-Za-z0-9]{6,}/g;
 const STATUS_AFTER_API_ERROR = /^API Error(?::\s*|\s*\()(\d{3})\b/;
 
+/** The user cancelled the turn: never a failure, but the end of that session's retrying. */
+const USER_ABORT = [/^API Error: Request was aborted\.?$/i, /^Request was aborted\.?$/i, /^Operation aborted\.?$/i, /^\[Request interrupted by user/i];
+
 /**
  * Final "failures" that are not failures: the user cancelled, or Claude Code had nothing to send.
  * They must never light the indicator.
  */
-const NOT_A_FAILURE = [
-  /^API Error: Request was aborted\.?$/i,
-  /^Request was aborted\.?$/i,
-  /^Operation aborted\.?$/i,
-  /^\[Request interrupted by user/i,
-  /^No response requested\.?$/i,
-];
+const NOT_A_FAILURE = [...USER_ABORT, /^No response requested\.?$/i];
+
+/** What Claude Code writes as the user's turn when the user stops it (Esc, Ctrl+C): the whole text. */
+const INTERRUPT_TEXT = /^\[Request interrupted by user[^\]\n]{0,40}\]$/;
 
 /** Parse one raw line; malformed or partial JSON is not a record. */
 export function parseTranscriptLine(text: string): TranscriptRecord | null {
@@ -48,6 +51,7 @@ export function parseTranscriptLine(text: string): TranscriptRecord | null {
 export function parseTranscriptRecord(value: unknown): TranscriptRecord | null {
   if (!isObject(value)) return null;
   if (value.type === 'system' && value.subtype === 'api_error') return readRetry(value);
+  if (value.type === 'user') return readInterrupt(value);
   if (value.type === 'assistant') {
     if (value.isApiErrorMessage === true) return readFailure(value);
     return readSuccess(value);
@@ -77,8 +81,8 @@ export function isUnknownErrorShape(value: unknown, record: TranscriptRecord | n
     if (value.type === 'assistant' && value.isApiErrorMessage === true) return !NOT_A_FAILURE.some((p) => p.test(messageText(value).trim().slice(0, MAX_SCANNED_TEXT)));
     return true;
   }
-  // A real response that also carries a marker field: read as the success it is.
-  if (record.kind === 'success') return false;
+  // A real response that also carries a marker field: read as the success it is; a user's abort.
+  if (record.kind === 'success' || record.kind === 'interrupt') return false;
   return (
     record.status === null &&
     record.impliedStatus === null &&
@@ -111,6 +115,22 @@ function readSuccess(line: Json): SuccessRecord | null {
   return { kind: 'success', envelope: readEnvelope(line), model, requestId: str(line.requestId) };
 }
 
+/**
+ * `type:"user"` whose only text is `[Request interrupted by user]` (or `... for tool use]`): the user
+ * stopped the turn. Tool results are never text blocks, so one that quotes the marker is not this.
+ */
+function readInterrupt(line: Json): InterruptRecord | null {
+  const content = obj(line.message)?.content;
+  const texts =
+    typeof content === 'string'
+      ? [content]
+      : Array.isArray(content)
+        ? content.filter((block) => isObject(block) && block.type === 'text').map((block) => str((block as Json).text) ?? '')
+        : [];
+  if (texts.length !== 1 || !INTERRUPT_TEXT.test(texts[0].trim())) return null;
+  return { kind: 'interrupt', envelope: readEnvelope(line) };
+}
+
 /** `type:"system", subtype:"api_error"`: Claude Code is retrying. Three shapes of `error` over time. */
 function readRetry(line: Json): RetryRecord {
   // A plain string is the error's message, as some writers serialize it.
@@ -133,6 +153,8 @@ function readRetry(line: Json): RetryRecord {
   );
   const rawMessage =
     str(apiError?.message) ?? firstLine(str(error.message)) ?? firstLine(str(error.formatted)) ?? firstLine(str(line.content));
+  // The human wording, when the error carries one beside (or instead of) a raw body.
+  const wordingText = str(error.formatted) ?? (sdkBody ? null : str(error.message) ?? str(line.content));
 
   const requestIds = unique([
     str(error.requestID),
@@ -146,7 +168,7 @@ function readRetry(line: Json): RetryRecord {
   return {
     kind: 'retry',
     envelope: readEnvelope(line),
-    ...describe({ ...status, impliedStatus: null, networkCode, errorType, category: null, text: rawMessage ?? '', requestIds, newer: newerFacts(line, rawMessage ?? '') }),
+    ...describe({ ...status, impliedStatus: null, networkCode, errorType, category: null, text: rawMessage ?? '', wordingText, requestIds, newer: newerFacts(line, rawMessage ?? '') }),
     attempt: num(line.retryAttempt),
     maxRetries: num(line.maxRetries),
     retryInMs: num(line.retryInMs),
@@ -154,8 +176,9 @@ function readRetry(line: Json): RetryRecord {
 }
 
 /** `type:"assistant", isApiErrorMessage:true`: Claude Code gave up; the text is what the user saw. */
-function readFailure(line: Json): FailureRecord | null {
+function readFailure(line: Json): FailureRecord | InterruptRecord | null {
   const text = messageText(line).trim().slice(0, MAX_SCANNED_TEXT);
+  if (USER_ABORT.some((pattern) => pattern.test(text))) return { kind: 'interrupt', envelope: readEnvelope(line) };
   if (NOT_A_FAILURE.some((pattern) => pattern.test(text))) return null;
 
   const category = str(line.error);
@@ -188,7 +211,8 @@ function readFailure(line: Json): FailureRecord | null {
   return {
     kind: 'failure',
     envelope: readEnvelope(line),
-    ...describe({ ...status, impliedStatus, networkCode, errorType, category, text: humanText, requestIds, newer: newerFacts(line, text) }),
+    // The raw-body era's text is JSON: its message is the body's, and there is no other wording.
+    ...describe({ ...status, impliedStatus, networkCode, errorType, category, text: humanText, wordingText: body ? null : text, requestIds, newer: newerFacts(line, text) }),
   };
 }
 
@@ -219,11 +243,14 @@ function describe(evidence: {
   errorType: string | null;
   category: string | null;
   text: string;
+  /** Claude Code's own sentence(s), when there are any beyond a raw body. */
+  wordingText: string | null;
   requestIds: string[];
   newer: { limitWindow: string | null; resetsAt: string | null; transient: boolean; midResponse: boolean };
 }): ErrorDetails {
   const failureClass = decideClass({ ...evidence, status: evidence.status ?? evidence.impliedStatus });
   const { newer } = evidence;
+  const message = humanMessage(evidence.status, evidence.networkCode, evidence.text, newer);
   return {
     status: evidence.status,
     statusSource: evidence.status !== null ? evidence.statusSource : evidence.impliedStatus !== null ? 'category' : null,
@@ -232,9 +259,24 @@ function describe(evidence: {
     errorType: evidence.errorType,
     requestIds: evidence.requestIds,
     networkCode: evidence.networkCode,
-    message: humanMessage(evidence.status, evidence.networkCode, evidence.text, newer),
+    message,
     ...newer,
+    wording: wholeWording(evidence.wordingText, message),
   };
+}
+
+/**
+ * Claude Code's text on one line, capped; null when it adds nothing to the short `message` (the
+ * same words, give or take `API Error:`, a final full stop or a 1.0.x reset suffix).
+ */
+function wholeWording(text: string | null, message: string): string | null {
+  if (!text) return null;
+  let line = text.slice(0, MAX_SCANNED_TEXT).replace(/\s+/g, ' ').trim().replace(/\|\d{9,13}$/, '');
+  if (!line) return null;
+  const bare = line.replace(/^API Error:?\s*/i, '').replace(/\.$/, '');
+  if (bare === message || bare === message.replace(/^\d{3} /, '')) return null;
+  if (line.length > MAX_WORDING_LENGTH) line = `${line.slice(0, MAX_WORDING_LENGTH - 1)}…`;
+  return line;
 }
 
 /** One human line: `500 Internal server error`, `Unable to connect to API (ECONNRESET)`. */

@@ -9,7 +9,7 @@ import { listTranscriptFiles, skippedEntryOf, type SkippedEntry, type Transcript
 import { FormatCanary, type UnknownShape } from './canary';
 import { readCompleteLinesSync } from './files/lines';
 import { TranscriptEventReader } from './eventReader';
-import type { ApiFailureEvent, StatusSource } from './types';
+import { isFailureEvent, type ApiFailureEvent, type StatusSource } from './types';
 
 export interface ScanOptions {
   configDirs: string[];
@@ -100,7 +100,7 @@ export function scanTranscriptFile(file: string, sinceMs: number | null, canary?
   const recorder = canary ? null : new RecordingCanary();
   const reader = new TranscriptEventReader(
     (event) => {
-      if (event.kind !== 'success' && (sinceMs === null || event.timestamp === null || Date.parse(event.timestamp) >= sinceMs)) found.push(event);
+      if (isFailureEvent(event) && (sinceMs === null || event.timestamp === null || Date.parse(event.timestamp) >= sinceMs)) found.push(event);
     },
     undefined,
     canary ?? recorder!,

@@ -4,7 +4,7 @@
 // counts is the headline failure's episode, as episodes.ts defines it for the report and history.
 import { DEFAULT_QUIET_PERIOD_MS, episodeAround } from './episodes';
 import { Emitter } from './session/events';
-import type { ApiEvent, ApiFailureEvent, ApiSuccessEvent, FailureClass } from './types';
+import type { ApiEvent, ApiFailureEvent, ApiInterruptEvent, ApiSuccessEvent, FailureClass } from './types';
 
 export type TrackerState = 'healthy' | 'retrying' | 'failing' | 'recovered';
 
@@ -155,8 +155,11 @@ export class FailureTracker {
   /** Every failure and retry seen (in scope or not), by time, bounded: the source for scope changes. */
   private readonly failures: RetainedFailure[] = [];
   private readonly failureIds = new Set<string>();
-  /** Successes that came right after a failure of their session: all a replay needs of successes. */
-  private readonly recoveries: Retained<ApiSuccessEvent>[] = [];
+  /**
+   * Successes and interrupts that came right after a failure of their session: all a replay needs
+   * of them.
+   */
+  private readonly recoveries: Retained<ApiSuccessEvent | ApiInterruptEvent>[] = [];
   /** Session keys whose last event to arrive was a failure. */
   private readonly awaitingRecovery = new Set<string>();
 
@@ -193,6 +196,11 @@ export class FailureTracker {
     if (event.kind === 'success') {
       const item: Retained<ApiSuccessEvent> = { event, at, key, inScope: this.isInScope(event) };
       if (this.awaitingRecovery.delete(key)) insertByTime(this.recoveries, item);
+      if (this.counts(item)) this.applyToSession(item);
+    } else if (event.kind === 'interrupt') {
+      // Ends a retry, not a final failure: a later success may still end that.
+      const item: Retained<ApiInterruptEvent> = { event, at, key, inScope: this.isInScope(event) };
+      if (this.awaitingRecovery.has(key)) insertByTime(this.recoveries, item);
       if (this.counts(item)) this.applyToSession(item);
     } else {
       const id = eventId(event);
@@ -248,7 +256,7 @@ export class FailureTracker {
     this.sessions.clear();
     this.active.clear();
     // Failures before successes at equal times, as the success is what ends a failure.
-    const replay: (RetainedFailure | Retained<ApiSuccessEvent>)[] = [...this.failures, ...this.recoveries]
+    const replay: (RetainedFailure | Retained<ApiSuccessEvent | ApiInterruptEvent>)[] = [...this.failures, ...this.recoveries]
       .filter((item) => this.counts(item))
       .sort((a, b) => a.at - b.at);
     for (const item of replay) this.applyToSession(item);
@@ -303,13 +311,18 @@ export class FailureTracker {
     return Math.max(historyMs, HOUR_MS, 2 * this.quietPeriodMs + this.allClearMs);
   }
 
-  /** A failure is current for the quiet period; a retry for the quiet period after its next attempt was due. */
+  /**
+   * A failure is current for the quiet period; a retry for the quiet period after its next attempt
+   * was due; a plan limit that says when it resets, until then (DESIGN §2 `quotaLimits`).
+   */
   private currentUntil(event: ApiFailureEvent, at: number): number {
+    const resetsAt = event.failureClass === 'rate_limit' && event.resetsAt ? Date.parse(event.resetsAt) : NaN;
+    if (resetsAt > at) return resetsAt;
     const wait = event.kind === 'retry' ? Math.min(Math.max(event.retryInMs ?? 0, 0), this.quietPeriodMs) : 0;
     return at + wait + this.quietPeriodMs;
   }
 
-  private applyToSession(item: RetainedFailure | Retained<ApiSuccessEvent>): void {
+  private applyToSession(item: RetainedFailure | Retained<ApiSuccessEvent | ApiInterruptEvent>): void {
     let session = this.sessions.get(item.key);
     if (session && item.at < session.reflectsUpTo) return;
     if (!session) {
@@ -317,7 +330,10 @@ export class FailureTracker {
       this.sessions.set(item.key, session);
     }
     session.reflectsUpTo = item.at;
-    if (item.event.kind === 'success') {
+    if (item.event.kind === 'interrupt') {
+      // The user stopped the turn: Claude Code is no longer retrying in this session.
+      if (session.failure?.event.kind === 'retry') session.failure = null;
+    } else if (item.event.kind === 'success') {
       if (session.failure && item.at < session.failure.currentUntil) {
         session.recoveredAt = item.at;
         session.recoveredFrom = session.failure;

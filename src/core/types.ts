@@ -56,6 +56,13 @@ export interface NewerErrorFacts {
   transient: boolean;
   /** The response was cut off after some output (`truncatedAfterOutput`, `isAbortedMidStream`, the wording). */
   midResponse: boolean;
+  /**
+   * Claude Code's whole wording, as the user saw it (`You've hit your session limit · resets 5:40pm`,
+   * `API Error: Request rejected (429) · ...exceeds your organization's rate limit of ...`), on one
+   * line and capped; null when it says no more than `message` (or is a raw JSON body). Not redacted:
+   * a report redacts it like every other transcript text.
+   */
+  wording: string | null;
 }
 
 /** What went wrong, as far as one line tells. Shared by retries and final failures. */
@@ -97,8 +104,17 @@ export interface FailureRecord extends ErrorDetails {
   envelope: RecordEnvelope;
 }
 
-/** A line that matters to us. Everything else (user prompts, tool results, aborts, summaries) is null. */
-export type TranscriptRecord = SuccessRecord | RetryRecord | FailureRecord;
+/**
+ * The user interrupted or aborted the turn (`[Request interrupted by user]`, `API Error: Request was
+ * aborted.`): not a failure, but it ends the session's retrying.
+ */
+export interface InterruptRecord {
+  kind: 'interrupt';
+  envelope: RecordEnvelope;
+}
+
+/** A line that matters to us. Everything else (user prompts, tool results, summaries) is null. */
+export type TranscriptRecord = SuccessRecord | RetryRecord | FailureRecord | InterruptRecord;
 
 /** Where a line was read from. */
 export interface LineLocation {
@@ -158,7 +174,22 @@ export interface ApiSuccessEvent extends LineLocation {
   requestId: string | null;
 }
 
-export type ApiEvent = ApiFailureEvent | ApiSuccessEvent;
+/** The user interrupted or aborted a turn: that session is no longer retrying. */
+export interface ApiInterruptEvent extends LineLocation {
+  kind: 'interrupt';
+  uuid: string | null;
+  sessionId: string | null;
+  timestamp: string | null;
+  version: string | null;
+  cwd: string | null;
+}
+
+export type ApiEvent = ApiFailureEvent | ApiSuccessEvent | ApiInterruptEvent;
+
+/** A retry or final failure (not a success or an interrupt). */
+export function isFailureEvent(event: ApiEvent): event is ApiFailureEvent {
+  return event.kind === 'failure' || event.kind === 'retry';
+}
 
 /**
  * A failure passed as a command's argument (a Recent Failures item, a history panel row), or

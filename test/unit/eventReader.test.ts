@@ -8,7 +8,7 @@ import { TranscriptEventReader } from '../../src/core/eventReader';
 import { parseTranscriptLine } from '../../src/core/records';
 import { prng } from '../fixtures/prng';
 import { readCompleteLinesSync } from '../../src/core/files/lines';
-import type { ApiEvent, ApiFailureEvent } from '../../src/core/types';
+import { isFailureEvent, type ApiEvent, type ApiFailureEvent } from '../../src/core/types';
 import {
   assistantText,
   finalFailure,
@@ -17,6 +17,7 @@ import {
   syntheticNotFailure,
   toolResult,
   unknownShapeFailure,
+  userInterrupt,
   userPrompt,
 } from '../fixtures/transcripts';
 
@@ -35,7 +36,7 @@ function read(lines: string[], canary?: FormatCanary): ApiEvent[] {
   return events;
 }
 
-const failures = (events: ApiEvent[]) => events.filter((e): e is ApiFailureEvent => e.kind !== 'success');
+const failures = (events: ApiEvent[]) => events.filter(isFailureEvent);
 
 describe('TranscriptEventReader', () => {
   it('gives a failure without its own ID the IDs of the retries before it, newest first', () => {
@@ -123,6 +124,17 @@ describe('TranscriptEventReader', () => {
     assert.equal(main.model, 'claude-opus-4-1');
   });
 
+  it("reads the user's interrupt as an interrupt event; the interrupted retries' IDs go to no later failure", () => {
+    const events = read([
+      retrySdkError(529, 'overloaded_error', 'Overloaded', 'req_retry0000001', 1),
+      userInterrupt(),
+      finalFailure('API Error: 500 Internal server error.'),
+    ]);
+    assert.deepEqual(events.map((e) => e.kind), ['retry', 'interrupt', 'failure']);
+    assert.deepEqual((events[2] as ApiFailureEvent).requestIds, []);
+    assert.equal(events[1].line, 2);
+  });
+
   it('ignores quoted errors and aborts entirely', () => {
     const events = read([
       userPrompt('API Error: 500 {"type":"error","error":{"type":"api_error"}}'),
@@ -149,7 +161,7 @@ describe('TranscriptEventReader', () => {
     append([assistantText('after', {}, 'claude-sonnet-4-5'), userPrompt('thanks')]);
     append([assistantText('again', {}, 'claude-sonnet-4-5')]);
     assert.deepEqual(
-      events.map((e) => [e.kind, e.line, e.kind === 'success' ? e.model : e.model]),
+      events.map((e) => [e.kind, e.line, e.kind === 'interrupt' ? null : e.model]),
       [
         ['success', 1, 'claude-opus-4-1'],
         ['failure', 2, 'claude-opus-4-1'],
@@ -318,7 +330,13 @@ describe('TranscriptEventReader context (seeded property)', () => {
       const lineNumber = index + 1;
       const record = parseTranscriptLine(text);
       if (record?.kind === 'success') pendings.set(record.envelope.isSidechain, { record, line: lineNumber });
-      else if (record) {
+      else if (record?.kind === 'interrupt') {
+        const side = record.envelope.isSidechain;
+        apply(side);
+        thread(side).retries = [];
+        const { uuid, sessionId, timestamp, version, cwd } = record.envelope;
+        events.push({ kind: 'interrupt', file, line: lineNumber, uuid, sessionId, timestamp, version, cwd });
+      } else if (record) {
         const side = record.envelope.isSidechain;
         apply(side);
         const t = thread(side);
@@ -341,7 +359,7 @@ describe('TranscriptEventReader context (seeded property)', () => {
           attempt: record.kind === 'retry' ? record.attempt : null, maxRetries: record.kind === 'retry' ? record.maxRetries : null,
           retryInMs: record.kind === 'retry' ? record.retryInMs : null, lastSuccessVersion: t.version, lastResponse: t.last,
           statusSource: record.statusSource, impliedStatus: record.impliedStatus, limitWindow: record.limitWindow, resetsAt: record.resetsAt,
-          transient: record.transient, midResponse: record.midResponse,
+          transient: record.transient, midResponse: record.midResponse, wording: record.wording,
         });
         t.awaiting = true;
       }
@@ -363,7 +381,8 @@ describe('TranscriptEventReader context (seeded property)', () => {
         if (r < 0.3) lines.push(assistantText(random() < 0.05 ? 'z'.repeat(300_000) : 'ok', e, pick(['claude-opus-4-1', 'claude-haiku-4-5', 'claude-sonnet-4-5']), id));
         else if (r < 0.45) lines.push(userPrompt('hi', e));
         else if (r < 0.55) lines.push(toolResult(random() < 0.1 ? 'y'.repeat(1_200_000) : 'done', e));
-        else if (r < 0.62) lines.push(syntheticNotFailure('No response requested.', e));
+        else if (r < 0.59) lines.push(syntheticNotFailure('No response requested.', e));
+        else if (r < 0.62) lines.push(random() < 0.5 ? userInterrupt(e) : finalFailure('API Error: Request was aborted.', e));
         else if (r < 0.8) lines.push(retryFlat({ status: 529, message: 'Overloaded', requestId: random() < 0.7 ? id : undefined }, 1 + (i % 5), e));
         else lines.push(finalFailure(pick(['API Error: 500 Internal server error.', 'API Error: Server error mid-response. The response above may be incomplete.']), e));
       }
@@ -383,7 +402,8 @@ describe('TranscriptEventReader context (seeded property)', () => {
         reader.flush(file, position.endOffset, position.nextLineNumber);
       }
       const expected = reference(file, lines, batchEnds);
-      const brief = (list: ApiEvent[]) => list.map((e) => `${e.kind}@${e.line}:${e.model}:${e.kind === "success" ? e.requestId : JSON.stringify([e.requestIds, e.lastResponse?.line])}`);
+      const brief = (list: ApiEvent[]) =>
+        list.map((e) => (e.kind === 'interrupt' ? `interrupt@${e.line}` : `${e.kind}@${e.line}:${e.model}:${e.kind === 'success' ? e.requestId : JSON.stringify([e.requestIds, e.lastResponse?.line])}`));
       assert.deepEqual(brief(events), brief(expected), `seed ${seed}`);
       assert.deepEqual(events, expected, `seed ${seed}`);
     }

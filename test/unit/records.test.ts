@@ -12,6 +12,7 @@ import {
   toolResult,
   unfamiliarRecord,
   unknownShapeFailure,
+  userInterrupt,
   userPrompt,
 } from '../fixtures/transcripts';
 
@@ -251,7 +252,7 @@ describe('never failures', () => {
   for (const [name, line] of decoys) {
     it(name, () => {
       const record = parseTranscriptLine(line);
-      assert.ok(record === null || record.kind === 'success', `${name} must not be a failure or retry, got ${record?.kind}`);
+      assert.ok(record === null || record.kind === 'success' || record.kind === 'interrupt', `${name} must not be a failure or retry, got ${record?.kind}`);
     });
   }
 });
@@ -438,7 +439,7 @@ describe('transient limits and cut-off responses', () => {
   });
 
   it('a user abort stays a non-failure even when flagged mid-stream', () => {
-    assert.equal(parseTranscriptLine(finalFailure('API Error: Request was aborted.', {}, { isAbortedMidStream: true })), null);
+    assert.equal(parseTranscriptLine(finalFailure('API Error: Request was aborted.', {}, { isAbortedMidStream: true }))?.kind, 'interrupt');
   });
 });
 
@@ -483,5 +484,68 @@ describe('unknown shapes', () => {
     ]) {
       assert.equal(parsed(line), false, line.slice(0, 120));
     }
+  });
+});
+
+describe('interrupts', () => {
+  it("the user's interrupt and abort are interrupt records, in every spelling Claude Code writes", () => {
+    for (const line of [
+      userInterrupt({ sessionId: 'sess-i' }),
+      userInterrupt({ sessionId: 'sess-i' }, '[Request interrupted by user for tool use]'),
+      finalFailure('API Error: Request was aborted.', { sessionId: 'sess-i' }),
+      finalFailure('Operation aborted', { sessionId: 'sess-i' }),
+    ]) {
+      const record = parseTranscriptLine(line);
+      assert.equal(record?.kind, 'interrupt', line.slice(0, 160));
+      assert.equal(record?.envelope.sessionId, 'sess-i');
+    }
+  });
+
+  it('a prompt or tool result that quotes the marker, or says more, is not one', () => {
+    for (const line of [
+      toolResult('[Request interrupted by user]'),
+      userPrompt('Why does it say [Request interrupted by user] when I press Esc?'),
+      JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'text', text: '[Request interrupted by user]' }, { type: 'text', text: 'and more' }] } }),
+    ]) {
+      assert.equal(parseTranscriptLine(line), null, line.slice(0, 160));
+    }
+  });
+});
+
+describe("Claude Code's whole wording", () => {
+  it('a plan limit keeps its reset time; the short message stays short; no status is invented', () => {
+    const r = failure(finalFailure("You've hit your session limit · resets 5:40pm (Europe/Madrid)", {}, { error: 'rate_limit' }));
+    assert.equal(r.message, "You've hit your session limit");
+    assert.equal(r.wording, "You've hit your session limit · resets 5:40pm (Europe/Madrid)");
+    assert.equal(r.status, null);
+  });
+
+  it('a 429 keeps the limit it exceeded', () => {
+    const text =
+      "API Error: Request rejected (429) · This request would exceed your organization's rate limit of 30,000 input tokens per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.";
+    const r = failure(finalFailure(text));
+    assert.equal(r.message, 'Request rejected (429)');
+    assert.equal(r.wording, text);
+  });
+
+  it('"Not logged in" keeps its advice and carries no HTTP status', () => {
+    const r = failure(finalFailure('Not logged in · Please run /login', {}, { error: 'authentication_failed' }));
+    assert.equal(r.status, null);
+    assert.equal(r.failureClass, 'auth');
+    assert.equal(r.wording, 'Not logged in · Please run /login');
+  });
+
+  it('none when it says no more than the message, or is a raw JSON body', () => {
+    assert.equal(failure(finalFailure('API Error: 500 Internal server error.')).wording, null);
+    assert.equal(failure(finalFailure(`API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"},"request_id":"${REQ}"}`)).wording, null);
+    assert.equal(failure(finalFailure('Claude AI usage limit reached|1767225600')).wording, null);
+    assert.equal(retry(retrySdkError(529, 'overloaded_error', 'Overloaded', REQ, 1)).wording, null);
+  });
+
+  it('a retry in the 2.1.2xx shape keeps its formatted wording; long wording is capped on one line', () => {
+    const r = retry(retryFlat({ status: 529, message: 'Overloaded', formatted: 'Repeated 529 Overloaded errors.\nTry again in a moment.' }, 2));
+    assert.equal(r.wording, 'Repeated 529 Overloaded errors. Try again in a moment.');
+    const long = failure(finalFailure(`API Error: 500 Internal server error. ${'More advice. '.repeat(100)}`));
+    assert.ok(long.wording!.length <= 600 && long.wording!.endsWith('…'));
   });
 });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailureTracker, type FailureTrackerOptions, type TrackerSnapshot } from '../../src/core/tracker';
-import type { ApiEvent, ApiFailureEvent, ApiSuccessEvent } from '../../src/core/types';
+import type { ApiEvent, ApiFailureEvent, ApiInterruptEvent, ApiSuccessEvent } from '../../src/core/types';
 
 const T0 = Date.parse('2026-03-02T12:00:00.000Z');
 const SEC = 1000;
@@ -65,6 +65,11 @@ function success(at: number, fields: Partial<ApiSuccessEvent> = {}): ApiSuccessE
     line: seq,
     ...fields,
   };
+}
+
+function interrupt(at: number, sessionId = 's1'): ApiInterruptEvent {
+  seq++;
+  return { kind: 'interrupt', uuid: `uuid-${seq}`, sessionId, timestamp: new Date(at).toISOString(), version: '2.1.120', cwd: '/home/dev/shop', file: `/cfg/projects/-home-dev-shop/${sessionId}.jsonl`, line: seq };
 }
 
 let clock = T0;
@@ -593,5 +598,64 @@ describe('FailureTracker reconfigured', () => {
     const s = t.snapshot();
     assert.equal(s.state, 'failing');
     assert.equal(s.failureCount, 1, 'only the failure after the clear');
+  });
+});
+
+describe('FailureTracker interrupts', () => {
+  it("the user's interrupt ends that session's retrying at once; the failure stays in the history", () => {
+    const t = tracker();
+    live(t, retry(T0, 2, overloaded));
+    assert.equal(t.snapshot().state, 'retrying');
+    live(t, interrupt(T0 + 5 * SEC));
+    assert.equal(t.snapshot().state, 'healthy');
+    assert.equal(t.snapshot().failuresLastHour, 1);
+    assert.equal(t.recentFailures(10).length, 1);
+    assert.equal(t.nextTransitionAt(), null);
+  });
+
+  it('ends only its own session, and not a final failure', () => {
+    const t = tracker();
+    live(t, retry(T0, 1, { ...overloaded, sessionId: 'a' }));
+    live(t, retry(T0 + SEC, 1, { sessionId: 'b' }));
+    live(t, interrupt(T0 + 2 * SEC, 'a'));
+    assert.equal(t.snapshot().state, 'retrying');
+    assert.deepEqual(t.snapshot().affectedSessions, ['b']);
+    live(t, failure(T0 + 3 * SEC, { sessionId: 'b' }));
+    live(t, interrupt(T0 + 4 * SEC, 'b'));
+    assert.equal(t.snapshot().state, 'failing');
+  });
+
+  it('an interrupt older than the retry it would end does nothing, and a replay (scope change) keeps it', () => {
+    const t = tracker();
+    live(t, retry(T0, 1));
+    t.record(interrupt(T0 - SEC));
+    assert.equal(t.snapshot().state, 'retrying');
+    live(t, interrupt(T0 + SEC));
+    t.configure({ isInScope: () => true });
+    assert.equal(t.snapshot().state, 'healthy');
+  });
+});
+
+describe('FailureTracker plan limits', () => {
+  it('a plan limit that says when it resets stays until then, past the quiet period, and goes quiet at the reset', () => {
+    const t = tracker();
+    const resetsAt = T0 + 2 * 60 * MIN;
+    live(t, failure(T0, { ...rateLimit, status: null, resetsAt: new Date(resetsAt).toISOString(), limitWindow: '5-hour' }));
+    assert.equal(t.nextTransitionAt(), resetsAt);
+    clock = T0 + QUIET + MIN;
+    t.tick();
+    assert.equal(t.snapshot().state, 'failing');
+    clock = resetsAt;
+    t.tick();
+    assert.equal(t.snapshot().state, 'healthy');
+  });
+
+  it('one that resets within the quiet period goes quiet at the reset, not later', () => {
+    const t = tracker();
+    live(t, failure(T0, { ...rateLimit, resetsAt: new Date(T0 + 2 * MIN).toISOString() }));
+    assert.equal(t.nextTransitionAt(), T0 + 2 * MIN);
+    clock = T0 + 2 * MIN;
+    t.tick();
+    assert.equal(t.snapshot().state, 'healthy');
   });
 });

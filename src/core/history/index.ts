@@ -10,7 +10,7 @@ import { TranscriptEventReader } from '../eventReader';
 import { listTranscriptFiles, type SkippedEntry } from '../files/discover';
 import { readCompleteLinesSync } from '../files/lines';
 import { isJsonObject } from '../json';
-import type { ApiFailureEvent } from '../types';
+import { isFailureEvent, type ApiFailureEvent } from '../types';
 
 const INDEX_FORMAT = 1;
 /** Bytes at each end of the read part that the fingerprint covers. */
@@ -164,7 +164,7 @@ export async function refreshIndex(index: IndexData, options: RefreshOptions = {
   for (const { file, stat, from } of work) {
     const events: ApiFailureEvent[] = from ? from.events : [];
     const reader = new TranscriptEventReader((event) => {
-      if (event.kind !== 'success') events.push(event);
+      if (isFailureEvent(event)) events.push(event);
     });
     const startOffset = from ? from.endOffset : 0;
     try {
