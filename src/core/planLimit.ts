@@ -82,3 +82,13 @@ function formatRemaining(ms: number): string {
   const days = Math.floor(hours / 24);
   return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
+
+/**
+ * The reset as Claude Code words it, for a plan limit without `quotaLimits`: `resets 5:40pm` from
+ * `You've hit your session limit · resets 5:40pm (Europe/Madrid)` (the zone left out: space is short).
+ */
+export function resetPhraseIn(wording: string | null | undefined): string | null {
+  const match = wording ? /\bresets\s+([^·()]{1,30})/i.exec(wording.slice(0, 2000)) : null;
+  const when = match?.[1].trim();
+  return when ? `resets ${when}` : null;
+}

@@ -266,14 +266,15 @@ function describe(evidence: {
 }
 
 /**
- * Claude Code's text on one line, capped; null when it adds nothing to the short `message` (the
- * same words, give or take `API Error:`, a final full stop or a 1.0.x reset suffix).
+ * Claude Code's text on one line without its `API Error:` prefix, capped; null when it adds nothing
+ * to the short `message` (the same words, give or take a final full stop or a 1.0.x reset suffix).
  */
 function wholeWording(text: string | null, message: string): string | null {
   if (!text) return null;
-  let line = text.slice(0, MAX_SCANNED_TEXT).replace(/\s+/g, ' ').trim().replace(/\|\d{9,13}$/, '');
+  // `API Error:` says nothing every place that shows the wording does not already say.
+  let line = text.slice(0, MAX_SCANNED_TEXT).replace(/\s+/g, ' ').trim().replace(/\|\d{9,13}$/, '').replace(/^API Error:?\s*/i, '');
   if (!line) return null;
-  const bare = line.replace(/^API Error:?\s*/i, '').replace(/\.$/, '');
+  const bare = line.replace(/\.$/, '');
   if (bare === message || bare === message.replace(/^\d{3} /, '')) return null;
   if (line.length > MAX_WORDING_LENGTH) line = `${line.slice(0, MAX_WORDING_LENGTH - 1)}…`;
   return line;

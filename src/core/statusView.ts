@@ -4,7 +4,7 @@
 import { CommandId } from './commandIds';
 import { familyOf } from './episodes';
 import { baseName } from './paths';
-import { describePlanLimit } from './planLimit';
+import { describePlanLimit, resetPhraseIn } from './planLimit';
 import type { WatchingState } from './session/transcriptSource';
 import type { TrackerSnapshot } from './tracker';
 import type { ApiFailureEvent, FailureClass } from './types';
@@ -45,6 +45,9 @@ export const OPEN_CONFIG_DIR_SETTING: StatusAction = {
   args: ['claudeApiWatch.configDir'],
 };
 
+/** What every command says when there is nothing to show or report: one short sentence that fits a toast. */
+export const NO_FAILURES_SEEN = 'No Claude API failures seen';
+
 /** A retry whose next attempt was due this long ago no longer spins: Claude Code has stopped saying anything. */
 export const OVERDUE_RETRY_MS = 30_000;
 
@@ -59,6 +62,8 @@ export interface StatusView {
   command: string | undefined;
   /** What can be done now, the most useful first (the tooltip's links, the click's quick pick). */
   actions: StatusAction[];
+  /** Plain text: Claude Code's whole wording of the failure shown (the click's quick pick says it), or null. */
+  detail: string | null;
 }
 
 const CLASS_WORDS: Record<FailureClass, string> = {
@@ -137,7 +142,8 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
     label = `Claude API ${what}, ${CLASS_WORDS[c]}, ${countOf(Math.max(snapshot.failureCount, 1), 'failed request')}`;
     severity = 'error';
   } else {
-    const short = c === 'rate_limit' && failure.resetsAt ? `limit · resets ${localClock(failure.resetsAt)}` : CLASS_WORDS[c];
+    const reset = c === 'rate_limit' ? (failure.resetsAt ? `resets ${localClock(failure.resetsAt)}` : resetPhraseIn(failure.wording)) : null;
+    const short = reset ? `limit · ${reset}` : CLASS_WORDS[c];
     text = `$(warning) Claude: ${short}`;
     label = `Claude: ${short}`;
     severity = 'warning';
@@ -159,6 +165,7 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
     accessibilityLabel: label,
     command: CommandId.showActions,
     actions,
+    detail: failure.wording ?? failure.message,
   };
 }
 
@@ -204,6 +211,7 @@ function renderRecovered(snapshot: TrackerSnapshot, options: StatusViewOptions):
     accessibilityLabel: 'Claude API recovered',
     command: CommandId.showActions,
     actions,
+    detail: snapshot.failure ? (snapshot.failure.wording ?? snapshot.failure.message) : null,
   };
 }
 
@@ -224,6 +232,7 @@ function renderNotWatching(watching: WatchingState): StatusView {
     accessibilityLabel: `Claude API Watch: not watching, ${reason}`,
     command: CommandId.showActions,
     actions,
+    detail: null,
   };
 }
 
@@ -237,7 +246,7 @@ function renderHealthy(snapshot: TrackerSnapshot, options: StatusViewOptions): S
   const lines =
     snapshot.failuresLastHour > 0
       ? ['No current Claude API failures', `Last hour: ${countOf(snapshot.failuresLastHour, 'failed request')}`]
-      : ['No Claude API failures seen'];
+      : [NO_FAILURES_SEEN];
   const watching = options.watching;
   if (watching) {
     let line = `Watching ${countOf(watching.transcripts, 'transcript')} in ${escapeMarkdown(watching.configDirs.join(', '))}`;
@@ -259,6 +268,7 @@ function renderHealthy(snapshot: TrackerSnapshot, options: StatusViewOptions): S
     accessibilityLabel: `Claude API Watch: ${lines[0].toLowerCase()}`,
     command: CommandId.showActions,
     actions,
+    detail: null,
   };
 }
 
@@ -267,7 +277,9 @@ function failureSummary(snapshot: TrackerSnapshot, failure: ApiFailureEvent, now
   const c = failure.failureClass;
   const title = failure.status !== null ? `Claude API ${failure.status}` : 'Claude API failure';
   const lines = [`**${title}** · ${CLASS_WORDS[c]}`, CLASS_EXPLANATIONS[c]];
-  if (failure.message) lines.push(`Message: ${escapeMarkdown(failure.message)}`);
+  // Claude Code's whole wording where it says more (the reset time, the limit, the advice), else the short message.
+  if (failure.wording) lines.push(`Claude Code said: ${escapeMarkdown(failure.wording)}`);
+  else if (failure.message) lines.push(`Message: ${escapeMarkdown(failure.message)}`);
   if (c === 'rate_limit' && (failure.resetsAt || failure.limitWindow)) lines.push(escapeMarkdown(describePlanLimit(failure, new Date(now))));
   if (snapshot.failureAt !== null) lines.push(`When: ${when(snapshot.failureAt, now)}`);
   const retry = snapshot.state === 'retrying' ? snapshot.retry : null;

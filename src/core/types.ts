@@ -58,8 +58,8 @@ export interface NewerErrorFacts {
   midResponse: boolean;
   /**
    * Claude Code's whole wording, as the user saw it (`You've hit your session limit · resets 5:40pm`,
-   * `API Error: Request rejected (429) · ...exceeds your organization's rate limit of ...`), on one
-   * line and capped; null when it says no more than `message` (or is a raw JSON body). Not redacted:
+   * `Request rejected (429) · ...exceeds your organization's rate limit of ...`), on one line, without
+   * the `API Error:` prefix, capped; null when it says no more than `message` (or is a raw JSON body). Not redacted:
    * a report redacts it like every other transcript text.
    */
   wording: string | null;

@@ -11,7 +11,8 @@ const t = vscode.l10n.t;
 /** The notice's words and buttons (title → command). */
 export function noticeContent(notice: OutageNotice): { message: string; actions: [string, string][] } {
   const { failure } = notice;
-  const what = failure.message;
+  // Claude Code's whole wording: a limit's reset time, the limit exceeded, what to do.
+  const what = failure.wording ?? failure.message;
   switch (familyOf(failure.failureClass)) {
     case 'anthropic':
       return {
@@ -27,7 +28,10 @@ export function noticeContent(notice: OutageNotice): { message: string; actions:
     case 'network':
       return { message: t('Claude Code cannot reach the API: {0}', what), actions: [[t('Check API Health'), CommandId.checkApiHealth]] };
     case 'auth':
-      return { message: t('Claude Code needs you to log in again: {0}. Run /login in Claude Code.', what), actions: [] };
+      return {
+        message: /\/login/.test(what) ? t('Claude Code needs you to log in again: {0}', what) : t('Claude Code needs you to log in again: {0}. Run /login in Claude Code.', what),
+        actions: [],
+      };
     case 'rate_limit':
       return { message: t('Claude Code hit a limit: {0}', what), actions: [[t('Show Details'), CommandId.showActions]] };
     default:

@@ -525,7 +525,7 @@ describe("Claude Code's whole wording", () => {
       "API Error: Request rejected (429) · This request would exceed your organization's rate limit of 30,000 input tokens per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.";
     const r = failure(finalFailure(text));
     assert.equal(r.message, 'Request rejected (429)');
-    assert.equal(r.wording, text);
+    assert.equal(r.wording, text.replace('API Error: ', ''));
   });
 
   it('"Not logged in" keeps its advice and carries no HTTP status', () => {

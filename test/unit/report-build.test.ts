@@ -24,10 +24,19 @@ function at(minute: number, second = 0): string {
 }
 
 describe('buildBugReport: title and what failed', () => {
-  it('titles the report like the form asks, with the best request ID shortened', async () => {
-    const built = (await report([failureEvent({ requestId: 'req_011CXabcdefghijklmnop', requestIds: ['req_011CXabcdefghijklmnop'] })]));
-    assert.equal(built.title, '[BUG] API Error 500: `Internal server error` (req_011CXabcdefg…)');
-    assert.equal(built.fields.title, built.title);
+  it('titles the report like the form asks: the error and the Claude Code version, never a request ID', async () => {
+    const one = await report([failureEvent({ requestId: 'req_011CXabcdefghijklmnop', requestIds: ['req_011CXabcdefghijklmnop'], version: '2.1.120' })]);
+    const other = await report([failureEvent({ requestId: 'req_011CZzzzzzzzzzzzzzzz', requestIds: ['req_011CZzzzzzzzzzzzzzzz'], version: '2.1.120' })]);
+    assert.equal(one.title, '[BUG] API Error 500: `Internal server error` (Claude Code 2.1.120)');
+    assert.equal(one.fields.title, one.title);
+    assert.equal(other.title, one.title, 'two reports of the same error read alike: a duplicate is found by its title');
+  });
+
+  it("carries Claude Code's whole wording, redacted, into What's Wrong", async () => {
+    const wording = "You've hit your session limit · resets 5:40pm (Europe/Madrid) · key sk-ant-api03-" + 'A'.repeat(90);
+    const built = await report([failureEvent({ status: null, failureClass: 'rate_limit', message: "You've hit your session limit", wording })]);
+    assert.match(built.fields.actual, /- Claude Code said: `You've hit your session limit · resets 5:40pm \(Europe\/Madrid\) · key /);
+    assert.doesNotMatch(built.markdown, /AAAAAAAAAA/);
   });
 
   it('says what failed in one line, with status, type and message', async () => {
@@ -88,7 +97,7 @@ describe('buildBugReport: request IDs', () => {
     const newer = failureEvent({ timestamp: at(5), requestId: 'req_NEW', requestIds: ['req_NEW'] });
     const built = (await report([older, newer], { chosen: older }));
     assert.deepEqual(built.requestIds, ['req_OLD', 'req_NEW']);
-    assert.match(built.title, /req_OLD/);
+    assert.doesNotMatch(built.title, /req_/);
   });
 
   it('says when no ID was recorded', async () => {

@@ -92,7 +92,7 @@ describe('claude-api-watch report', () => {
     const { out, err, io } = runIo(env);
     assert.equal(await runReportCommand(['--config-dir', configDir], io), 0, err.join('\n'));
     const markdown = out.join('\n');
-    assert.match(markdown, /^\*\*\[BUG\] API Error 500: `Internal server error` \(req_011CRetry000…\)\*\*/);
+    assert.match(markdown, /^\*\*\[BUG\] API Error 500: `Internal server error` \(Claude Code 2\.1\.\d+\)\*\*/);
     assert.match(markdown, /Request IDs: req_011CRetry000002, req_011CRetry000001/);
     assert.match(markdown, /1 final failure after 2 retries over 1 min/);
     assert.match(markdown, /### Claude Code Version\n\n2\.1\.110 \(Claude Code\)/);
@@ -137,7 +137,7 @@ describe('claude-api-watch report', () => {
     const { out, io } = runIo(env);
     assert.equal(await runReportCommand(['--config-dir', configDir, '--request-id', 'req_011COlder0000001'], io), 0);
     const markdown = out.join('\n');
-    assert.match(markdown, /API Error 529: Overloaded \(req_011COlder000…\)/);
+    assert.match(markdown, /API Error 529: Overloaded \(Claude Code 2\.1\.\d+\)/);
     assert.doesNotMatch(markdown, /req_011CRetry/);
   });
 

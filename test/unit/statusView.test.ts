@@ -367,6 +367,31 @@ describe('renderStatus: actions, limits and what is watched', () => {
     assert.match(view.tooltipMarkdown, /plan limit \\\(5\\-hour\\\) · resets/);
   });
 
+  it("without quotaLimits, the reset comes from Claude Code's wording; the tooltip and the click carry the whole wording", () => {
+    const wording = "You've hit your session limit · resets 5:40pm (Europe/Madrid)";
+    const view = renderStatus(failing(failure({ status: null, impliedStatus: 429, failureClass: 'rate_limit', message: "You've hit your session limit", wording })), options);
+    assert.equal(view.text, '$(warning) Claude: limit · resets 5:40pm');
+    assert.ok(view.tooltipMarkdown.includes(`Claude Code said: ${escapeMarkdown(wording)}`));
+    assert.equal(view.detail, wording);
+    assert.doesNotMatch(view.text + view.tooltipMarkdown, /429/, 'a status nobody sent is never shown');
+  });
+
+  it('"Not logged in" is headlined by what happened, with its advice, never as a 401', () => {
+    const wording = 'Not logged in · Please run /login';
+    const view = renderStatus(failing(failure({ status: null, impliedStatus: 401, statusSource: 'category', failureClass: 'auth', errorType: 'authentication_failed', message: 'Not logged in', wording, requestId: null, requestIds: [] })), options);
+    assert.equal(view.text, '$(warning) Claude: login needed');
+    assert.match(view.tooltipMarkdown, /^\*\*Claude API failure\*\* · login needed/);
+    assert.ok(view.tooltipMarkdown.includes(escapeMarkdown(wording)));
+    assert.doesNotMatch(view.text + view.tooltipMarkdown + view.accessibilityLabel, /401/);
+  });
+
+  it("a 429 keeps the limit it exceeded in the tooltip; the item stays short", () => {
+    const wording = "Request rejected (429) · This request would exceed your organization's rate limit of 30,000 input tokens per minute.";
+    const view = renderStatus(failing(failure({ status: 429, failureClass: 'rate_limit', message: 'Request rejected (429)', wording })), options);
+    assert.equal(view.text, '$(warning) Claude: rate limited');
+    assert.ok(view.tooltipMarkdown.includes(escapeMarkdown('rate limit of 30,000 input tokens per minute')));
+  });
+
   it('a monitor that sees nothing says so instead of looking healthy', () => {
     for (const state of [watching({ transcripts: 0 }), watching({ phase: 'missing', problem: 'Claude config dir not found: /home/dev/.claude' })]) {
       const view = renderStatus(snapshot(), { ...options, watching: state });

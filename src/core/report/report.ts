@@ -119,7 +119,7 @@ const EXPECTED_BY_CLASS: Readonly<Record<FailureClass, string>> = {
 
 const SHORT_SESSION_ID = 8;
 const TITLE_MESSAGE_MAX = 90;
-const TITLE_REQUEST_ID_MAX = 16;
+const TITLE_VERSION_MAX = 24;
 const MAX_LOG_LINES = 100;
 
 /** Async: the rule set for known token shapes is loaded (once) when the first report is built. */
@@ -150,7 +150,7 @@ export async function buildBugReport(input: BugReportInput): Promise<BugReport> 
     terminal: environment.terminalOption,
   };
   const fields: IssueFields = {
-    title: clean(buildTitle(chosen, facts.requestIds[0] ?? null)),
+    title: clean(buildTitle(chosen)),
     actual: clean(whatsWrong(facts)),
     expected: EXPECTED_BY_CLASS[chosen.failureClass],
     error_output: clean(errorLog(chosen, facts.events, facts.sessions.length > 1)),
@@ -208,7 +208,7 @@ function reportTexts(input: BugReportInput): string[] {
     if (text) texts.add(capLength(text, MAX_REDACTED_LENGTH));
   };
   for (const event of input.chosen ? [...input.events, input.chosen] : input.events) {
-    for (const text of [event.message, event.errorType, event.networkCode, event.cwd, event.sessionId, event.model]) add(text);
+    for (const text of [event.message, event.wording, event.errorType, event.networkCode, event.cwd, event.sessionId, event.model]) add(text);
     for (const text of [event.version, event.entrypoint, event.requestId, event.lastSuccessVersion, event.timestamp]) add(text);
     event.requestIds.forEach(add);
   }
@@ -233,6 +233,7 @@ function gatherFacts(input: BugReportInput, redaction: RedactionContext): Report
     ...event,
     timestamp: isTime(event.timestamp) ? new Date(Date.parse(event.timestamp)).toISOString() : null,
     message: value(event.message),
+    wording: valueOrNull(event.wording ?? null),
     errorType: valueOrNull(event.errorType),
     networkCode: valueOrNull(event.networkCode),
     cwd: valueOrNull(event.cwd),
@@ -289,6 +290,8 @@ function whatsWrong(facts: ReportFacts): string {
       ? `Claude Code's requests to ${target} failed with ${headline}.`
       : `Claude Code's requests to ${target} were failing with ${headline} while Claude Code retried${attemptText(chosen)}.`,
     '',
+    // Claude Code's whole wording (redacted): the reset time, the limit exceeded, its advice.
+    ...(chosen.wording ? [`- Claude Code said: ${code(chosen.wording)}`] : []),
     `- When: ${describeWhen(firstAt, lastAt, facts.clock)}`,
     `- How often: ${countText(facts.failures, facts.retries)}${spanText(firstAt, lastAt)}`,
     ...(chosen.limitWindow || chosen.resetsAt ? [`- Limit: ${describePlanLimit(chosen, facts.input.now, facts.input.timeZone)}`] : []),
@@ -442,13 +445,16 @@ function messageWithoutStatus(event: ApiFailureEvent): string {
   return (text.endsWith(suffix) ? text.slice(0, -suffix.length).trimEnd() : text) || event.message;
 }
 
-/** `[BUG] API Error 500: Internal server error (req_011CXabc…)` */
-function buildTitle(event: ApiFailureEvent, requestId: string | null): string {
+/**
+ * `[BUG] API Error 500: Internal server error (Claude Code 2.1.120)`: the error and the version,
+ * never a request ID, so the same outage reads the same in every report and duplicates are found.
+ */
+function buildTitle(event: ApiFailureEvent): string {
   // The event's strings are redacted already: cutting them now cannot leave half a secret.
   const message = code(truncate(event.status === null ? event.message : messageWithoutStatus(event), TITLE_MESSAGE_MAX));
   const head = event.status === null ? `API Error: ${message}` : `API Error ${event.status}: ${message}`;
-  const id = requestId ? ` (${code(truncate(requestId, TITLE_REQUEST_ID_MAX + 1))})` : '';
-  return `[BUG] ${head}${id}`;
+  const version = event.version ? ` (Claude Code ${code(truncate(event.version, TITLE_VERSION_MAX))})` : '';
+  return `[BUG] ${head}${version}`;
 }
 
 function truncate(text: string, max: number): string {

@@ -8,7 +8,8 @@ async function showActions(ctx: CommandContext): Promise<void> {
   const { view } = ctx.session.state;
   const picked = await vscode.window.showQuickPick(
     view.actions.map((action) => ({ label: action.title, action })),
-    { title: view.accessibilityLabel, placeHolder: vscode.l10n.t('What do you want to do?') },
+    // Claude Code's own words where the short label leaves them out (a limit's reset, the advice).
+    { title: view.accessibilityLabel, placeHolder: view.detail ? vscode.l10n.t('Claude Code said: {0}', view.detail) : vscode.l10n.t('What do you want to do?') },
   );
   if (picked) await vscode.commands.executeCommand(picked.action.command, ...(picked.action.args ?? []));
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
 import { groupEpisodes } from '../../core/episodes';
-import { describeFailureClass, formatRelativeTime } from '../../core/statusView';
+import { describeFailureClass, formatRelativeTime, NO_FAILURES_SEEN } from '../../core/statusView';
 import { baseName } from '../../core/paths';
 import type { ApiFailureEvent } from '../../core/types';
 import type { CommandContext, CommandHandler } from './context';
@@ -14,7 +14,7 @@ export async function openTranscriptAtFailure(ctx: CommandContext, chosen?: ApiF
   // The failure the status bar headlines, else the latest one seen.
   const failure = chosen ?? ctx.session.state.snapshot.failure ?? ctx.session.recentFailures(1)[0];
   if (!failure) {
-    void vscode.window.showInformationMessage(t('No API failure seen yet.'));
+    void vscode.window.showInformationMessage(t(NO_FAILURES_SEEN));
     return;
   }
   const position = new vscode.Position(Math.max(0, failure.line - 1), 0);
@@ -34,7 +34,7 @@ const OPEN_TRANSCRIPT = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip:
 async function showRecentFailures(ctx: CommandContext): Promise<void> {
   const failures = ctx.session.recentFailures(200);
   if (failures.length === 0) {
-    void vscode.window.showInformationMessage(t('No Claude API failures seen in the last {0} hours.', Math.round(ctx.settings().lookbackMs / 3_600_000)));
+    void vscode.window.showInformationMessage(t(NO_FAILURES_SEEN));
     return;
   }
   const now = Date.now();
@@ -86,7 +86,7 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   const actions = [...(failure.requestId ? [COPY_ID] : []), COPY_REPORT, OPEN_TRANSCRIPT];
   const action = await vscode.window.showQuickPick(
     actions.map((button) => ({ label: button.tooltip, button })),
-    { title: t('{0} (2/2)', chosen.label.replace(/^\$\([a-z-]+\)\s*/, '')) },
+    { title: t('{0} (2/2)', chosen.label.replace(/^\$\([a-z-]+\)\s*/, '')), placeHolder: failure.wording ? t('Claude Code said: {0}', failure.wording) : undefined },
   );
   if (action) await run(failure, action.button);
 }
@@ -117,9 +117,10 @@ function failureTime(failure: ApiFailureEvent, now: number): string {
   return `${formatRelativeTime(at, now)} · ${new Date(at).toLocaleTimeString()} (${new Date(at).toISOString().slice(11, 19)} UTC)`;
 }
 
+/** Claude Code's whole wording first (the separator already names the class), then where to find it. */
 function failureDetail(failure: ApiFailureEvent): string {
   const project = failure.cwd ? baseName(failure.cwd) : undefined;
-  return [describeFailureClass(failure.failureClass), failure.requestId ?? 'no request ID', project, failure.sessionId?.slice(0, 8)]
+  return [failure.wording ?? describeFailureClass(failure.failureClass), failure.requestId ?? 'no request ID', project, failure.sessionId?.slice(0, 8)]
     .filter(Boolean)
     .join(' · ');
 }

@@ -1,6 +1,7 @@
 // Copy Bug Report, Open GitHub Issue, Search Existing Issues: the report is built by the core.
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
+import { NO_FAILURES_SEEN } from '../../core/statusView';
 import { buildIssueSearchUrl, buildIssueUrl } from '../../core/report/issueUrl';
 import type { BugReport } from '../../core/report/report';
 import { asFailureEvent, type ApiFailureEvent } from '../../core/types';
@@ -10,7 +11,7 @@ const t = vscode.l10n.t;
 
 async function reportOrExplain(ctx: CommandContext, chosen?: ApiFailureEvent): Promise<BugReport | undefined> {
   const report = await ctx.reports.build(chosen);
-  if (!report) void vscode.window.showInformationMessage(t('Claude API Watch has not seen an API failure yet: there is nothing to report.'));
+  if (!report) void vscode.window.showInformationMessage(t(NO_FAILURES_SEEN));
   return report;
 }
 
