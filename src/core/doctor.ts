@@ -28,7 +28,6 @@ export interface DoctorInput {
   platform: NodeJS.Platform;
   now: Date;
   lookbackMs: number;
-  watchMode?: WatchMode;
   /** Editor only: when the monitor last read a line, and what its own canary has counted since it started. */
   live?: { lastLineReadAt: string | null; canary: CanarySnapshot | null };
   /** The editor's `claudeApiWatch.anthropicStatus.enabled` (default true) and `claudeApiWatch.health.baseUrl`. */
@@ -135,12 +134,13 @@ export async function runDiagnostics(input: DoctorInput): Promise<DoctorReport> 
   }
   const unknownShapes = mergeCanaries(canary.snapshot(), input.live?.canary ?? null);
 
-  const mode = resolveWatchMode(input.watchMode ?? 'auto', input.platform);
+  // What the monitor does here: nothing sets another mode (tests of the watcher do, directly).
+  const mode = resolveWatchMode('auto', input.platform);
   return {
     generatedAt: input.now.toISOString(),
     newestKnownVersion: NEWEST_KNOWN_CLAUDE_CODE_VERSION,
     configDirs,
-    watch: { mode, why: watchModeWhy(input.watchMode ?? 'auto', mode, input.platform) },
+    watch: { mode, why: watchModeWhy(mode, input.platform) },
     inotify: input.platform === 'linux' && mode === 'per-directory' ? inotifyDiagnosis(folders, input.readInotifyLimit ?? readInotifyLimit) : null,
     skipped,
     transcripts: {
@@ -177,8 +177,7 @@ async function dirExists(dir: string): Promise<boolean> {
   );
 }
 
-function watchModeWhy(requested: WatchMode, mode: Exclude<WatchMode, 'auto'>, platform: NodeJS.Platform): string {
-  if (requested !== 'auto') return `set to ${requested}`;
+function watchModeWhy(mode: Exclude<WatchMode, 'auto'>, platform: NodeJS.Platform): string {
   if (mode === 'recursive') return `native recursive file events on ${platform}`;
   return `one watcher per project folder and per active session folder: recursive watching is only emulated on ${platform}`;
 }

@@ -100,10 +100,8 @@ function readEnvelope(line: Json): RecordEnvelope {
     timestamp: str(line.timestamp),
     version: str(line.version),
     cwd: str(line.cwd),
-    gitBranch: str(line.gitBranch),
     entrypoint: str(line.entrypoint),
     isSidechain: line.isSidechain === true,
-    agentId: str(line.agentId),
     parentUuid: str(line.parentUuid),
   };
 }

@@ -22,11 +22,9 @@ export interface RecordEnvelope {
   /** The Claude Code version that wrote the line. */
   version: string | null;
   cwd: string | null;
-  gitBranch: string | null;
   /** `cli`, `claude-vscode`, `sdk-ts`, ... */
   entrypoint: string | null;
   isSidechain: boolean;
-  agentId: string | null;
   /** The previous line of the same conversation chain. */
   parentUuid: string | null;
 }

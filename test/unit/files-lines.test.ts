@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readCompleteLines, readCompleteLinesSync, type LineReadOptions } from '../../src/core/files/lines';
+import { readCompleteLinesFromHandle, readCompleteLinesSync, type LineHandler, type LineReadOptions } from '../../src/core/files/lines';
+import { openRegularFile } from '../../src/core/files/regularFile';
 
 interface Seen {
   text: string;
@@ -11,8 +12,18 @@ interface Seen {
   byteOffset: number;
 }
 
+/** The async driver as the tail uses it: a regular file opened, then read through its handle. */
+async function readCompleteLinesAsync(file: string, fromOffset: number, startLineNumber: number, onLine: LineHandler, options: LineReadOptions = {}) {
+  const { handle } = await openRegularFile(file);
+  try {
+    return await readCompleteLinesFromHandle(handle, fromOffset, startLineNumber, onLine, options);
+  } finally {
+    await handle.close();
+  }
+}
+
 const drivers = {
-  async: readCompleteLines,
+  async: readCompleteLinesAsync,
   sync: async (...args: Parameters<typeof readCompleteLinesSync>) => readCompleteLinesSync(...args),
 };
 

@@ -196,13 +196,26 @@ function manualTime(start = Date.UTC(2026, 0, 15, 10, 0)) {
   };
 }
 
-/** Lets a fetch to the stand-in finish. */
-async function settled(monitor: AnthropicStatusMonitor, requests: unknown[], count: number): Promise<void> {
-  for (let spin = 0; requests.length < count || monitor.current() === null; spin += 1) {
-    if (spin > 5000) throw new Error(`expected ${count} requests, saw ${requests.length}`);
+/** Counts the monitor's answers: every request it makes ends in one (a failed one too). */
+function answers(monitor: AnthropicStatusMonitor): { count: number } {
+  const answered = { count: 0 };
+  monitor.onChange(() => answered.count++);
+  return answered;
+}
+
+/** Lets the monitor's requests finish: until `count` answers in all have come. */
+async function settled(answered: { count: number }, count: number): Promise<void> {
+  for (let spin = 0; answered.count < count; spin += 1) {
+    if (spin > 5000) throw new Error(`expected ${count} answers, saw ${answered.count}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  await monitor.refreshNow(); // joins the fetch in flight, if any; within the minute it asks nothing
+}
+
+/** The first answer of a monitor asked because failures are being seen. */
+function firstAnswer(monitor: AnthropicStatusMonitor): Promise<AnthropicStatus | null> {
+  const answer = new Promise<AnthropicStatus | null>((resolve) => monitor.onChange(resolve));
+  monitor.setFailing(true);
+  return answer;
 }
 
 describe('AnthropicStatusMonitor', () => {
@@ -235,9 +248,10 @@ describe('AnthropicStatusMonitor', () => {
     const monitor = monitorWith(time);
     const seen: (AnthropicStatus | null)[] = [];
     monitor.onChange((status) => seen.push(status));
+    const answered = answers(monitor);
 
     monitor.setFailing(true);
-    await settled(monitor, page.requests, 1);
+    await settled(answered, 1);
     assert.equal(page.requests.length, 1);
     assert.equal(describeAnthropicStatus(monitor.current(), true), 'Anthropic reports: Elevated errors on Claude Sonnet 4.5 — investigating');
     assert.equal(seen.length, 1);
@@ -252,7 +266,7 @@ describe('AnthropicStatusMonitor', () => {
 
     // The minute is up while failures go on: asked again, once.
     time.advance(20_000);
-    await settled(monitor, page.requests, 2);
+    await settled(answered, 2);
     assert.equal(page.requests.length, 2);
 
     // Healthy again: the next poll is cancelled, nothing more is asked.
@@ -264,33 +278,18 @@ describe('AnthropicStatusMonitor', () => {
     monitor.dispose();
   });
 
-  it('refreshNow asks when the user asks, throttled to once a minute', async () => {
-    const time = manualTime();
-    const monitor = monitorWith(time);
-    const first = await monitor.refreshNow();
-    assert.equal(first?.kind, 'reported');
-    assert.equal(page.requests.length, 1);
-    time.advance(30_000);
-    assert.equal(await monitor.refreshNow(), first, 'within the minute: the last answer, no request');
-    assert.equal(page.requests.length, 1);
-    time.advance(30_000);
-    await monitor.refreshNow();
-    assert.equal(page.requests.length, 2);
-    assert.equal(time.pending(), 0, 'a user refresh while healthy schedules nothing');
-    monitor.dispose();
-  });
-
   it('never asks while disabled, and forgets the last answer when disabled', async () => {
     const time = manualTime();
     const monitor = monitorWith(time, false);
+    const answered = answers(monitor);
     monitor.setFailing(true);
-    assert.equal(await monitor.refreshNow(), null);
     time.advance(10 * 60_000);
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(page.requests.length, 0);
+    assert.equal(monitor.current(), null);
 
     monitor.setEnabled(true);
-    await settled(monitor, page.requests, 1);
+    await settled(answered, 1);
     assert.equal(page.requests.length, 1, 'enabled while failing: asks');
 
     const changes: (AnthropicStatus | null)[] = [];
@@ -312,7 +311,7 @@ describe('AnthropicStatusMonitor', () => {
       schedule: time.schedule,
       fetchStatus: () => Promise.reject(new Error('boom')),
     });
-    const status = await monitor.refreshNow();
+    const status = await firstAnswer(monitor);
     assert.deepEqual(status && pick(status), { kind: 'unknown', reason: 'status check failed: boom' });
     monitor.dispose();
   });
@@ -326,7 +325,7 @@ describe('AnthropicStatusMonitor', () => {
       now: time.now,
       schedule: time.schedule,
     });
-    const status = await monitor.refreshNow();
+    const status = await firstAnswer(monitor);
     assert.equal(status?.kind, 'unknown');
     assert.equal(describeAnthropicStatus(status, true), 'Anthropic status unknown (could not reach status page: ECONNREFUSED)');
     monitor.dispose();

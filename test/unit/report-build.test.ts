@@ -127,14 +127,6 @@ describe('buildBugReport: regression hint', () => {
     assert.equal(built.detected.regression, 'unknown');
     assert.match(built.markdown, /### Is this a regression\?\n\nI don't know/);
   });
-
-  it('uses the passed value when the events do not tell, under the same rule', async () => {
-    const event = failureEvent({ version: '2.1.110', lastSuccessVersion: null });
-    assert.equal((await report([event], { lastWorkingVersion: '2.1.99' })).summary.lastWorkingVersion, '2.1.99');
-    assert.equal((await report([event], { lastWorkingVersion: '2.1.110' })).summary.lastWorkingVersion, null);
-    const fromEvents = failureEvent({ version: '2.1.110', lastSuccessVersion: '2.1.100' });
-    assert.equal((await report([fromEvents], { lastWorkingVersion: '2.1.99' })).summary.lastWorkingVersion, '2.1.100');
-  });
 });
 
 describe('buildBugReport: environment and dropdowns', () => {

@@ -6,7 +6,7 @@
 // where each async read costs a thread-pool round trip for nothing.
 import { closeSync, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { openRegularFile, openRegularFileSync } from './regularFile';
+import { openRegularFileSync } from './regularFile';
 
 /**
  * Receives one complete line, without its `\n` (nor a `\r` before it, nor a UTF-8 BOM at offset 0).
@@ -35,27 +35,11 @@ export interface LineReadOptions {
 }
 
 /**
- * Calls `onLine` for every complete line from `fromOffset` to the end of `file`. A trailing partial
- * line (one still being written) is not delivered: `endOffset` stays at its start, so the next call
- * from `endOffset` picks it up whole. Throws what `open`/`read` throw (ENOENT, EACCES, ...), and
- * `NotRegularFileError` for anything but a regular file (never opened: a FIFO cannot block).
+ * Calls `onLine` for every complete line from `fromOffset` to the end of the open file (the tail
+ * reads what it has just `fstat`ed). A trailing partial line (one still being written) is not
+ * delivered: `endOffset` stays at its start, so the next call from `endOffset` picks it up whole.
+ * Throws what `read` throws.
  */
-export async function readCompleteLines(
-  file: string,
-  fromOffset: number,
-  startLineNumber: number,
-  onLine: LineHandler,
-  options: LineReadOptions = {},
-): Promise<LineReadResult> {
-  const { handle } = await openRegularFile(file);
-  try {
-    return await readCompleteLinesFromHandle(handle, fromOffset, startLineNumber, onLine, options);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** `readCompleteLines` on an open handle (the tail reads what it has just `fstat`ed). */
 export async function readCompleteLinesFromHandle(
   handle: FileHandle,
   fromOffset: number,
@@ -78,8 +62,10 @@ export async function readCompleteLinesFromHandle(
 }
 
 /**
- * `readCompleteLines` with blocking reads: for one-shot scans of many files (the CLI), where it is
- * several times cheaper. Never use it on the editor's event loop.
+ * Every complete line of `file` from `fromOffset`, as `readCompleteLinesFromHandle`, with blocking
+ * reads: for one-shot scans of many files (the CLI), where it is several times cheaper. Never use it
+ * on the editor's event loop. Throws what `open`/`read` throw (ENOENT, EACCES, ...), and
+ * `NotRegularFileError` for anything but a regular file (never opened: a FIFO cannot block).
  */
 export function readCompleteLinesSync(
   file: string,

@@ -5,11 +5,11 @@ import { readCompleteLinesFromHandle } from './lines';
 import { NotRegularFileError, openRegularFile } from './regularFile';
 
 /**
- * Where a file the tail has not seen yet starts: at its first line, after its last complete line,
- * or after the last complete line before a byte offset (the size it had when it was listed, so
- * what was appended since is still delivered).
+ * Where a file the tail has not seen yet starts: at its first line, or after the last complete
+ * line before a byte offset (the size it had when it was listed, so what was appended since is
+ * still delivered).
  */
-export type TailStart = 'start' | 'end' | number;
+export type TailStart = 'start' | number;
 
 /**
  * `deleted`: gone. `truncated`: shorter than what was read. `replaced`: another file under the name.
@@ -31,8 +31,6 @@ export interface TranscriptTailOptions {
   onReset?(file: string, reason: TailResetReason): void;
   /** A file that cannot be read: reported once, then skipped until its size, time or identity changes. */
   onProblem?(file: string, error: Error): void;
-  /** Default for files seen for the first time. Default `'start'`. */
-  startAt?: 'start' | 'end';
 }
 
 /** What the tail knows of a file it follows. */
@@ -100,7 +98,7 @@ export class TranscriptTail {
       try {
         do {
           run.again = false;
-          await this.readOnce(file, startAt ?? this.options.startAt ?? 'start', run);
+          await this.readOnce(file, startAt ?? 'start', run);
         } while (run.again && !run.forgotten);
       } finally {
         if (this.running.get(file) === run) this.running.delete(file);
@@ -214,11 +212,10 @@ export class TranscriptTail {
 
   private async startPosition(handle: FileHandle, stats: Stats, startAt: TailStart): Promise<TrackedFile> {
     if (startAt === 'start') return fresh(stats, 0, 1);
-    const boundary = startAt === 'end' ? stats.size : startAt;
     // A file now smaller than where it was to be started from was rewritten: read it all.
-    if (boundary > stats.size || boundary <= 0) return fresh(stats, 0, 1);
+    if (startAt > stats.size || startAt <= 0) return fresh(stats, 0, 1);
     // Count the lines before the boundary so line numbers stay true.
-    const counted = await readCompleteLinesFromHandle(handle, 0, 1, ignoreLine, { until: boundary });
+    const counted = await readCompleteLinesFromHandle(handle, 0, 1, ignoreLine, { until: startAt });
     const position = fresh(stats, counted.endOffset, counted.nextLineNumber);
     position.scannedTo = counted.scannedTo;
     position.fingerprint = (await fingerprintOf(handle, position.scannedTo)) ?? SHRANK;

@@ -188,7 +188,7 @@ export class TranscriptWatcher {
     return [...this.skipped.values()].map(({ entry }) => ({ ...entry })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  /** How many OS watchers are open (for tests and diagnostics). */
+  /** How many OS watchers are open: how tests see that watchers follow folders and none outlives dispose(). */
   get watcherCount(): number {
     return this.dirWatches.size + this.roots.filter((root) => root.recursiveWatcher !== null).length;
   }

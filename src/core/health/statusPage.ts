@@ -210,8 +210,8 @@ const defaultSchedule: Schedule = (callback, delayMs) => {
 
 /**
  * Decides when to ask the status page: only while failures are being seen (then again every
- * `minIntervalMs` while they last) or when the user asks, never more often than once per
- * `minIntervalMs`, and never while disabled. Healthy means silent: no request at all.
+ * `minIntervalMs` while they last), never more often than once per `minIntervalMs`, and never
+ * while disabled. Healthy means silent: no request at all.
  */
 export class AnthropicStatusMonitor {
   #enabled: boolean;
@@ -219,7 +219,7 @@ export class AnthropicStatusMonitor {
   #disposed = false;
   #status: AnthropicStatus | null = null;
   #lastAskedAt = Number.NEGATIVE_INFINITY;
-  #inFlight: Promise<AnthropicStatus | null> | null = null;
+  #inFlight = false;
   #cancelTimer: (() => void) | null = null;
   readonly #listeners = new Set<(status: AnthropicStatus | null) => void>();
   readonly #url: string;
@@ -236,14 +236,6 @@ export class AnthropicStatusMonitor {
     this.#schedule = options.schedule ?? defaultSchedule;
     const timeoutMs = options.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS;
     this.#fetchStatus = options.fetchStatus ?? ((url) => fetchAnthropicStatus(url, { timeoutMs, now: this.#now }));
-  }
-
-  get enabled(): boolean {
-    return this.#enabled;
-  }
-
-  get failing(): boolean {
-    return this.#failing;
   }
 
   /** The last answer, or null if none yet (or since it was disabled). */
@@ -278,17 +270,6 @@ export class AnthropicStatusMonitor {
     this.#plan();
   }
 
-  /**
-   * The user asked. Asks the status page unless disabled or asked less than `minIntervalMs` ago;
-   * then resolves to the current answer.
-   */
-  refreshNow(): Promise<AnthropicStatus | null> {
-    if (!this.#enabled || this.#disposed) return Promise.resolve(this.#status);
-    if (this.#inFlight) return this.#inFlight;
-    if (this.#now() - this.#lastAskedAt < this.#minIntervalMs) return Promise.resolve(this.#status);
-    return this.#ask();
-  }
-
   dispose(): void {
     this.#disposed = true;
     this.#cancelPlanned();
@@ -299,7 +280,7 @@ export class AnthropicStatusMonitor {
     if (!this.#enabled || !this.#failing || this.#disposed || this.#inFlight || this.#cancelTimer) return;
     const wait = this.#lastAskedAt + this.#minIntervalMs - this.#now();
     if (wait <= 0) {
-      void this.#ask();
+      this.#ask();
       return;
     }
     this.#cancelTimer = this.#schedule(() => {
@@ -313,23 +294,21 @@ export class AnthropicStatusMonitor {
     this.#cancelTimer = null;
   }
 
-  #ask(): Promise<AnthropicStatus | null> {
+  #ask(): void {
     this.#lastAskedAt = this.#now();
-    const asked = this.#fetchStatus(this.#url)
+    this.#inFlight = true;
+    void this.#fetchStatus(this.#url)
       .catch((error: unknown): AnthropicStatus => ({
         kind: 'unknown',
         reason: `status check failed: ${error instanceof Error ? error.message : String(error)}`,
         fetchedAt: new Date(this.#now()).toISOString(),
       }))
       .then((status) => {
-        this.#inFlight = null;
-        if (this.#disposed || !this.#enabled) return this.#status;
+        this.#inFlight = false;
+        if (this.#disposed || !this.#enabled) return;
         this.#publish(status);
         this.#plan();
-        return status;
       });
-    this.#inFlight = asked;
-    return asked;
   }
 
   #publish(status: AnthropicStatus | null): void {

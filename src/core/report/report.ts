@@ -21,8 +21,6 @@ export interface BugReportInput {
   anthropicStatus?: { summary: string } | null;
   /** The Anthropic incident this outage overlaps, or that there was none (`describeIncidentMatch`); absent when not asked. */
   anthropicIncident?: { summary: string } | null;
-  /** Used when the events themselves do not tell the last working version. */
-  lastWorkingVersion?: string | null;
   now: Date;
   /** IANA zone for local times; default: this machine's. */
   timeZone?: string;
@@ -217,7 +215,6 @@ function reportTexts(input: BugReportInput): string[] {
   add(input.healthCheck?.summary);
   add(input.anthropicStatus?.summary);
   add(input.anthropicIncident?.summary);
-  add(input.lastWorkingVersion);
   return [...texts];
 }
 
@@ -254,7 +251,6 @@ function gatherFacts(input: BugReportInput, redaction: RedactionContext): Report
   const failures = events.filter((event) => event.kind === 'failure').length;
   const models = unique(events.map((event) => event.model));
   const times = events.map((event) => event.timestamp).filter(isTime);
-  const passedVersion = input.lastWorkingVersion ? value(input.lastWorkingVersion) : null;
   return {
     input,
     environment,
@@ -276,7 +272,7 @@ function gatherFacts(input: BugReportInput, redaction: RedactionContext): Report
     models,
     model: chosen.model ?? models[models.length - 1] ?? null,
     version: chosen.version,
-    lastWorkingVersion: regressionHint(events, chosen.version, passedVersion),
+    lastWorkingVersion: regressionHint(events, chosen.version),
     firstAt: times[0] ?? null,
     lastAt: times[times.length - 1] ?? null,
   };
@@ -391,12 +387,10 @@ function latestFailure(sorted: ApiFailureEvent[]): ApiFailureEvent {
  * The regression hint: the version of the last success before the first failure, when it differs
  * from the failing version; else the caller's value under the same rule.
  */
-function regressionHint(sorted: ApiFailureEvent[], failingVersion: string | null, passed: string | null): string | null {
+/** The version of the last success before the first failure that has one, when it is not the failing version. */
+function regressionHint(sorted: ApiFailureEvent[], failingVersion: string | null): string | null {
   const fromEvents = sorted.find((event) => event.lastSuccessVersion)?.lastSuccessVersion ?? null;
-  for (const candidate of [fromEvents, passed]) {
-    if (candidate && candidate !== failingVersion) return candidate;
-  }
-  return null;
+  return fromEvents && fromEvents !== failingVersion ? fromEvents : null;
 }
 
 function sortByTime(events: ApiFailureEvent[]): ApiFailureEvent[] {
