@@ -61,7 +61,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
 
   own(session.onDidChange((state) => statusBar.show(state.view)));
   const contextKeys = own(trackContextKeys(session, context.secrets));
-  own(session.onDidNotify((notice) => void showOutageNotice(notice)));
+  own(session.onDidNotify((notice) => void showOutageNotice(notice, session)));
   own(onDidChangeSettings((changed) => session.configure((settings = changed)), log));
   own(vscode.workspace.onDidChangeWorkspaceFolders(() => session.setWorkspaceFolders(workspaceFolders())));
   const history = own(createHistoryPanels(context, session, log));

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../core/commandIds';
 import { familyOf } from '../core/episodes';
-import type { OutageNotice } from '../core/session/watchSession';
+import type { OutageNotice, SessionState, WatchSession } from '../core/session/watchSession';
 
 const t = vscode.l10n.t;
 
@@ -41,12 +41,32 @@ export function noticeContent(notice: OutageNotice): { message: string; actions:
 
 /**
  * Two buttons at most, so none is cut off in the toast; turning notifications off is the toast's
- * own gear menu, or the `claudeApiWatch.notifications` setting.
+ * own gear menu, or the `claudeApiWatch.notifications` setting. A "still retrying" notice is a
+ * progress toast the session can end: it goes away by itself once it no longer holds (recovered,
+ * interrupted, quiet, or Claude Code gave up, which is then told with its own buttons). An ordinary
+ * toast cannot be withdrawn, and a stale "retrying" beside "recovered" is worse than none.
  */
-export async function showOutageNotice(notice: OutageNotice): Promise<void> {
+export async function showOutageNotice(notice: OutageNotice, session: WatchSession): Promise<void> {
   const { message, actions } = noticeContent(notice);
+  if (notice.reason === 'retrying') {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: message }, () => whileNoticeHolds(notice, session));
+    return;
+  }
   const show = notice.failure.failureClass === 'auth' || notice.failure.failureClass === 'rate_limit' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   const choice = await show(message, ...actions.map(([title]) => title));
   const command = actions.find(([title]) => title === choice)?.[1];
   if (command) await vscode.commands.executeCommand(command);
+}
+
+/** Resolves once the session's notice is no longer this one (or the session is gone). */
+function whileNoticeHolds(notice: OutageNotice, session: WatchSession): Promise<void> {
+  const holds = (state: SessionState) => state.notice?.key === notice.key && state.notice.reason === notice.reason;
+  return new Promise((resolve) => {
+    if (!holds(session.state)) return resolve();
+    const subscription = session.onDidChange((state) => {
+      if (holds(state)) return;
+      subscription.dispose();
+      resolve();
+    });
+  });
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { projectFolderName } from '../../scripts/demo-outage';
-import { assistantText, finalFailure, retryFlat, userPrompt, type Envelope } from '../fixtures/transcripts';
+import { assistantText, finalFailure, retryFlat, userInterrupt, userPrompt, type Envelope } from '../fixtures/transcripts';
 import { startApiStandIn, type ApiStandIn } from '../support/apiStandIn';
 import { startStatusPageStandIn, statusSummary, type StatusPageStandIn } from '../support/statusPageStandIn';
 import {
@@ -159,6 +159,11 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     return (await hover.innerText()).replace(/\u00a0/g, ' ');
   }
 
+  /** The open quick pick's placeholder: what it says above its items. */
+  async function quickPickPlaceholder(): Promise<string> {
+    return (await page.locator('.quick-input-widget .quick-input-box input').first().getAttribute('placeholder')) ?? '';
+  }
+
   /** A notification toast showing `text`, once it has finished sliding in (so screenshots show all of it). */
   async function toast(text: string | RegExp): Promise<Locator> {
     const shown = page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').filter({ hasText: text });
@@ -264,7 +269,8 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     assert.equal(await item.locator('.codicon-error').count(), 1);
     // Claude Code gave up: now the outage is established, and one notification offers what fits it.
     const notice = await toast('Claude Code gave up after an API error');
-    assert.match(await notice.innerText(), /Claude Code gave up after an API error: 500 Internal server error/);
+    // Claude Code's whole wording, its advice included, not only the first sentence.
+    assert.match(await notice.innerText(), /Claude Code gave up after an API error: 500 Internal server error\. This is a server-side issue, usually temporary/);
     const buttons = (await notice.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
     assert.deepEqual(buttons, ['Copy Bug Report', 'Search Existing Issues'], 'two buttons, neither cut off');
     await workbench.screenshot('status-failing');
@@ -275,7 +281,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
   test('4. the tooltip: message, request ID, project, command links', async () => {
     const text = await until('the failure tooltip', tooltipText, (t) => t.includes(FINAL_ID));
     assert.match(text, /Claude API 500 · server error/);
-    assert.match(text, /Message: 500 Internal server error/);
+    assert.match(text, /Claude Code said: 500 Internal server error\. This is a server-side issue, usually temporary — try again in a moment\. If it persists, check https:\/\/status\.claude\.com\./);
     assert.match(text, new RegExp(`Request ID: ${FINAL_ID} \\(\\+2 more\\)`));
     assert.match(text, new RegExp(`Project: ${path.basename(workspace)} · session ${main.sessionId.slice(0, 8)}`));
     assert.match(text, new RegExp(`Claude Code ${CLAUDE_CODE_VERSION.replace(/\./g, '\\.')}`));
@@ -306,6 +312,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await rows.first().waitFor({ state: 'visible', timeout: WAIT_MS });
     const labels = (await rows.allInnerTexts()).map((text) => text.trim());
     assert.deepEqual(labels.slice(0, 3), ['Copy Bug Report', 'Search Existing Issues', 'Open GitHub Issue']);
+    assert.match(await quickPickPlaceholder(), /^Claude Code said: 500 Internal server error\. This is a server-side issue/);
     assert.ok(labels.includes('Open Transcript') && labels.includes('Show Log'), labels.join(', '));
     await workbench.screenshot('actions-quick-pick');
     await rows.filter({ hasText: 'Copy Bug Report' }).first().click();
@@ -402,6 +409,49 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await changeSettings({ 'claudeApiWatch.scope': undefined });
     const state = await until('the item back to not failing', itemState, (s) => s.kind === 'none');
     assert.doesNotMatch(state.text, /500/);
+  });
+
+  test('8b. persistent retries: a progress notification that goes away when the user interrupts; the spin ends at once', async () => {
+    const interrupted = new TranscriptSession(claudeConfigDir!, workspace);
+    await interrupted.append((e) => userPrompt('Refactor the checkout flow', e));
+    await interrupted.append(retry529(1, 'req_011CVq8ZxInterrupted0001'), retry529(2, 'req_011CVq8ZxInterrupted0002'), retry529(3, 'req_011CVq8ZxInterrupted0003'));
+    await until('the retrying item', itemState, (s) => s.text.includes('529 · retry 3/10'));
+    // Established (3 attempts): a notice the session can withdraw, not a toast that outlives the retrying.
+    const notice = await toast('Claude Code is still retrying after an API error');
+    assert.match(await notice.innerText(), /529 Overloaded/);
+    await workbench.screenshot('notification-retrying');
+    await interrupted.append((e) => userInterrupt(e));
+    await until('the item no longer retrying', itemState, (s) => s.kind === 'none' && !s.text.includes('retry'));
+    await page
+      .locator('.notifications-toasts .notification-toast')
+      .filter({ hasText: 'still retrying' })
+      .waitFor({ state: 'detached', timeout: WAIT_MS });
+  });
+
+  test("8c. a plan limit: the short form in the item, Claude Code's whole wording in the tooltip, the notification and the quick pick", async () => {
+    const limited = new TranscriptSession(claudeConfigDir!, workspace);
+    const wording = "You've hit your session limit · resets 5:40pm (Europe/Madrid)";
+    await limited.append((e) => finalFailure(wording, e, { error: 'rate_limit' }));
+    const state = await until('the plan-limit item', itemState, (s) => s.text.includes('limit'));
+    assert.equal(state.text, 'Claude: limit · resets 5:40pm');
+    assert.equal(state.kind, 'warning');
+    assert.doesNotMatch(state.text + state.label, /429/, 'no status nobody sent');
+    const notice = await toast('Claude Code hit a limit');
+    assert.ok((await notice.innerText()).includes(wording), 'the notification keeps the reset time');
+    const text = await until('the limit tooltip', tooltipText, (t) => t.includes('Claude Code said'));
+    assert.ok(text.includes(`Claude Code said: ${wording}`), text);
+    assert.match(text, /Claude API failure · rate limited/);
+    await workbench.screenshot('tooltip-plan-limit');
+    await page.mouse.move(700, 300);
+    await page.keyboard.press('Escape');
+    await item.click();
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: WAIT_MS });
+    assert.equal(await quickPickPlaceholder(), `Claude Code said: ${wording}`);
+    await page.keyboard.press('Escape');
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    // Out of the way of the status page check, which needs a quiet item first.
+    await workbench.runCommand('Claude API Watch: Clear Indicator');
+    await until('the item quiet again', itemState, (s) => s.kind === 'none');
   });
 
   test('9. during failures the tooltip says what Anthropic reports; while healthy the status page is never asked', async () => {

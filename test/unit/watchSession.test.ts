@@ -7,7 +7,7 @@ import { buildBugReport } from '../../src/core/report/report';
 import type { Disposable } from '../../src/core/session/events';
 import { WatchSession, type OutageNotice, type SessionSettings, type SessionState } from '../../src/core/session/watchSession';
 import type { TranscriptSourceOptions } from '../../src/core/session/transcriptSource';
-import type { ApiFailureEvent, ApiSuccessEvent } from '../../src/core/types';
+import type { ApiEvent, ApiFailureEvent, ApiSuccessEvent } from '../../src/core/types';
 
 const T0 = Date.parse('2026-03-02T12:00:00.000Z');
 const SEC = 1000;
@@ -109,7 +109,7 @@ interface Harness {
   statusAsked: string[];
   sourceStarts: TranscriptSourceOptions[];
   /** Records at the event's own time, as a live tail would. */
-  live(event: ApiFailureEvent | ApiSuccessEvent): void;
+  live(event: ApiEvent): void;
 }
 
 function harness(
@@ -173,7 +173,7 @@ describe('WatchSession: when to notify', () => {
     assert.equal(h.session.state.snapshot.state, 'healthy');
   });
 
-  it('notifies once when retries are still failing at the third attempt', () => {
+  it('notifies when retries are still failing at the third attempt, and again when Claude Code gives up', () => {
     const h = harness();
     h.live(retry(T0, 1));
     h.live(retry(T0 + 2 * SEC, 2));
@@ -183,10 +183,24 @@ describe('WatchSession: when to notify', () => {
     assert.equal(h.notices.length, 1);
     assert.equal(h.notices[0].reason, 'retrying');
     h.live(retry(T0 + 9 * SEC, 4));
+    assert.equal(h.notices.length, 1, 'one retrying notice per outage');
     h.live(failure(T0 + 20 * SEC, overloaded));
-    assert.equal(h.notices.length, 1, 'one notification per outage');
     const notice = (h.session as { state: { notice: OutageNotice | null } }).state.notice;
     assert.equal(notice?.reason, 'failure', 'the notice now says Claude Code gave up');
+    // The retrying notice no longer holds (the editor withdraws it); giving up is told once, with its buttons.
+    assert.deepEqual(h.notices.map((n) => n.reason), ['retrying', 'failure']);
+    assert.equal(h.notices[1].key, h.notices[0].key, 'the same outage');
+    h.live(failure(T0 + 25 * SEC, overloaded));
+    assert.equal(h.notices.length, 2);
+  });
+
+  it("the user's interrupt ends the retrying notice: the session's notice is gone at once", () => {
+    const h = harness();
+    for (let attempt = 1; attempt <= 3; attempt++) h.live(retry(T0 + attempt * SEC, attempt));
+    assert.equal(h.session.state.notice?.reason, 'retrying');
+    h.live({ kind: 'interrupt', uuid: 'i1', sessionId: h.notices[0].failure.sessionId, timestamp: new Date(T0 + 4 * SEC).toISOString(), version: '2.1.120', cwd: h.notices[0].failure.cwd, file: h.notices[0].failure.file, line: 99 });
+    assert.equal(h.session.state.notice, null);
+    assert.equal(h.session.state.snapshot.state, 'healthy');
   });
 
   it('notifies when retries are still failing after some seconds, by the timer alone', () => {

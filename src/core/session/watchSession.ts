@@ -41,9 +41,9 @@ export const DEFAULT_NOTIFY_AFTER_MS = 30_000;
 /** Relative times in the tooltip ("2 min ago") go stale: refresh them this often while not healthy. */
 export const VIEW_REFRESH_MS = 30_000;
 
-/** An established outage, worth telling the user about once. */
+/** An established outage, worth telling the user about: once while retrying, once when Claude Code gives up. */
 export interface OutageNotice {
-  /** Names the outage (its episode's family and start): one notification per key. */
+  /** Names the outage (its episode's family and start): one notification per key and reason. */
   key: string;
   /** `failure`: Claude Code gave up; `retrying`: its retries are still failing after a while. */
   reason: 'failure' | 'retrying';
@@ -361,8 +361,10 @@ export class WatchSession implements Disposable {
     this.#statusPage.setFailing(state.snapshot.state === 'failing' || state.snapshot.state === 'retrying');
     this.#schedule(state);
     this.#changed.fire(state);
-    if (state.notice && !this.#notified.has(state.notice.key)) {
-      this.#notified.add(state.notice.key);
+    // A retrying notice ends when the retrying does (the editor withdraws it): giving up is news again.
+    const noticeId = state.notice ? `${state.notice.key}:${state.notice.reason}` : null;
+    if (state.notice && noticeId && !this.#notified.has(noticeId)) {
+      this.#notified.add(noticeId);
       if (this.#notified.size > 100) this.#notified.delete(this.#notified.values().next().value!);
       this.#notify.fire(state.notice);
     }
