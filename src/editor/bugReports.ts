@@ -1,7 +1,7 @@
 // Builds bug reports in the editor: the core report plus what only the editor knows (its name,
 // version, remote kind) and what the session knows (the outage, the health check, the status page).
 import * as vscode from 'vscode';
-import { summarizeHealth } from '../core/health/apiHealth';
+import { healthForOutage } from '../core/health/apiHealth';
 import { gatherEnvironment } from '../core/report/environment';
 import { buildBugReport, type BugReport } from '../core/report/report';
 import type { WatchSession } from '../core/session/watchSession';
@@ -47,14 +47,17 @@ export class BugReports {
       editor: { name: vscode.env.appName, version: vscode.version, remoteName: publicRemoteName(vscode.env.remoteName) },
       extensionVersion: this.extensionVersion,
     });
-    const health = session.state.health;
+    // Only a check close enough to be about this outage, with its age.
+    const times = events.map((event) => Date.parse(event.timestamp ?? '')).filter(Number.isFinite);
+    const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+    const health = healthForOutage(session.state.health, iso(Math.min(...times)), iso(Math.max(...times)));
     const status = session.anthropicStatusSummary();
     const incident = (await this.history?.anthropicIncident(events)) ?? null;
     return buildBugReport({
       events,
       chosen,
       environment,
-      healthCheck: health ? { summary: summarizeHealth(health) } : null,
+      healthCheck: health ? { summary: health } : null,
       anthropicStatus: status ? { summary: status } : null,
       anthropicIncident: incident ? { summary: incident } : null,
       now: new Date(),

@@ -5,6 +5,8 @@ import {
   checkApiHealth,
   healthCheckApplies,
   resolveHealthTarget,
+  headlineHealth,
+  healthForOutage,
   summarizeHealth,
   type ApiHealthResult,
 } from '../../src/core/health/apiHealth';
@@ -155,6 +157,61 @@ describe('checkApiHealth against a local API stand-in', () => {
 
   it('rejects a base URL that is not a URL', async () => {
     await assert.rejects(checkApiHealth({ baseURL: 'not a url' }), TypeError);
+  });
+});
+
+describe('headlineHealth: a verdict in plain words', () => {
+  const base = {
+    verdict: 'unreachable' as const,
+    httpStatus: null,
+    errorType: null,
+    requestId: null,
+    latencyMs: 5,
+    checkedAt: '2026-03-02T10:42:00.000Z',
+    baseURL: 'https://api.anthropic.com',
+    keyUsed: false,
+  };
+
+  it('names the host and whose problem it is when no answer came', () => {
+    assert.equal(headlineHealth({ ...base, networkCode: 'ENOTFOUND', message: 'could not connect (ENOTFOUND)' }), 'Could not resolve api.anthropic.com: your network or DNS, not Anthropic (ENOTFOUND)');
+    assert.equal(
+      headlineHealth({ ...base, networkCode: 'ECONNREFUSED', message: 'could not connect (ECONNREFUSED)', baseURL: 'https://llm-gw.example.com/anthropic' }),
+      'Could not connect to llm-gw.example.com (ECONNREFUSED): your network, a proxy or a firewall, or the gateway, not Anthropic',
+    );
+    assert.match(headlineHealth({ ...base, networkCode: 'ETIMEDOUT', message: 'no answer within 10000 ms' }), /^No answer from api\.anthropic\.com in time/);
+  });
+
+  it('an answer keeps its verdict and message', () => {
+    assert.equal(headlineHealth({ ...base, verdict: 'down', httpStatus: 500, networkCode: null, message: 'server error 500: Internal server error' }), 'Anthropic API is down — server error 500: Internal server error');
+  });
+});
+
+describe('healthForOutage: only a check close to the outage goes into its report, with its age', () => {
+  const result = {
+    verdict: 'down' as const,
+    httpStatus: 500,
+    errorType: 'api_error',
+    networkCode: null,
+    message: 'server error 500',
+    requestId: 'req_011CTest',
+    latencyMs: 5,
+    checkedAt: '2026-03-02T10:42:00.000Z',
+    baseURL: 'https://api.anthropic.com',
+    keyUsed: false,
+  };
+  const at = (hhmm: string) => `2026-03-02T${hhmm}:00.000Z`;
+
+  it('before, during or after the outage', () => {
+    assert.equal(healthForOutage(result, at('10:45'), at('10:50')), 'a health check at 10:42 UTC got 500 api_error (req_011CTest), 3 min before the first failure');
+    assert.match(healthForOutage(result, at('10:40'), at('10:50'))!, /, during the outage$/);
+    assert.match(healthForOutage(result, at('10:30'), at('10:35'))!, /, 7 min after the last failure$/);
+  });
+
+  it('none when it is more than 15 minutes away, or there is no check or no time', () => {
+    assert.equal(healthForOutage(result, at('11:00'), at('11:10')), null);
+    assert.equal(healthForOutage(result, at('10:00'), at('10:20')), null);
+    assert.equal(healthForOutage(null, at('10:40'), at('10:50')), null);
+    assert.equal(healthForOutage(result, null, null), null);
   });
 });
 

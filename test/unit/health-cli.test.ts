@@ -147,7 +147,7 @@ describe('claude-api-watch health', () => {
     const closed = await closedPortUrl();
     const { code, stdout } = await run(['--base-url', closed, '--status-url', `${closed}/api/v2/summary.json`, '--timeout', '2000']);
     assert.equal(code, 0);
-    assert.match(stdout, /^Anthropic API could not be reached — could not connect \(ECONNREFUSED\)$/m);
+    assert.match(stdout, /^Could not connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\): your network, a proxy or a firewall, or the gateway, not Anthropic$/m);
     assert.match(stdout, /^Status page: Anthropic status unknown \(could not reach status page: ECONNREFUSED\)$/m);
   });
 

@@ -148,9 +148,41 @@ const VERDICT_WORDS: Readonly<Record<ApiHealthVerdict, string>> = {
   unreachable: 'could not be reached',
 };
 
-/** The answer to "is it me or Anthropic?" in one line: `Anthropic API is down — server error 500: Internal server error`. */
+/** DNS could not find the host: nothing was sent anywhere. */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'DNSException']);
+
+/**
+ * The answer to "is it me or Anthropic?" in one line: `Anthropic API is down — server error 500:
+ * Internal server error`; without an answer, a verdict in plain words naming the host, e.g. `Could not
+ * resolve api.anthropic.com: your network or DNS, not Anthropic`.
+ */
 export function headlineHealth(result: ApiHealthResult): string {
-  return `Anthropic API ${VERDICT_WORDS[result.verdict]} — ${result.message}`;
+  if (result.verdict !== 'unreachable') return `Anthropic API ${VERDICT_WORDS[result.verdict]} — ${result.message}`;
+  const host = hostOf(result.baseURL);
+  const whose = isPublicApi(result.baseURL) ? 'not Anthropic' : 'or the gateway, not Anthropic';
+  const code = result.networkCode;
+  if (code && DNS_CODES.has(code)) return `Could not resolve ${host}: your network or DNS, ${whose} (${code})`;
+  if (code === 'ETIMEDOUT') return `No answer from ${host} in time (${result.message}): your network or a proxy, or the API is very slow`;
+  return `Could not connect to ${host}${code ? ` (${code})` : ''}: your network, a proxy or a firewall, ${whose}`;
+}
+
+/** A health check says something about an outage only this close to it (before, during or after). */
+export const HEALTH_RELEVANCE_MS = 15 * 60_000;
+
+/**
+ * The health check for a report on an outage from `firstAt` to `lastAt` (ISO), with its age, or
+ * null when it is too far from the outage to be about it: `a health check at 10:42 UTC got 500
+ * api_error (req_…), 3 min before the first failure`.
+ */
+export function healthForOutage(result: ApiHealthResult | null, firstAt: string | null, lastAt: string | null): string | null {
+  const checked = result ? Date.parse(result.checkedAt) : NaN;
+  const first = Date.parse(firstAt ?? '');
+  const last = Date.parse(lastAt ?? firstAt ?? '');
+  if (!result || !Number.isFinite(checked) || !Number.isFinite(first) || !Number.isFinite(last)) return null;
+  if (checked < first - HEALTH_RELEVANCE_MS || checked > last + HEALTH_RELEVANCE_MS) return null;
+  const minutes = (ms: number) => `${Math.max(1, Math.round(ms / 60_000))} min`;
+  const age = checked < first ? `${minutes(first - checked)} before the first failure` : checked > last ? `${minutes(checked - last)} after the last failure` : 'during the outage';
+  return `${summarizeHealth(result)}, ${age}`;
 }
 
 /** One line for a bug report, e.g. `a health check at 10:42 UTC got 500 api_error (req_…)`. */

@@ -27,8 +27,17 @@ async function checkHealth(ctx: CommandContext): Promise<ApiHealthResult | undef
   ctx.log.info(`Health check: ${summarizeHealth(result)}`);
   const line = `${headlineHealth(result)}${result.requestId ? ` (${result.requestId})` : ''}`;
   const message = note ? `${line}. ${note}` : line;
-  const show = result.verdict === 'up' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(message);
+  if (result.verdict === 'up') {
+    void vscode.window.showInformationMessage(message);
+    return result;
+  }
+  // Not up: try again (the network may be back), or read what was tried.
+  const retry = t('Retry');
+  const showLog = t('Show Log');
+  void vscode.window.showWarningMessage(message, retry, showLog).then((choice) => {
+    if (choice === retry) void vscode.commands.executeCommand(CommandId.checkApiHealth);
+    else if (choice === showLog) void vscode.commands.executeCommand(CommandId.showLog);
+  });
   return result;
 }
 
