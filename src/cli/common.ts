@@ -46,6 +46,14 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(ar
   }
 }
 
+/** The flags of the commands that read a period of transcripts (`scan`, `doctor`). */
+export const PERIOD_FLAGS = {
+  'config-dir': { type: 'string' },
+  since: { type: 'string', default: '24h' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
 /** `--since` as an epoch-ms bound (null for `all`); a value `parseSince` rejects is bad usage. */
 export function sinceFlag(value: string, now: number): number | null {
   try {

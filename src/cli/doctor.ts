@@ -2,7 +2,7 @@
 // whether the status page applies), as redacted Markdown or as JSON.
 import * as os from 'node:os';
 import { renderDoctorMarkdown, runDiagnostics } from '../core/doctor';
-import { configDirsFor, ExitCode, parseFlags, sinceFlag, type CliIo } from './common';
+import { configDirsFor, ExitCode, parseFlags, sinceFlag, type CliIo, PERIOD_FLAGS } from './common';
 
 export const DOCTOR_USAGE = `Usage: claude-api-watch doctor [--config-dir DIR] [--since 30m|24h|7d] [--json]
 
@@ -13,12 +13,7 @@ lines this release cannot read (their key skeletons, no values), and whether Ant
 page and the health check apply. Markdown, redacted, ready to paste into an issue; or --json.`;
 
 export async function runDoctorCommand(args: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags(args, {
-    'config-dir': { type: 'string' },
-    since: { type: 'string', default: '24h' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
+  const flags = parseFlags(args, PERIOD_FLAGS);
   if (flags.help) {
     io.stdout(DOCTOR_USAGE);
     return ExitCode.ok;

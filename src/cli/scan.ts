@@ -4,7 +4,7 @@ import { baseName } from '../core/paths';
 import { describePlanLimit } from '../core/planLimit';
 import { toScanJson, toUnknownShapeJson } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
-import { configDirsFor, ExitCode, parseFlags, runCommand, scanOrExplain, sinceFlag, type CliIo } from './common';
+import { configDirsFor, ExitCode, parseFlags, runCommand, scanOrExplain, sinceFlag, type CliIo, PERIOD_FLAGS } from './common';
 
 export const SCAN_USAGE = `Usage: claude-api-watch scan [--config-dir DIR] [--since all|ISO|30m|24h|7d] [--json]
 
@@ -15,12 +15,7 @@ export function runScanCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function scan(args: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags(args, {
-    'config-dir': { type: 'string' },
-    since: { type: 'string', default: '24h' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
+  const flags = parseFlags(args, PERIOD_FLAGS);
   if (flags.help) {
     io.stdout(SCAN_USAGE);
     return ExitCode.ok;
