@@ -126,15 +126,9 @@ export interface LineLocation {
  * A retry or final failure with its session context: what `scan --json` prints one per line
  * (see `toScanJson`), what the tracker consumes and what a bug report is built from.
  */
-export interface ApiFailureEvent extends Omit<ErrorDetails, keyof NewerErrorFacts>, Partial<NewerErrorFacts>, LineLocation {
+export interface ApiFailureEvent
+  extends Omit<ErrorDetails, keyof NewerErrorFacts>, Partial<NewerErrorFacts>, LineLocation, Omit<RecordEnvelope, 'parentUuid'> {
   kind: 'failure' | 'retry';
-  uuid: string | null;
-  sessionId: string | null;
-  timestamp: string | null;
-  version: string | null;
-  cwd: string | null;
-  entrypoint: string | null;
-  isSidechain: boolean;
   /** The session's last real model before this event, or null. */
   model: string | null;
   /** The best request ID (first of `requestIds`), or null. */
