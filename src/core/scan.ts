@@ -30,6 +30,12 @@ export interface ScanOptions {
 export const PARALLEL_SCAN_MIN_BYTES = 48 * 1024 * 1024;
 const MAX_SCAN_THREADS = 4;
 
+/** Threads to read `files` with: `requested`, else all cores (at most 4) from `PARALLEL_SCAN_MIN_BYTES` on, else 1. */
+export function scanThreadsFor(files: ReadonlyArray<{ size: number }>, requested?: number): number {
+  const bytes = files.reduce((sum, file) => sum + file.size, 0);
+  return Math.max(1, Math.min(files.length, requested ?? (bytes >= PARALLEL_SCAN_MIN_BYTES ? Math.min(availableParallelism(), MAX_SCAN_THREADS) : 1)));
+}
+
 /** Every failure and retry under the config dirs, in time order. Throws `ConfigDirError` when a dir cannot be read. */
 export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEvent[]> {
   const since = options.sinceMs;
@@ -38,8 +44,7 @@ export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEv
     ...(since === null ? {} : { modifiedSinceMs: since }),
     onSkipped: options.onSkipped,
   });
-  const bytes = files.reduce((sum, file) => sum + file.size, 0);
-  const threads = Math.max(1, Math.min(files.length, options.threads ?? (bytes >= PARALLEL_SCAN_MIN_BYTES ? Math.min(availableParallelism(), MAX_SCAN_THREADS) : 1)));
+  const threads = scanThreadsFor(files, options.threads);
   const perFile = threads > 1 ? await scanInParallel(files, since, threads) : await scanInTurn(files, since, options.canary);
   const found: ApiFailureEvent[] = [];
   for (const scanned of perFile) {
@@ -60,6 +65,8 @@ export interface ScannedFile {
   skipped: SkippedEntry | null;
   /** What a worker's canary saw, in order, for the caller's canary (empty when read with the caller's own). */
   canaryNotes: CanaryNote[];
+  /** Where the reading stopped (past the last complete line) and the next line's number; null when it failed. */
+  end: { offset: number; nextLine: number } | null;
 }
 
 /** One call a file's reading made on its canary: the first sight of a version, or an unknown shape. */
@@ -109,12 +116,13 @@ export function scanTranscriptFile(file: string, sinceMs: number | null, canary?
   try {
     // Synchronous reads: a one-shot scan has nothing else to do meanwhile, and they cost less.
     // No flush at the end: the successes it would find matter to the tracker, not to a scan.
-    readCompleteLinesSync(file, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset));
+    const read = readCompleteLinesSync(file, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset));
+    return { events: found, skipped: null, canaryNotes, end: { offset: read.endOffset, nextLine: read.nextLineNumber } };
   } catch (error) {
     // Vanished mid-scan: nothing to say. Unreadable: named, and the scan goes on.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { events: found, skipped: skippedEntryOf(file, error), canaryNotes };
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return { events: found, skipped: skippedEntryOf(file, error), canaryNotes, end: null };
   }
-  return { events: found, skipped: null, canaryNotes };
+  return { events: found, skipped: null, canaryNotes, end: null };
 }
 
 async function scanInTurn(files: TranscriptFile[], since: number | null, canary: FormatCanary | undefined): Promise<ScannedFile[]> {
@@ -141,13 +149,21 @@ export interface ScanWorkerResult {
 /**
  * `threads - 1` workers and this thread take files from one queue, biggest first (so no thread is
  * left with a big one at the end); each file's events go back to its place in the list.
+ * `onFileDone` is told each file read (the history index's progress).
  */
-async function scanInParallel(files: TranscriptFile[], since: number | null, threads: number): Promise<ScannedFile[]> {
+export async function scanInParallel(
+  files: ReadonlyArray<{ path: string; size: number }>,
+  since: number | null,
+  threads: number,
+  onFileDone?: () => void,
+): Promise<ScannedFile[]> {
   const perFile: ScannedFile[] = new Array(files.length);
   const queue = files.map((_, index) => index).sort((a, b) => files[b].size - files[a].size);
   const next = (): number | undefined => queue.shift();
-  // In a bundle, dist/lazy/scanWorker.js; from source (tests run under tsx), the .ts beside this file.
-  const workerFile = path.join(__dirname, 'lazy', `scanWorker${path.extname(__filename)}`);
+  // In a bundle, dist/lazy/scanWorker.js (from dist/ or from another lazy module in dist/lazy/, such as
+  // the history index's worker); from source (tests run under tsx), the .ts beside this file.
+  const lazyDir = path.basename(__dirname) === 'lazy' ? __dirname : path.join(__dirname, 'lazy');
+  const workerFile = path.join(lazyDir, `scanWorker${path.extname(__filename)}`);
   const workers: Worker[] = [];
   try {
     const done = Array.from({ length: threads - 1 }, () => {
@@ -164,6 +180,7 @@ async function scanInParallel(files: TranscriptFile[], since: number | null, thr
         };
         worker.on('message', (result: ScanWorkerResult) => {
           perFile[result.index] = result.scanned;
+          onFileDone?.();
           give();
         });
         // A worker that cannot start or dies leaves its file to this thread: slower, never wrong.
@@ -181,6 +198,7 @@ async function scanInParallel(files: TranscriptFile[], since: number | null, thr
     const readHere = async () => {
       for (let index = next(); index !== undefined; index = next()) {
         perFile[index] = scanTranscriptFile(files[index].path, since);
+        onFileDone?.();
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     };

@@ -172,8 +172,9 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
 /** What fits the trouble: file Anthropic's outages, check the network, log in, wait for a limit. */
 export function actionsFor(failure: ApiFailureEvent | null): StatusAction[] {
   const a = (title: string, command: CommandId): StatusAction => ({ title, command });
-  const common = [a('Recent Failures', CommandId.showRecentFailures), a('Open Transcript', CommandId.openTranscriptAtFailure), a('Show Log', CommandId.showLog), a('Clear', CommandId.clearIndicator)];
-  if (!failure) return [a('Recent Failures', CommandId.showRecentFailures), a('Check API Health', CommandId.checkApiHealth), a('Anthropic Status', CommandId.openAnthropicStatus), a('Show Log', CommandId.showLog)];
+  const history = a('Failure History', CommandId.showFailureHistory);
+  const common = [a('Recent Failures', CommandId.showRecentFailures), a('Open Transcript', CommandId.openTranscriptAtFailure), history, a('Show Log', CommandId.showLog), a('Clear', CommandId.clearIndicator)];
+  if (!failure) return [a('Recent Failures', CommandId.showRecentFailures), history, a('Check API Health', CommandId.checkApiHealth), a('Anthropic Status', CommandId.openAnthropicStatus), a('Show Log', CommandId.showLog)];
   switch (familyOf(failure.failureClass)) {
     case 'anthropic':
       return [a('Copy Bug Report', CommandId.copyBugReport), a('Search Existing Issues', CommandId.searchExistingIssues), a('Open GitHub Issue', CommandId.openGitHubIssue), a('Anthropic Status', CommandId.openAnthropicStatus), ...common];

@@ -1,4 +1,5 @@
-// The benchmark: `npm run bench [sizeMB]` (default 1024) builds the production bundles, then
+// The benchmark: `npm run bench [sizeMB] [section]` (default 1024; a section's name, or part of it,
+// runs that section alone, e.g. `npm run bench 1024 history`) builds the production bundles, then
 // measures each figure of issue 14 beside its target and prints them in one table:
 // - full scans against `grep -c` on synthetic corpora (generate.ts): sparse at the given size and
 //   at 100 MB, a dense "outage week" (0.4 × size) and huge lines (0.25 × size); ratios pair by pair;
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
     },
     chaosSection,
   ];
-  for (const section of SECTIONS) await bench.runSection(section);
+  const only = process.argv[3]?.toLowerCase();
+  for (const section of SECTIONS) if (!only || section.name.toLowerCase().includes(only)) await bench.runSection(section);
   bench.print();
   if (bench.failed) process.exitCode = 1;
 }

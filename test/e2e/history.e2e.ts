@@ -109,13 +109,20 @@ describe('the failure history panel in code-server', { timeout: 240_000 }, () =>
     return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   }
 
+  function quickPickRow(text: string) {
+    return page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: text }).first();
+  }
+
   async function drawn(): Promise<Record<string, string | undefined>> {
     return panel().locator('#chart').evaluate((chart: HTMLElement) => ({ ...chart.dataset }));
   }
 
   test('draws the planted week, lists the episodes with the matched incident, and takes the README screenshot', async () => {
-    await page.locator('[id="workbench.parts.statusbar"] [id$="claudeApiWatch.status"]').waitFor({ state: 'visible', timeout: 60_000 });
-    await workbench.runCommand('Claude API Watch: Show Failure History');
+    // Reached from the status item: its click offers the history among its actions.
+    const item = page.locator('[id="workbench.parts.statusbar"] [id$="claudeApiWatch.status"]');
+    await item.waitFor({ state: 'visible', timeout: 60_000 });
+    await item.click();
+    await quickPickRow('Failure History').click();
     const counts = await until('the chart to draw', drawn, (d) => d.failures !== undefined);
     assert.deepEqual({ failures: counts.failures, retries: counts.retries, episodes: counts.episodes, incidents: counts.incidents }, { failures: '4', retries: '4', episodes: '3', incidents: '1' });
     assert.equal(await panel().locator('#chart canvas').count(), 1);
@@ -155,6 +162,14 @@ describe('the failure history panel in code-server', { timeout: 240_000 }, () =>
     assert.match(report, new RegExp(`Anthropic incident: \`?${INCIDENT} \\(impact major`));
   });
 
+  test('opens again from Show Recent Failures', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await until('the panel to close', () => page.locator('iframe.webview.ready').count(), (n) => n === 0);
+    await workbench.runCommand('Claude API Watch: Show Recent Failures');
+    await quickPickRow('Show Failure History').click();
+    await until('the chart to draw again', drawn, (d) => d.failures === '5');
+  });
+
   test('switches to 24 hours and to all sessions with the keyboard', async () => {
     const day = panel().locator('button[data-range="24h"]');
     await day.focus();
@@ -162,4 +177,55 @@ describe('the failure history panel in code-server', { timeout: 240_000 }, () =>
     await until('the 24-hour chart', drawn, (d) => d.episodes === '2');
     assert.equal(await day.getAttribute('aria-pressed'), 'true');
   });
+
+  /**
+   * The worst contrast ratio (WCAG) of the panel's text against its background: headings, legend,
+   * muted text, table. A string: tsx's helpers do not exist in the page.
+   */
+  async function worstContrast(): Promise<{ ratio: number; where: string }> {
+    return panel()
+      .locator('body')
+      .evaluate(`(() => {
+        function luminance(css) {
+          const [r, g, b] = (css.match(/[\\d.]+/g) || []).slice(0, 3).map(Number).map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        }
+        const background = getComputedStyle(document.body).backgroundColor;
+        let worst = { ratio: Infinity, where: '' };
+        for (const selector of ['h1', '.u-legend', '#range-label', '.figure dt', 'th', 'td', 'td .muted']) {
+          const element = document.querySelector(selector);
+          if (!element) continue;
+          const color = getComputedStyle(element).color;
+          const [a, b] = [luminance(color), luminance(background)].sort((x, y) => y - x);
+          const ratio = (a + 0.05) / (b + 0.05);
+          if (ratio < worst.ratio) worst = { ratio, where: selector + ': ' + color + ' on ' + background };
+        }
+        return worst;
+      })()`);
+  }
+
+  /** Picks a colour theme the way a user does: Preferences: Color Theme, its name, Enter. */
+  async function pickTheme(label: string): Promise<void> {
+    await workbench.runCommand('Preferences: Color Theme');
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
+    await page.keyboard.type(label);
+    await quickPickRow(label).waitFor({ state: 'visible', timeout: WAIT_MS });
+    await page.keyboard.press('Enter');
+  }
+
+  for (const [theme, bodyClass, name] of [
+    ['Light Modern', 'vscode-light', 'history-light'],
+    ['Dark High Contrast', 'vscode-high-contrast', 'history-high-contrast'],
+  ] as const) {
+    test(`stays readable in ${theme} (screenshot ${name})`, async () => {
+      await workbench.runCommand('Notifications: Clear All Notifications');
+      await pickTheme(theme);
+      await until(`the panel in ${theme}`, () => panel().locator('body').getAttribute('class'), (classes) => (classes ?? '').split(' ').includes(bodyClass));
+      const contrast = await worstContrast();
+      log(`${theme}: worst text contrast ${contrast.ratio.toFixed(1)} (${contrast.where})`);
+      assert.ok(contrast.ratio >= 4.5, `text too faint in ${theme}: ${contrast.ratio.toFixed(2)} (${contrast.where})`);
+      await page.waitForTimeout(500);
+      await workbench.screenshot(name);
+    });
+  }
 });

@@ -297,6 +297,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
       ['Anthropic Status', 'command:claudeApiWatch.openAnthropicStatus'],
       ['Recent Failures', 'command:claudeApiWatch.showRecentFailures'],
       ['Open Transcript', 'command:claudeApiWatch.openTranscriptAtFailure'],
+      ['Failure History', 'command:claudeApiWatch.showFailureHistory'],
       ['Show Log', 'command:claudeApiWatch.showLog'],
       ['Clear', 'command:claudeApiWatch.clearIndicator'],
     ]);

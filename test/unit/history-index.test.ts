@@ -144,3 +144,41 @@ describe('HistoryStore', () => {
     }
   });
 });
+
+describe('history index, first build over several threads', () => {
+  it('stores exactly what one thread stores (events, ends, line numbers, fingerprints), with progress', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-index-threads-'));
+    try {
+      const files: Record<string, string[]> = {};
+      for (let f = 0; f < 12; f++) {
+        const session = `s${f}`;
+        files[`-p${f % 3}/${session}.jsonl`] = [
+          assistantText('ok', { sessionId: session, timestamp: T(f) }, 'claude-opus-4-1'),
+          retryFlat({ status: 529, message: 'Overloaded', requestId: `req_${f}a` }, 1, { sessionId: session, timestamp: T(f + 1) }),
+          finalFailure('API Error: 500 Internal server error.', { sessionId: session, timestamp: T(f + 2) }),
+        ];
+      }
+      const configDir = await writeConfigDir(path.join(root, 'claude'), files);
+      // One file ends in half a line: neither reading takes it.
+      await fs.appendFile(path.join(configDir, 'projects', '-p0', 's0.jsonl'), '{"type":"assist');
+      const build = async (threads: number) => {
+        const index = emptyIndex([configDir]);
+        const progress: number[][] = [];
+        const stats = await refreshIndex(index, { now: NOW, oldestMs: 0, threads, onProgress: (done, total) => progress.push([done, total]) });
+        return { index, stats, progress };
+      };
+      const one = await build(1);
+      const three = await build(3);
+      assert.deepEqual(three.index, one.index);
+      assert.deepEqual(three.stats, one.stats);
+      assert.deepEqual(three.progress.at(-1), [12, 12]);
+      assert.equal(indexedEvents(three.index, null).length, 24);
+      // A later refresh of the parallel-built index reads only what was appended.
+      await fs.appendFile(path.join(configDir, 'projects', '-p1', 's1.jsonl'), finalFailure('API Error: 529 Overloaded', { sessionId: 's1', timestamp: T(30) }) + '\n');
+      const later = await refreshIndex(three.index, { now: NOW, oldestMs: 0, threads: 3 });
+      assert.deepEqual([later.readWhole, later.readAppended], [0, 1]);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -213,12 +213,13 @@ describe('renderStatus: tooltip', () => {
       CommandId.openAnthropicStatus,
       CommandId.showRecentFailures,
       CommandId.openTranscriptAtFailure,
+      CommandId.showFailureHistory,
       CommandId.showLog,
       CommandId.clearIndicator,
     ]);
     assert.match(md, /\[Copy Bug Report\]\(command:claudeApiWatch\.copyBugReport\)/);
     const healthy = renderStatus(snapshot(), options).tooltipMarkdown;
-    assert.deepEqual(commandLinks(healthy), [CommandId.showRecentFailures, CommandId.checkApiHealth, CommandId.openAnthropicStatus, CommandId.showLog]);
+    assert.deepEqual(commandLinks(healthy), [CommandId.showRecentFailures, CommandId.showFailureHistory, CommandId.checkApiHealth, CommandId.openAnthropicStatus, CommandId.showLog]);
   });
 
   it('escapes transcript text so it cannot inject links, Markdown or icons', () => {

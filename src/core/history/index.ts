@@ -10,6 +10,7 @@ import { TranscriptEventReader } from '../eventReader';
 import { listTranscriptFiles, type SkippedEntry } from '../files/discover';
 import { readCompleteLinesSync } from '../files/lines';
 import { isJsonObject } from '../json';
+import { scanInParallel, scanThreadsFor } from '../scan';
 import { isFailureEvent, type ApiFailureEvent } from '../types';
 
 const INDEX_FORMAT = 1;
@@ -56,6 +57,8 @@ export interface RefreshOptions {
   /** Called every few files while reading: files done of all files that needed reading. */
   onProgress?: (done: number, total: number) => void;
   onSkipped?: (entry: SkippedEntry) => void;
+  /** Threads to read new files with (`scanThreadsFor`): default all cores for a big first build, else 1. */
+  threads?: number;
 }
 
 export function emptyIndex(configDirs: string[]): IndexData {
@@ -161,7 +164,50 @@ export async function refreshIndex(index: IndexData, options: RefreshOptions = {
   }
 
   let done = 0;
-  for (const { file, stat, from } of work) {
+  const progress = () => {
+    done += 1;
+    if (options.onProgress && (done % 16 === 0 || done === work.length)) options.onProgress(done, work.length);
+  };
+  const keep = (file: string, stat: fs.Stats, events: ApiFailureEvent[], end: { offset: number; nextLine: number }) => {
+    index.files[file] = {
+      dev: stat.dev,
+      ino: stat.ino,
+      statSize: stat.size,
+      mtimeMs: stat.mtimeMs,
+      endOffset: end.offset,
+      nextLine: end.nextLine,
+      fingerprint: fingerprintOf(file, end.offset) ?? '',
+      events,
+    };
+  };
+
+  // Files read whole (a first build: all of them) spread over the scan's worker threads when they
+  // are many bytes; the events are the same as one thread's.
+  const whole = work.filter((item) => item.from === null);
+  const threads = scanThreadsFor(
+    whole.map((item) => ({ size: item.stat.size })),
+    options.threads,
+  );
+  if (threads > 1) {
+    const scanned = await scanInParallel(
+      whole.map((item) => ({ path: item.file, size: item.stat.size })),
+      null,
+      threads,
+      progress,
+    );
+    whole.forEach(({ file, stat }, i) => {
+      const { events, end } = scanned[i];
+      // Gone or unreadable since it was listed: nothing of it can be shown.
+      if (end === null) delete index.files[file];
+      else {
+        keep(file, stat, events, end);
+        stats.bytesRead += end.offset;
+        stats.readWhole += 1;
+      }
+    });
+  }
+
+  for (const { file, stat, from } of threads > 1 ? work.filter((item) => item.from !== null) : work) {
     const events: ApiFailureEvent[] = from ? from.events : [];
     const reader = new TranscriptEventReader((event) => {
       if (isFailureEvent(event)) events.push(event);
@@ -174,24 +220,14 @@ export async function refreshIndex(index: IndexData, options: RefreshOptions = {
       stats.bytesRead += result.endOffset - startOffset;
       if (from) stats.readAppended += 1;
       else stats.readWhole += 1;
-      index.files[file] = {
-        dev: stat.dev,
-        ino: stat.ino,
-        statSize: stat.size,
-        mtimeMs: stat.mtimeMs,
-        endOffset: result.endOffset,
-        nextLine: result.nextLineNumber,
-        fingerprint: fingerprintOf(file, result.endOffset) ?? '',
-        events,
-      };
+      keep(file, stat, events, { offset: result.endOffset, nextLine: result.nextLineNumber });
     } catch {
       // Gone or unreadable since it was listed: nothing of it can be shown (discovery names unreadable entries).
       delete index.files[file];
     } finally {
       reader.forget(file);
     }
-    done += 1;
-    if (options.onProgress && (done % 16 === 0 || done === work.length)) options.onProgress(done, work.length);
+    progress();
     // Let timers and messages run between files.
     if (done % 16 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -24,7 +24,7 @@ export async function openTranscriptAtFailure(ctx: CommandContext, chosen?: ApiF
   await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession').then(undefined, () => undefined);
 }
 
-type FailureItem = vscode.QuickPickItem & { failure?: ApiFailureEvent };
+type FailureItem = vscode.QuickPickItem & { failure?: ApiFailureEvent; history?: true };
 
 const COPY_ID = { iconPath: new vscode.ThemeIcon('copy'), tooltip: vscode.l10n.t('Copy Request ID') };
 const COPY_REPORT = { iconPath: new vscode.ThemeIcon('report'), tooltip: vscode.l10n.t('Copy Bug Report') };
@@ -58,7 +58,9 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   pick.placeholder = t('Choose a failure; its buttons copy the request ID or the report, or open the transcript');
   pick.matchOnDetail = true;
   pick.matchOnDescription = true;
-  pick.items = items;
+  // Older outages, and whether Anthropic's status page reported them: the history panel.
+  const history: FailureItem = { label: `$(graph) ${t('Show Failure History')}`, description: t('the last 30 days, with Anthropic\'s incidents'), alwaysShow: true, history: true };
+  pick.items = [...items, { kind: vscode.QuickPickItemKind.Separator, label: '' }, history];
   const run = async (failure: ApiFailureEvent, button: vscode.QuickInputButton) => {
     pick.hide();
     if (button === COPY_ID && failure.requestId) {
@@ -81,6 +83,7 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   });
   pick.hide();
   pick.dispose();
+  if (chosen?.history) return ctx.showFailureHistory();
   if (!chosen?.failure) return;
   const failure = chosen.failure;
   const actions = [...(failure.requestId ? [COPY_ID] : []), COPY_REPORT, OPEN_TRANSCRIPT];
