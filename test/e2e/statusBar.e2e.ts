@@ -13,6 +13,7 @@ import type { Locator, Page } from 'playwright-core';
 import { projectFolderName } from '../../scripts/demo-outage';
 import { assistantText, finalFailure, retryFlat, userInterrupt, userPrompt, type Envelope } from '../fixtures/transcripts';
 import { startApiStandIn, type ApiStandIn } from '../support/apiStandIn';
+import { closedPortUrl } from '../support/httpStandIn';
 import { startStatusPageStandIn, statusSummary, type StatusPageStandIn } from '../support/statusPageStandIn';
 import {
   makeTempDir,
@@ -492,11 +493,29 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
       [['GET', '/v1/models', null]],
       'one keyless GET /v1/models',
     );
-    // The line is longer than a toast: expand it (as a user would) so the screenshot shows the request ID.
-    await verdict.hover();
-    await verdict.locator('.codicon-notifications-expand').click();
+    // Not up: try again, or read what was tried. A toast with buttons opens expanded, request ID and all.
+    const buttons = (await verdict.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+    assert.deepEqual(buttons, ['Retry', 'Show Log']);
     await verdict.locator('.notification-list-item.expanded').waitFor({ timeout: WAIT_MS });
     await workbench.screenshot('health-check');
+  });
+
+  test('11. "Check API Health" with nothing listening: a verdict in plain words naming the host; Retry checks again', async () => {
+    const closed = await closedPortUrl();
+    const host = new URL(closed).host;
+    await changeSettings({ 'claudeApiWatch.health.baseUrl': closed });
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await workbench.runCommand('Claude API Watch: Check API Health');
+    const verdict = await toast(`Could not connect to ${host}`);
+    assert.equal(
+      (await verdict.locator('.notification-list-item-message').innerText()).trim(),
+      `Could not connect to ${host} (ECONNREFUSED): your network, a proxy or a firewall, or the gateway, not Anthropic`,
+    );
+    const checks = async () => ((await readOutputLog(session!, 'Claude API Watch')).match(/Health check: .*could not connect/g) ?? []).length;
+    const before = await checks();
+    await verdict.getByRole('button', { name: 'Retry', exact: true }).click();
+    await until('a second check', checks, (count) => count > before);
+    await workbench.screenshot('health-check-unreachable');
   });
 });
 
