@@ -41,6 +41,33 @@ const ASSISTANT_MARKER = Buffer.from('"assistant"');
 const INTERRUPT_MARKER = Buffer.from('[Request interrupted by user');
 const MAX_INTERRUPT_BYTES = 8 * 1024;
 
+const MESSAGE_KEY = Buffer.from('"message":{');
+const ROLE_KEY = Buffer.from('"role":"');
+const ASSISTANT_ROLE = Buffer.from('assistant"');
+const USER_ROLE = Buffer.from('user"');
+/** How far into a line the message's role is looked for: past the envelope (cwd, branch, ...), before its content. */
+const ROLE_WINDOW = 8192;
+
+/**
+ * The role of the line's conversation message, read from the line's start, or null when that is
+ * not plainly there (then every search runs, as for any line). Markers with a costly last byte
+ * (`"`, frequent in JSON) make whole-line searches slow; this one stops early.
+ */
+export function conversationRole(line: Buffer): 'assistant' | 'user' | null {
+  const head = line.length > ROLE_WINDOW ? line.subarray(0, ROLE_WINDOW) : line;
+  const role = head.indexOf(ROLE_KEY);
+  if (role < 0) return null;
+  const message = head.lastIndexOf(MESSAGE_KEY, role);
+  if (message < 0) return null;
+  // Only plain fields between `"message":{` and the role (no object or array opens): the role is
+  // the message's own. A quote inside a string is escaped, so neither key can be quoted text.
+  for (let i = message + MESSAGE_KEY.length; i < role; i++) if (head[i] === 0x7b || head[i] === 0x5b) return null;
+  const value = role + ROLE_KEY.length;
+  if (head.subarray(value, value + ASSISTANT_ROLE.length).equals(ASSISTANT_ROLE)) return 'assistant';
+  if (head.subarray(value, value + USER_ROLE.length).equals(USER_ROLE)) return 'user';
+  return null;
+}
+
 /** How many of the newest candidate lines are kept as copies, and up to what length each. */
 const KEPT_CANDIDATES = 4;
 const MAX_KEPT_CANDIDATE_BYTES = 256 * 1024;
@@ -113,10 +140,15 @@ export class TranscriptEventReader {
    * by the caller after this returns.
    */
   acceptLine(file: string, line: Buffer, lineNumber: number, byteOffset: number): void {
+    // A user's or the assistant's message is never a retry (a system record), and its role says
+    // whether it may be a success: two searches of the whole line spared for most bytes.
+    const role = conversationRole(line);
     const isEvent =
-      line.includes(FAILURE_MARKER) || line.includes(RETRY_MARKER) || (line.length <= MAX_INTERRUPT_BYTES && line.includes(INTERRUPT_MARKER));
+      line.includes(FAILURE_MARKER) ||
+      (role === null && line.includes(RETRY_MARKER)) ||
+      (line.length <= MAX_INTERRUPT_BYTES && line.includes(INTERRUPT_MARKER));
     if (!isEvent) {
-      if (line.includes(ASSISTANT_MARKER)) this.remember(this.file(file, byteOffset, lineNumber), line, lineNumber, byteOffset);
+      if (role === 'assistant' || (role === null && line.includes(ASSISTANT_MARKER))) this.remember(this.file(file, byteOffset, lineNumber), line, lineNumber, byteOffset);
       return;
     }
     const state = this.file(file, byteOffset, lineNumber);

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { FormatCanary, type UnknownShape } from '../../src/core/canary';
-import { TranscriptEventReader } from '../../src/core/eventReader';
+import { conversationRole, TranscriptEventReader } from '../../src/core/eventReader';
 import { parseTranscriptLine } from '../../src/core/records';
 import { prng } from '../fixtures/prng';
 import { readCompleteLinesSync } from '../../src/core/files/lines';
@@ -13,6 +13,7 @@ import {
   assistantText,
   finalFailure,
   retryFlat,
+  retryNetworkCause,
   retrySdkError,
   syntheticNotFailure,
   toolResult,
@@ -422,5 +423,59 @@ describe('TranscriptEventReader context (seeded property)', () => {
     assert.equal(failure.model, 'claude-opus-4-1');
     assert.deepEqual(failure.lastResponse, { uuid: failure.lastResponse?.uuid, requestId: 'req_head0000001', line: 1 });
     assert.deepEqual(events.map((e) => [e.kind, e.line]), [['success', 1], ['failure', 4]]);
+  });
+});
+
+describe('conversationRole (the pre-filter that spares whole-line searches)', () => {
+  const line = (text: string) => Buffer.from(text);
+
+  it("reads the message's own role from the line's start", () => {
+    assert.equal(conversationRole(line(userPrompt('hello'))), 'user');
+    assert.equal(conversationRole(line(toolResult('x'.repeat(200_000)))), 'user');
+    assert.equal(conversationRole(line(userInterrupt())), 'user');
+    assert.equal(conversationRole(line(assistantText('hi'))), 'assistant');
+    // A final failure is the assistant's (synthetic) message: its marker is searched whatever the role.
+    assert.equal(conversationRole(line(finalFailure('API Error: 500 Internal server error'))), 'assistant');
+  });
+
+  it('never calls a retry (a system record) a message, so the retry marker is always searched there', () => {
+    for (const retry of [
+      retrySdkError(529, 'overloaded_error', 'Overloaded', 'req_011CVretry1', 1),
+      retryNetworkCause('ECONNRESET', 2),
+      retryNetworkCause('ECONNRESET', 2, {}, true),
+      retryFlat({ status: 500, message: 'Internal server error', requestId: 'req_011CVflat' }, 3),
+    ]) {
+      assert.equal(conversationRole(line(retry)), null, retry);
+    }
+  });
+
+  it('says nothing when the role is not plainly the message\'s own, or lies past the window', () => {
+    // Quoted in a prompt: the quotes are escaped, so it is the prompt's role that is read.
+    assert.equal(conversationRole(line(userPrompt('{"message":{"role":"assistant"}}'))), 'user');
+    // A role inside an object nested in the message, before the message's own role.
+    assert.equal(conversationRole(line(JSON.stringify({ type: 'assistant', message: { meta: { role: 'user' }, role: 'assistant' } }))), null);
+    // A role outside any message.
+    assert.equal(conversationRole(line(JSON.stringify({ type: 'system', subtype: 'api_error', role: 'user' }))), null);
+    // Past the first 8 KB (a huge working directory): unknown, so every search runs.
+    assert.equal(conversationRole(line(userPrompt('hi', { cwd: '/' + 'd'.repeat(9000) }))), null);
+    assert.equal(conversationRole(line(JSON.stringify({ type: 'assistant', message: { role: 'system' } }))), null);
+  });
+
+  it('changes no event: the reader finds the same failures, retries and recoveries with or without it', () => {
+    const lines = [
+      userPrompt('go'),
+      assistantText('working'),
+      retrySdkError(529, 'overloaded_error', 'Overloaded', 'req_011CVretryA', 1),
+      retryNetworkCause('ECONNRESET', 2),
+      toolResult('API Error: 500 {"type":"api_error"} quoted in a tool result'),
+      finalFailure('API Error: 500 Internal server error'),
+      userPrompt('again', { cwd: '/' + 'd'.repeat(9000) }),
+      assistantText('recovered', { cwd: '/' + 'd'.repeat(9000) }),
+    ];
+    const events = read(lines);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['success', 'retry', 'retry', 'failure', 'success'],
+    );
   });
 });
