@@ -54,8 +54,8 @@ export interface CodeServerOptions {
   extensionDevelopmentPath?: string;
   /** The folder the workbench opens; an empty temp folder when omitted. */
   workspaceDir?: string;
-  /** Added to code-server's environment, which the extension host inherits (CLAUDE_CONFIG_DIR, HOME, ...). */
-  env?: Record<string, string>;
+  /** Added to code-server's environment, which the extension host inherits (CLAUDE_CONFIG_DIR, HOME, ...); `undefined` unsets. */
+  env?: Record<string, string | undefined>;
   /** User settings, merged over defaults that keep the welcome page and update checks away. */
   settings?: Record<string, unknown>;
   /** Port on 127.0.0.1; a free one when omitted. */

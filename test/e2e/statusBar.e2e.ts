@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { appendFile, mkdir, rm } from 'node:fs/promises';
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -42,6 +42,9 @@ const FINAL_500_TEXT =
 const ISSUE_TEXT_FIELDS = ['template', 'title', 'actual', 'expected', 'error_output', 'reproduction', 'working_version', 'version', 'additional'];
 const ISSUE_DROPDOWNS = ['model', 'platform', 'os', 'terminal', 'regression', 'preflight'];
 const WAIT_MS = 20_000;
+/** What the workspace's .vscode/settings.json asks for: the repository is ignored, the look-back taken. */
+const WORKSPACE_REPOSITORY = 'attacker-org/collect-reports';
+const WORKSPACE_LOOKBACK_HOURS = 37;
 const log = (...args: unknown[]) => console.log('statusBar.e2e:', ...args);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -197,11 +200,12 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
       env: {
         CLAUDE_CONFIG_DIR: claudeConfigDir,
         // Whatever the machine running the tests has: the extension must see a plain Anthropic API set-up.
-        ANTHROPIC_BASE_URL: '',
-        ANTHROPIC_API_KEY: '',
-        CLAUDE_CODE_USE_BEDROCK: '',
-        CLAUDE_CODE_USE_VERTEX: '',
-        CLAUDE_CODE_USE_FOUNDRY: '',
+        // Unset, not empty: a variable the process sets (even empty) wins over Claude Code's settings.json (step 11).
+        ANTHROPIC_BASE_URL: undefined,
+        ANTHROPIC_API_KEY: undefined,
+        CLAUDE_CODE_USE_BEDROCK: undefined,
+        CLAUDE_CODE_USE_VERTEX: undefined,
+        CLAUDE_CODE_USE_FOUNDRY: undefined,
       },
       settings: {
         // Off until the status page check turns it on (with the stand-in's URL): tests talk only to 127.0.0.1.
@@ -210,6 +214,13 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
       },
     });
     workspace = session.workspaceDir;
+    // A cloned repository's own settings, there before the window opens: they try to send reports elsewhere
+    // (step 6c), beside a harmless setting they may change, which shows that the file is read.
+    await mkdir(path.join(workspace, '.vscode'), { recursive: true });
+    await writeFile(
+      path.join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'claudeApiWatch.issueRepository': WORKSPACE_REPOSITORY, 'claudeApiWatch.lookbackHours': WORKSPACE_LOOKBACK_HOURS }, null, 2),
+    );
     main = new TranscriptSession(claudeConfigDir, workspace);
     workbench = await openWorkbench(session);
     page = workbench.page;
@@ -390,6 +401,23 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await page.locator('[id="workbench.parts.editor"] .tab').waitFor({ state: 'detached', timeout: WAIT_MS });
   });
 
+  test("6c. the workspace's .vscode/settings.json is read, yet cannot redirect reports: step 6 went to anthropics/claude-code", async () => {
+    // The file is read: its window-scoped look-back reaches the extension (Run Diagnostics shows it)...
+    await workbench.runCommand('Claude API Watch: Run Diagnostics');
+    const diagnostics = page.locator('[id="workbench.parts.editor"] .monaco-editor .view-lines').first();
+    await until('the diagnostics document', async () => (await diagnostics.innerText()).replace(/\u00a0/g, ' '), (t) =>
+      new RegExp(`changed\\s+in\\s+the\\s+last\\s+${WORKSPACE_LOOKBACK_HOURS}\\s+h`).test(t),
+    );
+    await workbench.runCommand('View: Close Editor');
+    // ...but issueRepository is application-scoped: a workspace value never applies, trusted or not (this
+    // window's workspace is trusted: trust is off). The file was there before the window opened, so the
+    // issue form step 6 opened (its dialog URL checked by issueFields) is the one to look at.
+    const forms = workbench.blockedRequests.filter((url) => url.includes('/issues/new'));
+    assert.ok(forms.length > 0, 'step 6 opened the issue form');
+    for (const url of forms) assert.ok(url.startsWith('https://github.com/anthropics/claude-code/issues/new?'), url);
+    assert.ok(!workbench.blockedRequests.some((url) => url.includes(WORKSPACE_REPOSITORY)), workbench.blockedRequests.join('\n'));
+  });
+
   test('7. a real answer in the same session: the item shows it recovered', async () => {
     await main.append((e) => assistantText('Done: the form now validates e-mail and password length.', e, MODEL, 'req_011CVq8ZwRecovered000001'));
     const state = await until('the recovered item', itemState, (s) => s.text.includes('recovered'));
@@ -516,6 +544,44 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await verdict.getByRole('button', { name: 'Retry', exact: true }).click();
     await until('a second check', checks, (count) => count > before);
     await workbench.screenshot('health-check-unreachable');
+  });
+
+  test("12. Check API Health follows Claude Code's settings.json: its gateway is the target; with Bedrock the Anthropic check does not apply", async () => {
+    const gateway = await startApiStandIn('overloaded');
+    const settingsFile = path.join(claudeConfigDir!, 'settings.json');
+    try {
+      // Without the editor's own base URL, what Claude Code itself is set to use decides.
+      await changeSettings({ 'claudeApiWatch.health.baseUrl': undefined });
+      const apiRequests = api!.requests.length;
+      await writeFile(settingsFile, JSON.stringify({ env: { ANTHROPIC_BASE_URL: gateway.url } }));
+      await workbench.runCommand('Notifications: Clear All Notifications');
+      await workbench.runCommand('Claude API Watch: Check API Health');
+      const answer = await toast(/Anthropic API (is up|is degraded|is down|could not be reached)/);
+      await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Checking the Anthropic API' }).waitFor({ state: 'detached', timeout: WAIT_MS });
+      assert.deepEqual(gateway.requests.map((request) => [request.method, request.url.split('?')[0]]), [['GET', '/v1/models']], 'the gateway was asked, once');
+      assert.equal(api!.requests.length, apiRequests, 'the API of the previous step was not asked');
+      assert.ok(gateway.lastRequestId, 'the gateway answered');
+      assert.match(await answer.locator('.notification-list-item-message').innerText(), new RegExp(`\\(${gateway.lastRequestId}\\)$`));
+
+      await writeFile(settingsFile, JSON.stringify({ env: { CLAUDE_CODE_USE_BEDROCK: '1' } }));
+      await workbench.runCommand('Notifications: Clear All Notifications');
+      await workbench.runCommand('Claude API Watch: Check API Health');
+      const bedrock = await toast('Amazon Bedrock');
+      assert.match(
+        await bedrock.locator('.notification-list-item-message').innerText(),
+        /^Claude Code uses Amazon Bedrock \(set in .*settings\.json\), so the Anthropic API check does not apply\./,
+      );
+      assert.deepEqual(
+        (await bedrock.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean),
+        ['Open Amazon Bedrock Status'],
+      );
+      assert.equal(gateway.requests.length, 1, 'nothing asked with Bedrock set');
+      assert.equal(api!.requests.length, apiRequests, 'nothing asked with Bedrock set');
+      await workbench.screenshot('health-check-bedrock');
+    } finally {
+      await rm(settingsFile, { force: true });
+      await gateway.close();
+    }
   });
 });
 
