@@ -301,6 +301,17 @@ describe('WatchSession: Anthropic status page', () => {
     assert.match(h.session.state.view.tooltipMarkdown, /Anthropic reports no incident/);
   });
 
+  it('is not asked for a plan limit or a login, the user\'s own account, however long it lasts', async () => {
+    const h = harness();
+    await settle();
+    h.live(failure(T0, { status: null, failureClass: 'rate_limit', message: "You've hit your session limit", resetsAt: new Date(T0 + 3 * 60 * MIN).toISOString() }));
+    h.live(failure(T0 + MIN, { status: null, failureClass: 'auth', message: 'Not logged in', sessionId: 'other' }));
+    h.time.advanceTo(T0 + 2 * 60 * MIN);
+    await settle();
+    assert.equal(h.session.state.snapshot.state, 'failing', 'the limit is still current');
+    assert.equal(h.statusAsked.length, 0);
+  });
+
   it('is never asked when settings.json sends Claude Code to Bedrock or a gateway', async () => {
     const envs: Record<string, string>[] = [{ CLAUDE_CODE_USE_BEDROCK: '1' }, { ANTHROPIC_BASE_URL: 'https://llm-gw.example.com' }];
     for (const settingsEnv of envs) {

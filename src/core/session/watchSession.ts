@@ -310,6 +310,16 @@ export class WatchSession implements Disposable {
     return (event) => configDirs.some((dir) => isPathInside(event.file, dir, platform)) && isCwdInScope(event.cwd, folders, platform);
   }
 
+  /**
+   * Whether the status page can say something about what fails now: not for a plan limit or a
+   * login, the user's own account (a plan limit can last hours: no polling all that time).
+   */
+  #statusPageHelps(snapshot: TrackerSnapshot): boolean {
+    if (snapshot.state !== 'failing' && snapshot.state !== 'retrying') return false;
+    const family = snapshot.failure ? familyOf(snapshot.failure.failureClass) : null;
+    return family !== 'rate_limit' && family !== 'auth';
+  }
+
   #isFailing(): boolean {
     const { state } = this.#tracker.snapshot();
     return state === 'failing' || state === 'retrying';
@@ -358,7 +368,7 @@ export class WatchSession implements Disposable {
       const detail = failure && state.snapshot.state !== 'healthy' ? ` — ${failure.message}${failure.requestId ? ` (${failure.requestId})` : ''}` : '';
       this.#options.log.info(`State: ${previous.snapshot.state} → ${state.snapshot.state}${detail}`);
     }
-    this.#statusPage.setFailing(state.snapshot.state === 'failing' || state.snapshot.state === 'retrying');
+    this.#statusPage.setFailing(this.#statusPageHelps(state.snapshot));
     this.#schedule(state);
     this.#changed.fire(state);
     // A retrying notice ends when the retrying does (the editor withdraws it): giving up is news again.
