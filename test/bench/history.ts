@@ -45,8 +45,12 @@ export async function historyBenchRows(corpus: Corpus, log: (text: string) => vo
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const built = await buildIndexInWorker({ storeFile: indexFileFor(storageDir, configDirs), configDirs, now }, undefined, WORKER);
     const firstMs = performance.now() - started;
+    // Worker threads are this process's: CPU time over all of them, steadier than wall time on a busy machine.
+    const cpu = process.cpuUsage(cpuBefore);
+    const firstCpuS = (cpu.user + cpu.system) / 1e6;
     clearInterval(sampler);
     const buildRssMB = (rssPeak - rssBefore) / MB;
     const storedMB = fs.statSync(indexFileFor(storageDir, configDirs)).size / 1024 / 1024;
@@ -73,7 +77,7 @@ export async function historyBenchRows(corpus: Corpus, log: (text: string) => vo
     const found = indexedEvents(built.index, now - 30 * 86_400_000).length;
     const planted = corpus.planted.length;
     return [
-      { metric: 'history index, first build (30 days, worker + scan threads)', value: `${(firstMs / 1000).toFixed(2)} s, ${built.stats.files} files, ${(built.stats.bytesRead / MB).toFixed(0)} MB`, target: '≤ 2 s', pass: firstMs <= 2000 },
+      { metric: 'history index, first build (30 days, worker + scan threads)', value: `${(firstMs / 1000).toFixed(2)} s (CPU ${firstCpuS.toFixed(2)} s), ${built.stats.files} files, ${(built.stats.bytesRead / MB).toFixed(0)} MB`, target: '≤ 2 s', pass: firstMs <= 2000 },
       { metric: 'history index, reopen (load + check files)', value: `${reopen.toFixed(0)} ms${reread ? `, ${reread} files read again` : ''}`, target: '≤ 200 ms', pass: reopen <= 200 && reread === 0 },
       { metric: 'history index, stored size', value: `${storedMB.toFixed(1)} MB`, target: '' },
       { metric: 'history index, first build: peak RSS growth (worker)', value: `${buildRssMB.toFixed(0)} MB`, target: '≤ 300 MB', pass: buildRssMB <= 300 },
