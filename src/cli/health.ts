@@ -18,6 +18,7 @@ import {
   type AnthropicStatus,
 } from '../core/health/statusPage';
 import { configDirsFor, ExitCode, parseFlags, runCommand, UsageError, type CliIo } from './common';
+import { isHttpUrl, statusUrlFrom } from './incidents';
 
 export type HealthCommandIo = Pick<CliIo, 'stdout' | 'stderr' | 'env'>;
 
@@ -49,15 +50,6 @@ interface HealthPlan {
   timeoutMs: number;
   statusUrl: string | null;
   json: boolean;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 type NotApplicable = { kind: 'provider'; message: string; statusPage: string; json: boolean };
@@ -101,11 +93,7 @@ async function planFrom(args: string[], processEnv: HealthCommandIo['env']): Pro
     }
   }
 
-  if (values['no-status'] && values['status-url'] !== undefined) {
-    throw new UsageError('--status-url and --no-status exclude each other');
-  }
-  const statusUrl = values['no-status'] ? null : (values['status-url'] ?? DEFAULT_STATUS_SUMMARY_URL);
-  if (statusUrl !== null && !isHttpUrl(statusUrl)) throw new UsageError(`--status-url is not an http(s) URL: ${statusUrl}`);
+  const statusUrl = statusUrlFrom(values);
 
   return {
     target,

@@ -1,4 +1,4 @@
-// The status page flags `history` and `report` share, and asking Anthropic's incident history under
+// The status page flags `health`, `history` and `report` share, and asking Anthropic's incident history under
 // the status bar's rule: never for Bedrock, Vertex, Foundry or a gateway (their incidents are not Anthropic's).
 import { claudeEnvironment } from '../core/claudeEnv';
 import { fetchAnthropicIncidents, incidentsUrlFor, type IncidentHistory } from '../core/health/incidents';
@@ -16,7 +16,7 @@ export const STATUS_FLAGS_USAGE = `  --status-url URL     Statuspage summary.jso
                        (default: ${DEFAULT_STATUS_SUMMARY_URL})
   --no-status          do not ask the status page`;
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
   try {
     return ['http:', 'https:'].includes(new URL(value).protocol);
   } catch {
