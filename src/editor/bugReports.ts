@@ -2,8 +2,7 @@
 // version, remote kind) and what the session knows (the outage, the health check, the status page).
 import * as vscode from 'vscode';
 import { healthForOutage } from '../core/health/apiHealth';
-import { gatherEnvironment } from '../core/report/environment';
-import { buildBugReport, type BugReport } from '../core/report/report';
+import type { BugReport } from '../core/report/report';
 import type { WatchSession } from '../core/session/watchSession';
 import type { ApiFailureEvent } from '../core/types';
 
@@ -37,6 +36,7 @@ export class BugReports {
     }
     // The failure the report is about: its file and entrypoint describe the environment.
     const subject = chosen ?? [...events].reverse().find((event) => event.kind === 'failure') ?? events[events.length - 1];
+    const { buildBugReport, gatherEnvironment } = await import('./lazy/reporting.js');
     const environment = await gatherEnvironment({
       // The extension host's TERM_PROGRAM names whatever launched the editor, not the terminal
       // Claude Code ran in: leave the terminal to the session's entrypoint, or say it is unknown.

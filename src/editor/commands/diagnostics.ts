@@ -2,7 +2,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
-import { renderDoctorMarkdown, runDiagnostics } from '../../core/doctor';
 import { buildFormatIssueUrl } from '../../core/report/formatIssue';
 import { openUrl, type CommandContext, type CommandHandler } from './context';
 
@@ -14,6 +13,7 @@ async function showDiagnostics(ctx: CommandContext): Promise<void> {
   const { session } = ctx;
   const lastLineAt = session.state.watching.lastLineAt;
   const homedir = os.homedir();
+  const { renderDoctorMarkdown, runDiagnostics } = await import('../lazy/reporting.js');
   const report = await runDiagnostics({
     configDirs: [...session.configDirs],
     explicitSource: settings.configDir.trim() ? 'the claudeApiWatch.configDir setting' : null,
