@@ -513,12 +513,13 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
     const candidates = active().filter((s) => usable(s) && !s.locked);
     if (candidates.length <= 2) return false;
     const subject = pick(candidates);
+    // Counted before the entry exists: a walk may name it before `await symlink` resumes here.
+    namedBefore.set(subject.file, problems.get(subject.file) ?? 0);
     await unlink(subject.file);
     if (kind === 'fifo') mkfifo(subject.file);
     else await symlink(path.basename(subject.file), subject.file);
     subjects.delete(subject.file);
     hostile.set(subject.file, kind === 'fifo' ? 'ENOTREG' : 'ELOOP');
-    namedBefore.set(subject.file, problems.get(subject.file) ?? 0);
     if (kind === 'fifo') counts.fifos++;
     else counts.loops++;
     return true;
