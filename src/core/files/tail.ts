@@ -164,10 +164,11 @@ export class TranscriptTail {
       if (!tracked) tracked = await this.startPosition(handle, stats, startAt);
 
       if (stats.size > tracked.scannedTo) {
-        // What the lines about to be read build on: the bytes checked before (or, from line 1, the
-        // head as it is now). Compared again after the read, it tells a rewrite that landed mid-read.
-        const builtOn = tracked.scannedTo;
-        const expected = builtOn > 0 ? tracked.fingerprint : await fingerprintOf(handle, Math.min(FINGERPRINT_HEAD, stats.size));
+        // The head of what the lines about to be read build on: as checked before (or, from line 1,
+        // as it is now). A rewrite in place changes it (a transcript's first line is unique), so the
+        // head of the fingerprint taken after the read tells a rewrite that landed mid-read.
+        const headBefore =
+          tracked.scannedTo > 0 ? tracked.fingerprint.subarray(0, Math.min(FINGERPRINT_HEAD, tracked.scannedTo)) : await fingerprintOf(handle, Math.min(FINGERPRINT_HEAD, stats.size));
         let delivered = 0;
         const result = await readCompleteLinesFromHandle(
           handle,
@@ -190,8 +191,7 @@ export class TranscriptTail {
         // Null when the file shrank meanwhile: no fingerprint matches that, so the next read starts over.
         if (movedOn) tracked.fingerprint = (await fingerprintOf(handle, tracked.scannedTo)) ?? SHRANK;
         if (delivered > 0 && !run.forgotten) this.options.onBatchEnd?.(file, result.endOffset, result.nextLineNumber);
-        const now = await fingerprintOf(handle, builtOn > 0 ? builtOn : (expected?.length ?? 0));
-        if (expected === null || now === null || !now.equals(expected)) {
+        if (movedOn && !sameHead(tracked.fingerprint, headBefore)) {
           // Rewritten while it was being read: part of what was delivered came from the old bytes,
           // part from the new. Start over from line 1 in one more pass.
           this.options.onReset?.(file, 'rewritten');
@@ -261,6 +261,13 @@ async function fingerprintOf(handle: FileHandle, end: number): Promise<Buffer | 
   if (end > tailStart) reads.push(handle.read(print, headLength, end - tailStart, tailStart));
   const got = await Promise.all(reads);
   return got.reduce((sum, r) => sum + r.bytesRead, 0) < print.length ? null : print;
+}
+
+/** Whether a fingerprint taken now starts with the head taken before (as far as both reach). */
+function sameHead(print: Buffer, headBefore: Buffer | null): boolean {
+  if (headBefore === null || print === SHRANK) return false;
+  const length = Math.min(print.length, headBefore.length, FINGERPRINT_HEAD);
+  return print.subarray(0, length).equals(headBefore.subarray(0, length));
 }
 
 /** Same inode, and (where recorded) same birth time: an inode number can be reused at once. */
