@@ -1,7 +1,8 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailureTracker, type FailureTrackerOptions, type TrackerSnapshot } from '../../src/core/tracker';
-import type { ApiEvent, ApiFailureEvent, ApiInterruptEvent, ApiSuccessEvent } from '../../src/core/types';
+import type { ApiEvent } from '../../src/core/types';
+import { failureAt, interruptAt, retryAt, successAt } from '../fixtures/events';
 
 const T0 = Date.parse('2026-03-02T12:00:00.000Z');
 const SEC = 1000;
@@ -9,68 +10,14 @@ const MIN = 60 * SEC;
 const QUIET = 10 * MIN;
 const ALL_CLEAR = MIN;
 
-let seq = 0;
-
-function failure(at: number, fields: Partial<ApiFailureEvent> = {}): ApiFailureEvent {
-  seq++;
-  const sessionId = fields.sessionId === undefined ? 's1' : fields.sessionId;
-  return {
-    kind: 'failure',
-    uuid: `uuid-${seq}`,
-    sessionId,
-    timestamp: new Date(at).toISOString(),
-    version: '2.1.120',
-    cwd: '/home/dev/shop',
-    entrypoint: 'cli',
-    isSidechain: false,
-    model: 'claude-sonnet-4-5',
-    requestId: `req_${seq}`,
-    attempt: null,
-    maxRetries: null,
-    retryInMs: null,
-    lastSuccessVersion: null,
-    status: 500,
-    failureClass: 'server',
-    errorType: 'api_error',
-    requestIds: [`req_${seq}`],
-    networkCode: null,
-    message: '500 Internal server error',
-    file: `/cfg/projects/-home-dev-shop/${sessionId ?? 'nosession'}.jsonl`,
-    line: seq,
-    ...fields,
-  };
-}
-
-function retry(at: number, attempt: number, fields: Partial<ApiFailureEvent> = {}): ApiFailureEvent {
-  return failure(at, { kind: 'retry', attempt, maxRetries: 10, retryInMs: 2 * SEC, ...fields });
-}
+const failure = failureAt;
+const retry = retryAt;
+const success = successAt;
+const interrupt = interruptAt;
 
 const overloaded = { status: 529, failureClass: 'overloaded', errorType: 'overloaded_error', message: '529 Overloaded' } as const;
 const auth = { status: 401, failureClass: 'auth', errorType: 'authentication_error', message: 'Not logged in' } as const;
 const rateLimit = { status: 429, failureClass: 'rate_limit', errorType: 'rate_limit', message: 'Rate limited' } as const;
-
-function success(at: number, fields: Partial<ApiSuccessEvent> = {}): ApiSuccessEvent {
-  seq++;
-  const sessionId = fields.sessionId === undefined ? 's1' : fields.sessionId;
-  return {
-    kind: 'success',
-    uuid: `uuid-${seq}`,
-    sessionId,
-    timestamp: new Date(at).toISOString(),
-    version: '2.1.120',
-    cwd: '/home/dev/shop',
-    model: 'claude-sonnet-4-5',
-    requestId: `req_${seq}`,
-    file: `/cfg/projects/-home-dev-shop/${sessionId ?? 'nosession'}.jsonl`,
-    line: seq,
-    ...fields,
-  };
-}
-
-function interrupt(at: number, sessionId = 's1'): ApiInterruptEvent {
-  seq++;
-  return { kind: 'interrupt', uuid: `uuid-${seq}`, sessionId, timestamp: new Date(at).toISOString(), version: '2.1.120', cwd: '/home/dev/shop', file: `/cfg/projects/-home-dev-shop/${sessionId}.jsonl`, line: seq };
-}
 
 let clock = T0;
 function tracker(options: Partial<FailureTrackerOptions> = {}): FailureTracker {

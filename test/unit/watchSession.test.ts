@@ -7,7 +7,8 @@ import { buildBugReport } from '../../src/core/report/report';
 import type { Disposable } from '../../src/core/session/events';
 import { WatchSession, type OutageNotice, type SessionSettings, type SessionState } from '../../src/core/session/watchSession';
 import type { TranscriptSourceOptions } from '../../src/core/session/transcriptSource';
-import type { ApiEvent, ApiFailureEvent, ApiSuccessEvent } from '../../src/core/types';
+import type { ApiEvent, ApiFailureEvent } from '../../src/core/types';
+import { failureAt, resetEventIds, retryAt, successAt } from '../fixtures/events';
 
 const T0 = Date.parse('2026-03-02T12:00:00.000Z');
 const SEC = 1000;
@@ -51,55 +52,10 @@ class FakeTime {
   }
 }
 
-let seq = 0;
-function failure(at: number, fields: Partial<ApiFailureEvent> = {}): ApiFailureEvent {
-  seq++;
-  const sessionId = fields.sessionId ?? 's1';
-  return {
-    kind: 'failure',
-    uuid: `uuid-${seq}`,
-    sessionId,
-    timestamp: new Date(at).toISOString(),
-    version: '2.1.120',
-    cwd: '/home/dev/shop',
-    entrypoint: 'cli',
-    isSidechain: false,
-    model: 'claude-sonnet-4-5',
-    requestId: `req_${seq}`,
-    attempt: null,
-    maxRetries: null,
-    retryInMs: null,
-    lastSuccessVersion: null,
-    status: 500,
-    failureClass: 'server',
-    errorType: 'api_error',
-    requestIds: [`req_${seq}`],
-    networkCode: null,
-    message: '500 Internal server error',
-    file: `/cfg/projects/-home-dev-shop/${sessionId}.jsonl`,
-    line: seq,
-    ...fields,
-  };
-}
+const failure = failureAt;
 const overloaded = { status: 529, failureClass: 'overloaded', errorType: 'overloaded_error', message: '529 Overloaded' } as const;
-function retry(at: number, attempt: number, fields: Partial<ApiFailureEvent> = {}): ApiFailureEvent {
-  return failure(at, { kind: 'retry', attempt, maxRetries: 10, retryInMs: 2 * SEC, ...overloaded, ...fields });
-}
-function success(at: number, sessionId = 's1'): ApiSuccessEvent {
-  seq++;
-  return {
-    kind: 'success',
-    uuid: `uuid-${seq}`,
-    sessionId,
-    timestamp: new Date(at).toISOString(),
-    version: '2.1.120',
-    cwd: '/home/dev/shop',
-    model: 'claude-sonnet-4-5',
-    requestId: `req_${seq}`,
-    file: `/cfg/projects/-home-dev-shop/${sessionId}.jsonl`,
-    line: seq,
-  };
-}
+const retry = (at: number, attempt: number, fields: Partial<ApiFailureEvent> = {}) => retryAt(at, attempt, { ...overloaded, ...fields });
+const success = (at: number, sessionId = 's1') => successAt(at, { sessionId });
 
 interface Harness {
   session: WatchSession;
@@ -159,9 +115,7 @@ function harness(
 /** Lets the settings.json reads (promises) finish. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-beforeEach(() => {
-  seq = 0;
-});
+beforeEach(() => resetEventIds());
 
 describe('WatchSession: when to notify', () => {
   it('does not notify for a retry Claude Code recovers from', () => {
