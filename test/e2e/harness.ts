@@ -554,3 +554,24 @@ export function findLeftovers(tag = runTag()): { processes: { pid: number; comma
     .map((name) => path.join(os.tmpdir(), name));
   return { processes, tempDirs };
 }
+
+/** Polls `read` until `accept` likes its value; fails with the last value (or error) seen after `timeoutMs`. */
+export async function until<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value: T | undefined;
+  let failure: unknown;
+  for (;;) {
+    try {
+      value = await read();
+      failure = undefined;
+      if (accept(value)) return value;
+    } catch (error) {
+      failure = error;
+    }
+    if (Date.now() > deadline) {
+      const last = failure instanceof Error ? `error: ${failure.message}` : JSON.stringify(value, null, 2);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${last}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -13,7 +13,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { projectFolderName } from '../../scripts/demo-outage';
 import { finalFailure, retryFlat, type Envelope } from '../fixtures/transcripts';
 import { incidentsDocument, startStatusPageStandIn, statusSummary, type StatusPageStandIn } from '../support/statusPageStandIn';
-import { makeTempDir, openWorkbench, repoRoot, startCodeServer, updateMachineSettings, type CodeServerSession, type Workbench } from './harness';
+import { makeTempDir, openWorkbench, repoRoot, startCodeServer, until as untilIn, updateMachineSettings, type CodeServerSession, type Workbench } from './harness';
 
 const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
 const vsixPath = process.env.CAW_E2E_VSIX ?? path.join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
@@ -21,24 +21,9 @@ const INCIDENT = 'Elevated errors on the Claude API';
 const WAIT_MS = 30_000;
 const HOUR = 3_600_000;
 const log = (...args: unknown[]) => console.log('history.e2e:', ...args);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value: T | undefined;
-  let failure: unknown;
-  for (;;) {
-    try {
-      value = await read();
-      failure = undefined;
-      if (accept(value)) return value;
-    } catch (error) {
-      failure = error;
-    }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last seen: ${failure instanceof Error ? failure.message : JSON.stringify(value)}`);
-    await sleep(250);
-  }
-}
+/** `until` with this file's patience. */
+const until = <T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = WAIT_MS) => untilIn(what, read, accept, timeoutMs);
 
 describe('the failure history panel in code-server', { timeout: 240_000 }, () => {
   let session: CodeServerSession | undefined;

@@ -24,6 +24,7 @@ import {
   updateMachineSettings,
   type CodeServerSession,
   type Workbench,
+  until as untilIn,
 } from './harness';
 
 const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -49,26 +50,8 @@ const log = (...args: unknown[]) => console.log('statusBar.e2e:', ...args);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `read` until `accept` likes its value; fails with the last value seen after `timeoutMs`. */
-async function until<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value: T | undefined;
-  let failure: unknown;
-  for (;;) {
-    try {
-      value = await read();
-      failure = undefined;
-      if (accept(value)) return value;
-    } catch (error) {
-      failure = error;
-    }
-    if (Date.now() > deadline) {
-      const last = failure instanceof Error ? `error: ${failure.message}` : JSON.stringify(value, null, 2);
-      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${last}`);
-    }
-    await sleep(250);
-  }
-}
+/** `until` with this file's patience. */
+const until = <T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = WAIT_MS) => untilIn(what, read, accept, timeoutMs);
 
 /** Passes only if `accept` holds on every read for `forMs` (a thing that must not happen, given time to). */
 async function stays<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, forMs: number): Promise<T> {
