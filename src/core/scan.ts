@@ -240,6 +240,8 @@ export interface ScanJsonRecord {
   requestId: string | null;
   requestIds: string[];
   message: string;
+  /** Claude Code's whole wording as the user saw it (`message` is its short form), or null. */
+  wording: string | null;
   version: string | null;
   model: string | null;
   cwd: string | null;
@@ -267,6 +269,7 @@ export function toScanJson(event: ApiFailureEvent): ScanJsonRecord {
     requestId: event.requestId,
     requestIds: event.requestIds,
     message: event.message,
+    wording: event.wording ?? null,
     version: event.version,
     model: event.model,
     cwd: event.cwd,

@@ -91,13 +91,15 @@ describe('claude-api-watch scan', () => {
     );
     const failureA = records.find((r) => r.kind === 'failure' && r.sessionId === 'sess-a')!;
     assert.deepEqual(Object.keys(failureA), [
-      'kind', 'uuid', 'sessionId', 'timestamp', 'status', 'statusSource', 'class', 'requestId', 'requestIds', 'message',
+      'kind', 'uuid', 'sessionId', 'timestamp', 'status', 'statusSource', 'class', 'requestId', 'requestIds', 'message', 'wording',
       'version', 'model', 'cwd', 'file', 'line', 'attempt', 'maxRetries',
       'errorType', 'networkCode', 'limitWindow', 'resetsAt', 'transient', 'midResponse',
     ]);
     assert.equal(failureA.statusSource, 'text');
     const planLimit = records.find((r) => r.sessionId === 'sess-d')!;
     assert.equal(planLimit.statusSource, 'category', 'the 429 of a plan limit is implied, not sent');
+    // Claude Code's whole wording beside the short message: the reset time is kept.
+    assert.match(String(planLimit.wording), /session limit · resets 5:40pm/);
     assert.deepEqual(failureA.requestIds, ['req_retryA00002', 'req_retryA00001']);
     assert.equal(failureA.model, 'claude-opus-4-1');
     assert.equal(failureA.version, '2.1.120');
