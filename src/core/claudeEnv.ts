@@ -28,14 +28,15 @@ export function cloudProviderId(env: Record<string, string | undefined>): CloudP
 
 /**
  * The environment Claude Code runs with: the process's, then the `env` block of its
- * settings.json for what the process does not set.
+ * settings.json for what the process does not set. An exported but empty variable sets nothing:
+ * Claude Code (and the SDK under it) treats it as absent.
  */
 export function claudeEnvironment(
   processEnv: Record<string, string | undefined>,
   settingsEnv: Record<string, string>,
 ): Record<string, string | undefined> {
   const merged: Record<string, string | undefined> = { ...settingsEnv };
-  for (const [name, value] of Object.entries(processEnv)) if (value !== undefined) merged[name] = value;
+  for (const [name, value] of Object.entries(processEnv)) if (value !== undefined && value !== '') merged[name] = value;
   return merged;
 }
 

@@ -67,6 +67,11 @@ describe('collectEnvironment: API platform', () => {
       collectEnvironment(input({ claudeSettingsEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:4000' } })).apiPlatform,
       'Gateway (127.0.0.1:4000)',
     );
+    // Exported but empty: as if not set, so settings.json still decides.
+    assert.equal(
+      collectEnvironment(input({ env: { ANTHROPIC_BASE_URL: '' }, claudeSettingsEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:4000' } })).apiPlatform,
+      'Gateway (127.0.0.1:4000)',
+    );
   });
 });
 
