@@ -494,7 +494,7 @@ export class TranscriptWatcher {
         // A file reported unreadable is asked again each time: a chmod changes neither its size nor
         // its time, and the tail tries it again only if its signature (mode included) changed.
         if (changed || this.tail.hasProblem(file)) this.scheduleRead(file);
-        else if (!changed && stats.mtimeMs < cutoff) known.hot = false;
+        else if (stats.mtimeMs < cutoff) known.hot = false;
       }
       const rediscoverMs = this.options.rediscoverMs ?? (this.mode === 'poll' ? 30_000 : 300_000);
       const missingProjects = this.roots.some((root) => !root.attached);
