@@ -147,7 +147,7 @@ export interface ScanWorkerResult {
 }
 
 /**
- * `threads - 1` workers and this thread take files from one queue, biggest first (so no thread is
+ * `threads - 1` workers (none for 1) and this thread take files from one queue, biggest first (so no thread is
  * left with a big one at the end); each file's events go back to its place in the list.
  * `onFileDone` is told each file read (the history index's progress).
  */

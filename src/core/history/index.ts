@@ -181,45 +181,44 @@ export async function refreshIndex(index: IndexData, options: RefreshOptions = {
     };
   };
 
-  // Files read whole (a first build: all of them) spread over the scan's worker threads when they
-  // are many bytes; the events are the same as one thread's.
+  // Files read whole (a first build: all of them) are read as `scan` reads them: over its worker
+  // threads when they are many bytes, else on this thread, yielding between files.
   const whole = work.filter((item) => item.from === null);
   const threads = scanThreadsFor(
     whole.map((item) => ({ size: item.stat.size })),
     options.threads,
   );
-  if (threads > 1) {
-    const scanned = await scanInParallel(
-      whole.map((item) => ({ path: item.file, size: item.stat.size })),
-      null,
-      threads,
-      progress,
-    );
-    whole.forEach(({ file, stat }, i) => {
-      const { events, end } = scanned[i];
-      // Gone or unreadable since it was listed: nothing of it can be shown.
-      if (end === null) delete index.files[file];
-      else {
-        keep(file, stat, events, end);
-        stats.bytesRead += end.offset;
-        stats.readWhole += 1;
-      }
-    });
-  }
+  const scanned = await scanInParallel(
+    whole.map((item) => ({ path: item.file, size: item.stat.size })),
+    null,
+    threads,
+    progress,
+  );
+  whole.forEach(({ file, stat }, i) => {
+    const { events, end } = scanned[i];
+    // Gone or unreadable since it was listed: nothing of it can be shown.
+    if (end === null) delete index.files[file];
+    else {
+      keep(file, stat, events, end);
+      stats.bytesRead += end.offset;
+      stats.readWhole += 1;
+    }
+  });
 
-  for (const { file, stat, from } of threads > 1 ? work.filter((item) => item.from !== null) : work) {
-    const events: ApiFailureEvent[] = from ? from.events : [];
+  // Files appended to since they were indexed: read on from where the index stopped.
+  for (const { file, stat, from } of work) {
+    if (from === null) continue;
+    const events: ApiFailureEvent[] = from.events;
     const reader = new TranscriptEventReader((event) => {
       if (isFailureEvent(event)) events.push(event);
     });
-    const startOffset = from ? from.endOffset : 0;
+    const startOffset = from.endOffset;
     try {
-      const result = readCompleteLinesSync(file, startOffset, from ? from.nextLine : 1, (line, lineNumber, byteOffset) =>
+      const result = readCompleteLinesSync(file, startOffset, from.nextLine, (line, lineNumber, byteOffset) =>
         reader.acceptLine(file, line, lineNumber, byteOffset),
       );
       stats.bytesRead += result.endOffset - startOffset;
-      if (from) stats.readAppended += 1;
-      else stats.readWhole += 1;
+      stats.readAppended += 1;
       keep(file, stat, events, { offset: result.endOffset, nextLine: result.nextLineNumber });
     } catch {
       // Gone or unreadable since it was listed: nothing of it can be shown (discovery names unreadable entries).
