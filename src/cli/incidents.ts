@@ -1,9 +1,8 @@
 // The status page flags `health`, `history` and `report` share, and asking Anthropic's incident history under
 // the status bar's rule: never for Bedrock, Vertex, Foundry or a gateway (their incidents are not Anthropic's).
-import { claudeEnvironment } from '../core/claudeEnv';
+import { ClaudeEnvironments } from '../core/claudeEnv';
 import { fetchAnthropicIncidents, incidentsUrlFor, type IncidentHistory } from '../core/health/incidents';
 import { anthropicStatusApplies, DEFAULT_STATUS_SUMMARY_URL } from '../core/health/statusPage';
-import { readClaudeSettingsEnv } from '../core/report/environment';
 import { UsageError, type CliIo } from './common';
 
 /** For `parseFlags`. */
@@ -39,7 +38,9 @@ export function statusUrlFrom(values: { 'status-url'?: string | boolean; 'no-sta
  */
 export async function askIncidents(command: string, statusUrl: string | null, configDirs: string[], io: CliIo, quiet = false): Promise<IncidentHistory | null> {
   if (statusUrl === null) return null;
-  const env = claudeEnvironment(io.env, await readClaudeSettingsEnv(configDirs[0] ?? ''));
+  const environments = new ClaudeEnvironments(io.env);
+  await environments.load(configDirs.slice(0, 1));
+  const env = environments.forConfigDir();
   if (!anthropicStatusApplies(env, true)) {
     if (!quiet) io.stderr(`claude-api-watch ${command}: Claude Code does not use Anthropic's own API here; its status page is not asked.`);
     return null;
