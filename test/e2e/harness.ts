@@ -463,11 +463,13 @@ async function pickFromQuickInput(page: Page, open: () => Promise<void>, filter:
   for (;;) {
     try {
       await open();
+      // Every step is short: a picker that closes again at once (focus taken by a webview that was
+      // still settling) is opened again by the next round, not waited on for the page's 30 s.
       await input.waitFor({ state: 'visible', timeout: 3_000 });
-      await input.fill(filter);
+      await input.fill(filter, { timeout: 3_000 });
       const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
       await row.waitFor({ state: 'visible', timeout: 1_500 });
-      await row.click();
+      await row.click({ timeout: 3_000 });
       return;
     } catch (error) {
       await page.keyboard.press('Escape');
