@@ -7,7 +7,9 @@
 //     names unique across the project); it is built as its own file, `dist/lazy/<name>.js`, with
 //     everything it imports;
 //   - load it with a dynamic import, `const { f } = await import('./lazy/<name>.js')`: in a bundle
-//     that stays a run-time require of `dist/lazy/<name>.js`; from source (tests, tsx) it is the .ts.
+//     that becomes a run-time require of `dist/lazy/<name>.js` (`supported` below: Node's own import()
+//     of a CommonJS file goes through its ES module loader, which cost `scan` a third of its start-up);
+//     from source (tests, tsx) it is the .ts.
 //   - a static import of a lazy module fails the build (it would pull it back into the bundle);
 //     `import type` is fine. A worker is a lazy module too: start it from
 //     `path.join(__dirname, 'lazy', '<name>' + path.extname(__filename))` (see src/core/scan.ts).
@@ -66,6 +68,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // import() of a lazy module → Promise.resolve().then(() => require(...)): see the convention above.
+  supported: { 'dynamic-import': false },
 };
 
 /** @type {import('esbuild').BuildOptions[]} */
@@ -73,7 +77,7 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' }, outdir: 'dist', plugins: [lazyModulesPlugin('./lazy/')] },
   { ...common, entryPoints: lazy, outdir: 'dist/lazy', plugins: [lazyModulesPlugin('./')] },
   // Webview scripts run in the editor's browser page: one IIFE and its CSS per panel, always minified.
-  { ...common, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: false, entryPoints: { history: 'src/webview/history/main.ts' }, outdir: 'dist/webview' },
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: false, supported: {}, entryPoints: { history: 'src/webview/history/main.ts' }, outdir: 'dist/webview' },
 ];
 
 // A lazy module renamed or removed must not linger in dist/ (and from there in the .vsix).
