@@ -117,6 +117,7 @@ export function scanTranscriptFile(file: string, sinceMs: number | null, canary?
     // Synchronous reads: a one-shot scan has nothing else to do meanwhile, and they cost less.
     // No flush at the end: the successes it would find matter to the tracker, not to a scan.
     const read = readCompleteLinesSync(file, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset));
+    reader.forget(file); // its copy buffers serve the next file
     return { events: found, skipped: null, canaryNotes, end: { offset: read.endOffset, nextLine: read.nextLineNumber } };
   } catch (error) {
     // Vanished mid-scan: nothing to say. Unreadable: named, and the scan goes on.
@@ -135,21 +136,36 @@ async function scanInTurn(files: TranscriptFile[], since: number | null, canary:
   return perFile;
 }
 
-/** What the main thread asks a scan worker, and what it answers. */
-export interface ScanWorkerRequest {
-  index: number;
-  file: string;
+/**
+ * What a scan worker is given once, at its start (`workerData`): every file, the order to take them
+ * in, and the queue's head, shared by all threads: each takes its next file with one atomic add,
+ * without asking another thread (the main one is busy reading too, and a worker that waited for it
+ * between files sat idle half the time).
+ */
+export interface ScanWorkerData {
+  files: string[];
+  order: number[];
+  /** An Int32Array over a SharedArrayBuffer: `[0]` is the next position in `order` to take. */
+  head: Int32Array;
   sinceMs: number | null;
 }
-export interface ScanWorkerResult {
-  index: number;
-  scanned: ScannedFile;
+
+/** What a worker answers: one message per file read, then `done`. */
+export type ScanWorkerMessage = { index: number; scanned: ScannedFile } | { done: true };
+
+/** The next file of the shared queue, or undefined when none is left. */
+export function takeNextFile(data: Pick<ScanWorkerData, 'order' | 'head'>): number | undefined {
+  const position = Atomics.add(data.head, 0, 1);
+  return position < data.order.length ? data.order[position] : undefined;
 }
 
+/** How much this thread reads before it lets the workers' answers (and progress) in. */
+const YIELD_EVERY_BYTES = 8 * 1024 * 1024;
+
 /**
- * `threads - 1` workers (none for 1) and this thread take files from one queue, biggest first (so no thread is
- * left with a big one at the end); each file's events go back to its place in the list.
- * `onFileDone` is told each file read (the history index's progress).
+ * `threads - 1` workers (none for 1) and this thread take files from one shared queue, biggest
+ * first (so no thread is left with a big one at the end); each file's events go back to its place
+ * in the list. `onFileDone` is told each file read (the history index's progress).
  */
 export async function scanInParallel(
   files: ReadonlyArray<{ path: string; size: number }>,
@@ -158,53 +174,51 @@ export async function scanInParallel(
   onFileDone?: () => void,
 ): Promise<ScannedFile[]> {
   const perFile: ScannedFile[] = new Array(files.length);
-  const queue = files.map((_, index) => index).sort((a, b) => files[b].size - files[a].size);
-  const next = (): number | undefined => queue.shift();
+  const queue: ScanWorkerData = {
+    files: files.map((file) => file.path),
+    order: files.map((_, index) => index).sort((a, b) => files[b].size - files[a].size),
+    head: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
+    sinceMs: since,
+  };
   // In a bundle, dist/lazy/scanWorker.js (from dist/ or from another lazy module in dist/lazy/, such as
   // the history index's worker); from source (tests run under tsx), the .ts beside this file.
   const lazyDir = path.basename(__dirname) === 'lazy' ? __dirname : path.join(__dirname, 'lazy');
   const workerFile = path.join(lazyDir, `scanWorker${path.extname(__filename)}`);
   const workers: Worker[] = [];
+  const readHere = (index: number) => {
+    perFile[index] = scanTranscriptFile(files[index].path, since);
+    onFileDone?.();
+  };
   try {
     const done = Array.from({ length: threads - 1 }, () => {
       const worker = workerFile.endsWith('.ts')
-        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(workerFile)});`, { eval: true })
-        : new Worker(workerFile);
+        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(workerFile)});`, { eval: true, workerData: queue })
+        : new Worker(workerFile, { workerData: queue });
       workers.push(worker);
       return new Promise<void>((resolve) => {
-        let inHand: number | undefined;
-        const give = () => {
-          inHand = next();
-          if (inHand === undefined) return resolve();
-          worker.postMessage({ index: inHand, file: files[inHand].path, sinceMs: since } satisfies ScanWorkerRequest);
-        };
-        worker.on('message', (result: ScanWorkerResult) => {
-          perFile[result.index] = result.scanned;
+        worker.on('message', (message: ScanWorkerMessage) => {
+          if ('done' in message) return resolve();
+          perFile[message.index] = message.scanned;
           onFileDone?.();
-          give();
         });
-        // A worker that cannot start or dies leaves its file to this thread: slower, never wrong.
-        const stop = () => {
-          if (inHand !== undefined) queue.push(inHand);
-          inHand = undefined;
-          resolve();
-        };
-        worker.once('error', stop);
-        worker.once('exit', stop);
-        give();
+        // A worker that cannot start or dies: the files it took and did not answer are read below.
+        worker.once('error', () => resolve());
+        worker.once('exit', () => resolve());
       });
     });
-    // This thread reads too, yielding between files so the workers' answers are taken in.
-    const readHere = async () => {
-      for (let index = next(); index !== undefined; index = next()) {
-        perFile[index] = scanTranscriptFile(files[index].path, since);
-        onFileDone?.();
+    // This thread reads too, letting the workers' answers in every few megabytes.
+    let sinceYield = 0;
+    for (let index = takeNextFile(queue); index !== undefined; index = takeNextFile(queue)) {
+      readHere(index);
+      sinceYield += files[index].size;
+      if (sinceYield >= YIELD_EVERY_BYTES) {
         await new Promise<void>((resolve) => setImmediate(resolve));
+        sinceYield = 0;
       }
-    };
-    await readHere();
+    }
     await Promise.all(done);
-    await readHere();
+    // Slower, never wrong: what a worker took and did not answer.
+    for (let index = 0; index < files.length; index++) if (perFile[index] === undefined) readHere(index);
   } finally {
     for (const worker of workers) void worker.terminate();
   }

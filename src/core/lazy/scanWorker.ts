@@ -1,8 +1,10 @@
-// A scan worker (a lazy module: dist/lazy/scanWorker.js): reads the files the main thread hands it,
-// one at a time, and answers each with its events. See scanConfigDirs in ../scan.ts.
-import { parentPort } from 'node:worker_threads';
-import { scanTranscriptFile, type ScanWorkerRequest, type ScanWorkerResult } from '../scan';
+// A scan worker (a lazy module: dist/lazy/scanWorker.js): takes files from the queue it shares with
+// the other threads until none is left, answering each with its events. See scanInParallel in ../scan.ts.
+import { parentPort, workerData } from 'node:worker_threads';
+import { scanTranscriptFile, takeNextFile, type ScanWorkerData, type ScanWorkerMessage } from '../scan';
 
-parentPort?.on('message', (request: ScanWorkerRequest) => {
-  parentPort!.postMessage({ index: request.index, scanned: scanTranscriptFile(request.file, request.sinceMs) } satisfies ScanWorkerResult);
-});
+const queue = workerData as ScanWorkerData;
+for (let index = takeNextFile(queue); index !== undefined; index = takeNextFile(queue)) {
+  parentPort!.postMessage({ index, scanned: scanTranscriptFile(queue.files[index], queue.sinceMs) } satisfies ScanWorkerMessage);
+}
+parentPort!.postMessage({ done: true } satisfies ScanWorkerMessage);
