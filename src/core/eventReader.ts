@@ -63,9 +63,16 @@ export function conversationRole(line: Buffer): 'assistant' | 'user' | null {
   // the message's own. A quote inside a string is escaped, so neither key can be quoted text.
   for (let i = message + MESSAGE_KEY.length; i < role; i++) if (head[i] === 0x7b || head[i] === 0x5b) return null;
   const value = role + ROLE_KEY.length;
-  if (head.subarray(value, value + ASSISTANT_ROLE.length).equals(ASSISTANT_ROLE)) return 'assistant';
-  if (head.subarray(value, value + USER_ROLE.length).equals(USER_ROLE)) return 'user';
+  if (bytesAt(head, value, ASSISTANT_ROLE)) return 'assistant';
+  if (bytesAt(head, value, USER_ROLE)) return 'user';
   return null;
+}
+
+/** `buffer` holds `bytes` at `at` (a compare in place: this runs for every line, and views cost an allocation each). */
+function bytesAt(buffer: Buffer, at: number, bytes: Buffer): boolean {
+  if (at + bytes.length > buffer.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (buffer[at + i] !== bytes[i]) return false;
+  return true;
 }
 
 /** How many of the newest candidate lines are kept as copies, and up to what length each. */
