@@ -191,11 +191,20 @@ describe('the failure history panel in code-server', { timeout: 240_000 }, () =>
 
   /** Picks a colour theme the way a user does: Preferences: Color Theme, its name, Enter. */
   async function pickTheme(label: string): Promise<void> {
-    await workbench.runCommand('Preferences: Color Theme');
-    await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
-    await page.keyboard.type(label);
-    await quickPickRow(label).waitFor({ state: 'visible', timeout: WAIT_MS });
-    await page.keyboard.press('Enter');
+    // Three tries: the picker can close again at once when the panel's webview takes the focus back.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await workbench.runCommand('Preferences: Color Theme');
+        await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5_000 });
+        await page.keyboard.type(label);
+        await quickPickRow(label).waitFor({ state: 'visible', timeout: 5_000 });
+        await page.keyboard.press('Enter');
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
   }
 
   for (const [theme, bodyClass, name] of [
