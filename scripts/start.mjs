@@ -53,14 +53,14 @@ async function main() {
     await mkdir(workspaceDir);
     env = { CLAUDE_CONFIG_DIR: configDir };
     // The outage is simulated: Anthropic's real status page would only contradict it.
-    settings = { 'claudeApiWatch.anthropicStatus.enabled': false };
+    settings = { 'claudeAPIWatch.anthropicStatus.enabled': false };
   } else {
     workspaceDir = path.resolve(options.folder ?? process.env.INIT_CWD ?? process.cwd());
     // The real home and config locations, so the extension finds the user's transcripts
     // (CLAUDE_CONFIG_DIR, when set, is inherited as it is).
     env = { HOME: os.homedir(), XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config') };
     // Without --folder the workspace is just where npm ran: show failures of every session.
-    if (!options.folder) settings = { 'claudeApiWatch.scope': 'all' };
+    if (!options.folder) settings = { 'claudeAPIWatch.scope': 'all' };
   }
 
   const port = options.port ? Number(options.port) : await freePort(8080);

@@ -17,11 +17,12 @@ import { collectEnvironment } from './report/environment';
 import { redactionFor } from './report/knownSecrets';
 import { redact, type RedactionContext } from './report/redact';
 import { scanConfigDirs } from './scan';
+import { settingName } from './settingNames';
 import { FAILURE_CLASSES, type FailureClass } from './types';
 
 export interface DoctorInput {
   configDirs: string[];
-  /** Where an explicit config dir came from (`--config-dir`, the `claudeApiWatch.configDir` setting), if any. */
+  /** Where an explicit config dir came from (`--config-dir`, the `claudeAPIWatch.configDir` setting), if any. */
   explicitSource: string | null;
   env: Record<string, string | undefined>;
   homedir: string;
@@ -30,7 +31,7 @@ export interface DoctorInput {
   lookbackMs: number;
   /** Editor only: when the monitor last read a line, and what its own canary has counted since it started. */
   live?: { lastLineReadAt: string | null; canary: CanarySnapshot | null };
-  /** The editor's `claudeApiWatch.anthropicStatus.enabled` (default true) and `claudeApiWatch.health.baseUrl`. */
+  /** The editor's `claudeAPIWatch.anthropicStatus.enabled` (default true) and `claudeAPIWatch.health.baseUrl`. */
   anthropicStatusEnabled?: boolean;
   healthBaseUrl?: string | null;
   /** Linux: `/proc/sys/fs/inotify/max_user_watches`; injectable for tests. */
@@ -257,7 +258,7 @@ async function platformDiagnosis(input: DoctorInput): Promise<DoctorReport['plat
   const statusWhy = statusApplies
     ? 'Claude Code talks to the Anthropic API: status.claude.com covers it'
     : !statusEnabled
-      ? 'turned off (claudeApiWatch.anthropicStatus.enabled)'
+      ? `turned off (${settingName('anthropicStatus.enabled')})`
       : `Claude Code uses ${apiPlatform}: Anthropic's status page does not cover it, so it is not asked`;
   return {
     api: apiPlatform,

@@ -11,7 +11,7 @@ export type EpisodeFamily = 'anthropic' | 'rate_limit' | 'auth' | 'network' | 'c
 
 export const EPISODE_FAMILIES: readonly EpisodeFamily[] = ['anthropic', 'rate_limit', 'auth', 'network', 'client', 'unknown'];
 
-/** `claudeApiWatch.quietPeriodMinutes`' default. */
+/** `claudeAPIWatch.quietPeriodMinutes`' default. */
 export const DEFAULT_QUIET_PERIOD_MS = 10 * 60_000;
 
 export function familyOf(failureClass: FailureClass): EpisodeFamily {

@@ -5,6 +5,7 @@ import { CommandId } from './commandIds';
 import { familyOf } from './episodes';
 import { baseName } from './paths';
 import { describePlanLimit, resetPhraseIn } from './planLimit';
+import { settingName } from './settingNames';
 import type { WatchingState } from './session/transcriptSource';
 import type { TrackerSnapshot } from './tracker';
 import type { ApiFailureEvent, FailureClass } from './types';
@@ -42,7 +43,7 @@ export interface StatusAction {
 export const OPEN_CONFIG_DIR_SETTING: StatusAction = {
   title: 'Open Setting',
   command: 'workbench.action.openSettings',
-  args: ['claudeApiWatch.configDir'],
+  args: [settingName('configDir')],
 };
 
 /** What every command says when there is nothing to show or report: one short sentence that fits a toast. */
@@ -223,7 +224,7 @@ function renderNotWatching(watching: WatchingState): StatusView {
   const actions: StatusAction[] = [OPEN_CONFIG_DIR_SETTING, { title: 'Run Diagnostics', command: CommandId.runDiagnostics }, { title: 'Show Log', command: CommandId.showLog }];
   const lines = [
     `**Not watching:** ${escapeMarkdown(reason)}`,
-    'Claude Code writes its transcripts under `projects/` in its config dir. Set `claudeApiWatch.configDir` if it uses another one (for example `CLAUDE_CONFIG_DIR` set only in your shell).',
+    'Claude Code writes its transcripts under `projects/` in its config dir. Set `claudeAPIWatch.configDir` if it uses another one (for example `CLAUDE_CONFIG_DIR` set only in your shell).',
   ];
   return {
     visible: true,

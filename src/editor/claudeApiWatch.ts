@@ -9,6 +9,7 @@ import type { HistoryIncident } from '../core/history/history';
 import { HistoryStore } from '../core/history/historyStore';
 import { realSchedule } from '../core/session/events';
 import { WatchSession, type SessionState } from '../core/session/watchSession';
+import { legacySettingName } from '../core/settingNames';
 import type { StatusView } from '../core/statusView';
 import type { TrackerSnapshot } from '../core/tracker';
 import type { ApiFailureEvent } from '../core/types';
@@ -19,6 +20,7 @@ import { trackContextKeys } from './contextKeys';
 import { showOutageNotice } from './notifications';
 import { ReportDocuments } from './reportDocument';
 import { onDidChangeSettings, readSettings } from './settings';
+import { offerSettingsMove } from './settingsMove';
 import { StatusBarController } from './statusBar';
 
 /**
@@ -44,6 +46,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
   };
   const log = own(vscode.window.createOutputChannel('Claude API Watch', { log: true }));
   let settings = readSettings(log);
+  if (settings.legacyKeys.length > 0) log.info(`Settings under their 0.1 names apply: ${settings.legacyKeys.map(legacySettingName).join(', ')}`);
   const session = own(
     new WatchSession({
       settings,
@@ -63,6 +66,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
   const contextKeys = own(trackContextKeys(session, context.secrets));
   own(session.onDidNotify((notice) => void showOutageNotice(notice, session)));
   own(onDidChangeSettings((changed) => session.configure((settings = changed)), log));
+  own(offerSettingsMove({ globalState: context.globalState, log }));
   own(vscode.workspace.onDidChangeWorkspaceFolders(() => session.setWorkspaceFolders(workspaceFolders())));
   const history = own(createHistoryPanels(context, session, log));
   own(session.onDidChange(() => history.panels.onNewEvent()));

@@ -41,7 +41,7 @@ export function noticeContent(notice: OutageNotice): { message: string; actions:
 
 /**
  * Two buttons at most, so none is cut off in the toast; turning notifications off is the toast's
- * own gear menu, or the `claudeApiWatch.notifications` setting. A "still retrying" notice is a
+ * own gear menu, or the `claudeAPIWatch.notifications` setting. A "still retrying" notice is a
  * progress toast the session can end: it goes away by itself once it no longer holds (recovered,
  * interrupted, quiet, or Claude Code gave up, which is then told with its own buttons). An ordinary
  * toast cannot be withdrawn, and a stale "retrying" beside "recovered" is worse than none.

@@ -11,7 +11,7 @@ const [bundle, configDir, packageJsonPath] = process.argv.slice(2);
 const packageJSON = require(packageJsonPath);
 const defaults = {};
 for (const [key, spec] of Object.entries(packageJSON.contributes.configuration.properties)) defaults[key] = spec.default;
-defaults['claudeApiWatch.configDir'] = configDir;
+defaults['claudeAPIWatch.configDir'] = configDir;
 const problems = [];
 
 /** Anything not spelled out below: a callable, constructible object whose properties are more of the same. */

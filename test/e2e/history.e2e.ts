@@ -52,9 +52,9 @@ describe('the failure history panel in code-server', { timeout: 240_000 }, () =>
     session = await startCodeServer({
       extensionVsix: vsixPath,
       env: { CLAUDE_CONFIG_DIR: claudeConfigDir, ANTHROPIC_BASE_URL: '', CLAUDE_CODE_USE_BEDROCK: '', CLAUDE_CODE_USE_VERTEX: '', CLAUDE_CODE_USE_FOUNDRY: '' },
-      settings: { 'claudeApiWatch.notifications': false },
+      settings: { 'claudeAPIWatch.notifications': 'off' },
     });
-    await updateMachineSettings(session, { 'claudeApiWatch.anthropicStatus.url': statusPage.url });
+    await updateMachineSettings(session, { 'claudeAPIWatch.anthropicStatus.url': statusPage.url });
     cwd = session.workspaceDir;
     const a = randomUUID();
     const b = randomUUID();

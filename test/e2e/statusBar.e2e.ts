@@ -192,8 +192,8 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
       },
       settings: {
         // Off until the status page check turns it on (with the stand-in's URL): tests talk only to 127.0.0.1.
-        'claudeApiWatch.anthropicStatus.enabled': false,
-        'claudeApiWatch.statusBar.showWhenHealthy': true,
+        'claudeAPIWatch.anthropicStatus.enabled': false,
+        'claudeAPIWatch.statusBar.showWhenHealthy': true,
       },
     });
     workspace = session.workspaceDir;
@@ -202,7 +202,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await mkdir(path.join(workspace, '.vscode'), { recursive: true });
     await writeFile(
       path.join(workspace, '.vscode', 'settings.json'),
-      JSON.stringify({ 'claudeApiWatch.issueRepository': WORKSPACE_REPOSITORY, 'claudeApiWatch.lookbackHours': WORKSPACE_LOOKBACK_HOURS }, null, 2),
+      JSON.stringify({ 'claudeAPIWatch.issueRepository': WORKSPACE_REPOSITORY, 'claudeAPIWatch.lookbackHours': WORKSPACE_LOOKBACK_HOURS }, null, 2),
     );
     main = new TranscriptSession(claudeConfigDir, workspace);
     workbench = await openWorkbench(session);
@@ -416,10 +416,10 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     // Lines show up in well under a second (steps 2, 3, 7): three quiet seconds mean the line was ignored...
     await stays('a session outside the workspace must not light the item', itemState, (s) => s.kind === 'none', 3_000);
     // ...and not missed: it was read, and only the scope kept it out. With scope "all" it lights the item.
-    await changeSettings({ 'claudeApiWatch.scope': 'all' });
+    await changeSettings({ 'claudeAPIWatch.scope': 'all' });
     await until('the outside failure under scope "all"', itemState, (s) => s.kind === 'error');
     assert.match(await tooltipText(), /Project: another-project/);
-    await changeSettings({ 'claudeApiWatch.scope': undefined });
+    await changeSettings({ 'claudeAPIWatch.scope': undefined });
     const state = await until('the item back to not failing', itemState, (s) => s.kind === 'none');
     assert.doesNotMatch(state.text, /500/);
   });
@@ -468,7 +468,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
   });
 
   test('9. during failures the tooltip says what Anthropic reports; while healthy the status page is never asked', async () => {
-    await changeSettings({ 'claudeApiWatch.anthropicStatus.enabled': true, 'claudeApiWatch.anthropicStatus.url': statusPage!.url });
+    await changeSettings({ 'claudeAPIWatch.anthropicStatus.enabled': true, 'claudeAPIWatch.anthropicStatus.url': statusPage!.url });
     await stays('no status request while nothing is failing', async () => statusPage!.requests.length, (count) => count === 0, 3_000);
 
     const during = new TranscriptSession(claudeConfigDir!, workspace);
@@ -486,7 +486,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
 
   test('10. "Check API Health" against a failing API: a warning with the answer and its request ID', async () => {
     // A base URL that is not api.anthropic.com also turns the status page off (it says nothing about gateways).
-    await changeSettings({ 'claudeApiWatch.health.baseUrl': api!.url });
+    await changeSettings({ 'claudeAPIWatch.health.baseUrl': api!.url });
     await workbench.runCommand('Notifications: Clear All Notifications');
     await workbench.runCommand('Claude API Watch: Check API Health');
     const verdict = await toast('Anthropic API is down');
@@ -514,7 +514,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
   test('11. "Check API Health" with nothing listening: a verdict in plain words naming the host; Retry checks again', async () => {
     const closed = await closedPortUrl();
     const host = new URL(closed).host;
-    await changeSettings({ 'claudeApiWatch.health.baseUrl': closed });
+    await changeSettings({ 'claudeAPIWatch.health.baseUrl': closed });
     await workbench.runCommand('Notifications: Clear All Notifications');
     await workbench.runCommand('Claude API Watch: Check API Health');
     const verdict = await toast(`Could not connect to ${host}`);
@@ -534,7 +534,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     const settingsFile = path.join(claudeConfigDir!, 'settings.json');
     try {
       // Without the editor's own base URL, what Claude Code itself is set to use decides.
-      await changeSettings({ 'claudeApiWatch.health.baseUrl': undefined });
+      await changeSettings({ 'claudeAPIWatch.health.baseUrl': undefined });
       const apiRequests = api!.requests.length;
       await writeFile(settingsFile, JSON.stringify({ env: { ANTHROPIC_BASE_URL: gateway.url } }));
       await workbench.runCommand('Notifications: Clear All Notifications');

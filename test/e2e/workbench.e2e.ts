@@ -47,7 +47,7 @@ describe(`Claude API Watch in ${editor.label}`, { timeout: 600_000 }, () => {
       env: { CLAUDE_CONFIG_DIR: claudeConfigDir },
       extensionTests: true,
       // Tests talk only to 127.0.0.1: no status page look-ups.
-      settings: { 'claudeApiWatch.anthropicStatus.enabled': false },
+      settings: { 'claudeAPIWatch.anthropicStatus.enabled': false },
     });
   });
 

@@ -132,7 +132,7 @@ describe('claude-api-watch doctor', () => {
     // The CLI (`doctor`) and the editor (Run Diagnostics renders with renderDoctorMarkdown) alike.
     const io = captureIo({ HOME: home, CLAUDE_CONFIG_DIR: secretDir, USER: 'dev' });
     assert.equal(await runDoctorCommand([], io), 0);
-    const report = await runDiagnostics({ configDirs: [secretDir], explicitSource: 'the claudeApiWatch.configDir setting', env: {}, homedir: home, platform: 'linux', now: NOW, lookbackMs: 3_600_000 });
+    const report = await runDiagnostics({ configDirs: [secretDir], explicitSource: 'the claudeAPIWatch.configDir setting', env: {}, homedir: home, platform: 'linux', now: NOW, lookbackMs: 3_600_000 });
     const editor = await renderDoctorMarkdown(report, { homedir: home, username: 'dev' }, '0.1.0');
     for (const text of [io.out.join(''), editor]) {
       assert.ok(!text.includes(knownShapeToken.slice(4, 20)), `no part of the token in:\n${text}`);

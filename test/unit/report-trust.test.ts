@@ -55,9 +55,9 @@ describe('issueRepository: where reports go', () => {
 
   it('is the user’s alone: application scope, restricted in untrusted workspaces, the same pattern in the schema', async () => {
     const manifest = JSON.parse(await readFile(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
-    const setting = manifest.contributes.configuration.properties['claudeApiWatch.issueRepository'];
+    const setting = manifest.contributes.configuration.properties['claudeAPIWatch.issueRepository'];
     assert.ok(['application', 'machine'].includes(setting.scope), setting.scope);
-    assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('claudeApiWatch.issueRepository'));
+    assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('claudeAPIWatch.issueRepository'));
     const schema = new RegExp(setting.pattern, 'u');
     for (const value of ['anthropics/claude-code', 'a/b?assignees=x', 'a/..', '-a/b', 'a/b#x']) {
       assert.equal(schema.test(value), validRepository(value) !== null, value);

@@ -31,7 +31,21 @@ test('labels say "Claude API Watch" and "API", never "Api"', () => {
 });
 
 test('no `#claudeApiWatch.key#` references: VS Code would render them as "Claude Api Watch: Key"', () => {
-  for (const text of manifestTexts()) assert.doesNotMatch(text, /#claudeApiWatch\.[\w.]+#/, text);
+  // And the new prefix's, `#claudeAPIWatch.key#`: "Claude APIWatch: Key" before VS Code 1.139. Code spans say the name as it is.
+  for (const text of manifestTexts()) assert.doesNotMatch(text, /#claudeapiwatch\.[\w.]+#/i, text);
+});
+
+test('links to a setting (`[Label](#key)`) name one that exists under its new name', () => {
+  const properties = (JSON.parse(manifest) as { contributes: { configuration: { properties: Record<string, { markdownDeprecationMessage?: string }> } } }).contributes.configuration.properties;
+  let links = 0;
+  for (const text of manifestTexts()) {
+    for (const [, key] of text.matchAll(/\]\(#([\w.]+)\)/g)) {
+      links++;
+      assert.ok(key in properties, `${text}: no setting ${key}`);
+      assert.equal(properties[key].markdownDeprecationMessage, undefined, `${text}: links to the 0.1 name ${key}`);
+    }
+  }
+  assert.ok(links > 0, 'the notifications setting links to the two it depends on');
 });
 
 test('one short empty-state sentence, the same in every command', () => {

@@ -94,7 +94,7 @@ export const followTranscripts: TranscriptSourceFactory = (options) => {
         if (disposed || watcher !== current) return;
         if (error instanceof ConfigDirError) {
           if (error.message !== lastProblem) {
-            options.log.warn(`${error.message}. Set "claudeApiWatch.configDir" if Claude Code keeps its files elsewhere; looking again every ${CONFIG_DIR_RETRY_MS / 1000} s.`);
+            options.log.warn(`${error.message}. Set "claudeAPIWatch.configDir" if Claude Code keeps its files elsewhere; looking again every ${CONFIG_DIR_RETRY_MS / 1000} s.`);
           }
           lastProblem = error.message;
           publish({ phase: 'missing', problem: error.message });

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
 import { buildFormatIssueUrl } from '../../core/report/formatIssue';
+import { legacySettingName, settingName } from '../../core/settingNames';
 import { openUrl, type CommandContext, type CommandHandler } from './context';
 
 const t = vscode.l10n.t;
@@ -16,7 +17,7 @@ async function showDiagnostics(ctx: CommandContext): Promise<void> {
   const { renderDoctorMarkdown, runDiagnostics } = await import('../lazy/reporting.js');
   const report = await runDiagnostics({
     configDirs: [...session.configDirs],
-    explicitSource: settings.configDir.trim() ? 'the claudeApiWatch.configDir setting' : null,
+    explicitSource: settings.configDir.trim() ? configDirSource(settings.legacyKeys) : null,
     env: process.env,
     homedir,
     platform: process.platform,
@@ -33,6 +34,13 @@ async function showDiagnostics(ctx: CommandContext): Promise<void> {
   await vscode.window.showTextDocument(document, { preview: false });
   // A provider's document is not saved anywhere; this also keeps typing out of it.
   await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession').then(undefined, () => undefined);
+}
+
+/** Which setting named the config dir: its 0.1 name says so, since that is the one in the user's settings.json. */
+function configDirSource(legacyKeys: readonly string[]): string {
+  return legacyKeys.includes('configDir')
+    ? `the ${legacySettingName('configDir')} setting (the 0.1 name of ${settingName('configDir')})`
+    : `the ${settingName('configDir')} setting`;
 }
 
 function safeUsername(): string | undefined {

@@ -11,7 +11,7 @@ import type { ClaudeApiWatchApi } from '../../../src/editor/claudeApiWatch';
 import type { Envelope } from '../../fixtures/transcripts';
 
 export const extensionId = `${manifest.publisher}.${manifest.name}`;
-export const SECTION = 'claudeApiWatch';
+export const SECTION = 'claudeAPIWatch';
 /** Every poll gives up after this long: generous for a busy 2-core machine, short enough to fail fast. */
 export const POLL_TIMEOUT_MS = 20_000;
 
