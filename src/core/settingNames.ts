@@ -136,10 +136,10 @@ function where(move: SettingMove): string {
 
 /** What the move did, in one notification: which settings moved where, and which 0.1 values gave way to a new one already set. */
 export function describeSettingMoves(moves: readonly SettingMove[]): string {
-  const moved = moves.filter((move) => move.write).map((move) => `${settingName(move.key)} (${where(move)})`);
-  const dropped = moves.filter((move) => !move.write).map((move) => `${legacySettingName(move.key)} (${where(move)})`);
+  const moved = moves.filter((move) => move.write).map((move) => `${move.key} (${where(move)})`);
+  const dropped = moves.filter((move) => !move.write).map((move) => `${move.key} (${where(move)})`);
   const parts: string[] = [];
-  if (moved.length > 0) parts.push(`Moved to ${moved.join(', ')}.`);
-  if (dropped.length > 0) parts.push(`Removed ${dropped.join(', ')}: the new name was already set there and stays.`);
+  if (moved.length > 0) parts.push(`Moved ${moved.length === 1 ? '1 setting' : `${moved.length} settings`} to ${SETTINGS_SECTION}.*: ${moved.join(', ')}.`);
+  if (dropped.length > 0) parts.push(`Removed the 0.1 name of ${dropped.join(', ')}: the new name was already set there and stays.`);
   return parts.length > 0 ? parts.join(' ') : 'No setting used a 0.1 name any more: nothing to move.';
 }

@@ -19,7 +19,7 @@ import { HistoryPanels } from './history/historyPanel';
 import { trackContextKeys } from './contextKeys';
 import { showOutageNotice } from './notifications';
 import { ReportDocuments } from './reportDocument';
-import { onDidChangeSettings, readSettings } from './settings';
+import { onDidChangeSettings, readSettings, type WatchSettings } from './settings';
 import { offerSettingsMove } from './settingsMove';
 import { StatusBarController } from './statusBar';
 
@@ -37,6 +37,8 @@ export interface ClaudeApiWatchApi {
   historyPanel(): ReturnType<HistoryPanels['lastDrawn']>;
   /** The context keys last set (the palette's `when` clauses). */
   contextKeys(): Record<string, boolean>;
+  /** The settings as last read (from the new names, else the 0.1 names). */
+  settings(): WatchSettings;
 }
 
 export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApiWatchApi {
@@ -96,6 +98,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
     configDirs: () => [...session.configDirs],
     contextKeys: () => Object.fromEntries(contextKeys.values),
     historyPanel: () => history.panels.lastDrawn(),
+    settings: () => settings,
   };
 }
 

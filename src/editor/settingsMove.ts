@@ -100,7 +100,10 @@ async function showOffer(context: MoveOfferContext): Promise<void> {
   try {
     const done = await moveLegacySettings();
     context.log.info(`Settings moved to the new names: ${done}`);
-    void vscode.window.showInformationMessage(done);
+    const open = t('Open Settings');
+    if ((await vscode.window.showInformationMessage(done, open)) === open) {
+      await vscode.commands.executeCommand('workbench.action.openSettings', `${SETTINGS_SECTION}.`);
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     context.log.warn(`Moving settings to the new names failed: ${message}`);

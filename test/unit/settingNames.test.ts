@@ -86,9 +86,13 @@ describe('the one-click move', () => {
     ]);
     assert.equal(
       describeSettingMoves(moves),
-      'Moved to claudeAPIWatch.configDir (User), claudeAPIWatch.notifications (Workspace), claudeAPIWatch.lookbackHours (Folder api).' +
-        ' Removed claudeApiWatch.scope (User): the new name was already set there and stays.',
+      'Moved 3 settings to claudeAPIWatch.*: configDir (User), notifications (Workspace), lookbackHours (Folder api).' +
+        ' Removed the 0.1 name of scope (User): the new name was already set there and stays.',
     );
+  });
+
+  test('one setting is one', () => {
+    assert.equal(describeSettingMoves([{ key: 'configDir', level: 'global', write: { value: '/srv' } }]), 'Moved 1 setting to claudeAPIWatch.*: configDir (User).');
   });
 
   test('says so when there was nothing left to move', () => {
