@@ -8,6 +8,7 @@ import { assistantText, finalFailure, retrySdkError } from '../../fixtures/trans
 import {
   envConfigDir,
   eventually,
+  LEGACY_SECTION,
   projectName,
   requestId,
   sessionEnvelope,
@@ -28,6 +29,7 @@ function serverFailure(id: string, envelope: ReturnType<typeof sessionEnvelope>)
 suite('Settings apply live', () => {
   const state = useFreshState();
   const settings = new SettingsGuard();
+  const legacySettings = new SettingsGuard(LEGACY_SECTION);
   let initialConfigDirs: string[];
 
   suiteSetup(() => {
@@ -37,6 +39,7 @@ suite('Settings apply live', () => {
 
   teardown(async () => {
     await settings.restore();
+    await legacySettings.restore();
     await eventually('the config dirs to be restored', () => state.api.configDirs(), (dirs) => sameList(dirs, initialConfigDirs));
   });
 
@@ -113,6 +116,28 @@ suite('Settings apply live', () => {
       assert.ok(!state.api.recentFailures(100).some((f) => f.requestId === otherId), 'a failure from the previous config dir is still listed');
     } finally {
       await rm(otherConfigDir, { recursive: true, force: true });
+    }
+  });
+
+  test("a 0.1 name (claudeApiWatch.*) applies until the new name is set at the same level, and its changes apply live", async function () {
+    this.timeout(60_000);
+    const oldConfigDir = await mkdtemp(path.join(os.tmpdir(), 'caw-e2e-0.1-claude-'));
+    try {
+      await legacySettings.set('configDir', oldConfigDir);
+      await eventually('configDirs() to follow claudeApiWatch.configDir', () => state.api.configDirs(), (dirs) => sameList(dirs, [oldConfigDir]));
+      // The new name, set in user settings too, decides there.
+      await settings.set('configDir', envConfigDir());
+      await eventually('configDirs() to follow claudeAPIWatch.configDir', () => state.api.configDirs(), (dirs) => sameList(dirs, [path.resolve(envConfigDir())]));
+      await settings.restore();
+      await eventually('the 0.1 name to apply again', () => state.api.configDirs(), (dirs) => sameList(dirs, [oldConfigDir]));
+      // 0.1's notifications was on/off: false still means off.
+      assert.deepEqual(state.api.settings().legacyKeys, ['configDir']);
+      await legacySettings.set('notifications', false);
+      await eventually('notifications off from the 0.1 name', () => state.api.settings().notify, (notify) => notify === 'off');
+      await legacySettings.restore();
+      await eventually('the default level back', () => state.api.settings().notify, (notify) => notify === 'onPersistentRetries');
+    } finally {
+      await rm(oldConfigDir, { recursive: true, force: true });
     }
   });
 

@@ -12,6 +12,8 @@ import type { Envelope } from '../../fixtures/transcripts';
 
 export const extensionId = `${manifest.publisher}.${manifest.name}`;
 export const SECTION = 'claudeAPIWatch';
+/** Where 0.1 kept the settings (still honoured). */
+export const LEGACY_SECTION = 'claudeApiWatch';
 /** Every poll gives up after this long: generous for a busy 2-core machine, short enough to fail fast. */
 export const POLL_TIMEOUT_MS = 20_000;
 
@@ -137,18 +139,20 @@ export function envConfigDir(): string {
   return dir;
 }
 
-/** Global (user) values of our settings, to put back exactly as found. */
+/** Global (user) values of our settings (under their 0.1 names with LEGACY_SECTION), to put back exactly as found. */
 export class SettingsGuard {
   private readonly saved = new Map<string, unknown>();
 
+  constructor(private readonly section = SECTION) {}
+
   async set(key: string, value: unknown): Promise<void> {
-    const config = vscode.workspace.getConfiguration(SECTION);
+    const config = vscode.workspace.getConfiguration(this.section);
     if (!this.saved.has(key)) this.saved.set(key, config.inspect(key)?.globalValue);
     await config.update(key, value, vscode.ConfigurationTarget.Global);
   }
 
   async restore(): Promise<void> {
-    const config = vscode.workspace.getConfiguration(SECTION);
+    const config = vscode.workspace.getConfiguration(this.section);
     for (const [key, value] of this.saved) {
       if (config.inspect(key)?.globalValue !== value) await config.update(key, value, vscode.ConfigurationTarget.Global);
     }
