@@ -98,7 +98,8 @@ interface ReadRequest {
   position: number;
 }
 
-const CHUNK_SIZE = 1 << 20;
+/** 256 KiB: small enough to stay in the core's cache while a chunk's lines are searched after the read (1 MiB was slower). */
+const CHUNK_SIZE = 1 << 18;
 /** A partial line at least this long is finished in the kept line buffer (or its own). */
 const LONG_LINE = CHUNK_SIZE >> 1;
 const MAX_SPARE_CHUNKS = 4;
