@@ -4,6 +4,7 @@
 // - full scans against `grep -c` on synthetic corpora (generate.ts): sparse at the given size and
 //   at 100 MB, a dense "outage week" (0.4 × size) and huge lines (0.25 × size); ratios pair by pair;
 // - activation: the bundle's size, load + activate() with a stand-in `vscode`, the CLI's start-up;
+//   and VS Code's own activation figure in each installed code-server (editorActivation.ts);
 // - watch: start-up until live, latency, idle CPU, CPU beside a session growing at 1 and 20 MB/min;
 // - the history index: first build and reopening (history.ts).
 // Public tools only (node, bash, grep). Each section is a BenchSection (table.ts): add one to
@@ -12,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { activationSection } from './activation';
 import { chaosSection } from './chaos';
+import { editorActivationSection } from './editorActivation';
 import { ensureCorpus, type Corpus, type CorpusProfile } from './generate';
 import { historyBenchRows } from './history';
 import { liveLatencySection, watchCostSection } from './live';
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     scanSection('dense', scaled(0.4), 3),
     scanSection('huge-lines', scaled(0.25), 3),
     activationSection,
+    editorActivationSection,
     watchCostSection,
     liveLatencySection(sizeMB),
     {
