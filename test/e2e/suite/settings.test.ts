@@ -150,7 +150,12 @@ suite('Settings apply live', () => {
     const id = requestId();
     await state.transcripts.append(projectName('quiet'), session.sessionId!, [serverFailure(id, session)]);
     await eventually('the fresh failure to be current', () => state.api.snapshot(), (current) => current.state === 'failing' && current.failure?.requestId === id);
-    await eventually('the failure to expire after a minute', () => state.api.snapshot().state, (state) => state === 'healthy', 80_000);
+    // What is current when it does not expire, to tell a late failure from a missed expiry.
+    const current = () => {
+      const { state: now, failure } = state.api.snapshot();
+      return { state: now, requestId: failure?.requestId, timestamp: failure?.timestamp, file: failure?.file && path.basename(failure.file), at: new Date().toISOString() };
+    };
+    await eventually('the failure to expire after a minute', current, (value) => value.state === 'healthy', 80_000);
 
     await settings.set('quietPeriodMinutes', 10);
     const snapshot = await eventually(

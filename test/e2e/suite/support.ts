@@ -165,6 +165,9 @@ export class SettingsGuard {
  * what the next test writes (later than the clear) can make the state anything but healthy.
  */
 export async function freshState(api: ClaudeApiWatchApi, transcripts: Transcripts): Promise<void> {
+  // A config dir switched by the last test is read again from its start: what that reading finds
+  // after the clear below would count as new (a quiet-period test once saw a failure stay current).
+  await eventually('the transcripts read up to now', () => api.state().watching.phase, (phase) => phase !== 'reading');
   await transcripts.removeAll();
   await vscode.commands.executeCommand(CommandId.clearIndicator);
   await eventually('a healthy state after clearing', () => api.snapshot().state, (state) => state === 'healthy');
