@@ -1,7 +1,6 @@
 // Where the editor gets its history from: the persistent index, built the first time in a worker
 // thread (with progress) and then kept up to date in place, reading only new bytes.
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ConfigDirError } from '../files/discover';
 import type { ApiFailureEvent } from '../types';
 import { emptyIndex, indexedEvents, indexFileFor, refreshIndex, saveIndex, type IndexData, type RefreshStats } from './index';
@@ -14,6 +13,9 @@ export function buildIndexInWorker(
   // From a bundle: dist/lazy/historyIndexWorker.js; from source (tests): the .ts beside this file.
   script = path.join(__dirname, 'lazy', 'historyIndexWorker' + path.extname(__filename)),
 ): Promise<{ index: IndexData; stats: RefreshStats }> {
+  // Loaded here, not at the top: this module is on the activation path, and worker_threads cost
+  // about 2.5 ms of every start-up there.
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
   return new Promise((resolve, reject) => {
     // Bounded memory: the index holds only failures and retries, read line by line.
     const options = { workerData: request, resourceLimits: { maxOldGenerationSizeMb: 256 } };

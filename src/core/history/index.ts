@@ -3,7 +3,6 @@
 // history again reads only what was appended since; a file rewritten or replaced is read again
 // from its start, a file deleted drops out. Kept as one JSON file (in the extension's global
 // storage, per set of config dirs); a missing, corrupt or older index is simply rebuilt.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TranscriptEventReader } from '../eventReader';
@@ -244,4 +243,12 @@ export function indexedEvents(index: IndexData, sinceMs: number | null): ApiFail
     }
   }
   return events.sort((a, b) => a.at - b.at).map(({ event }) => event);
+}
+
+/**
+ * node:crypto, loaded on first use: this module is on the extension's activation path, and
+ * requiring crypto there cost about 2 ms of every start-up (a fingerprint is only needed later).
+ */
+function createHash(algorithm: 'sha1' | 'sha256') {
+  return process.getBuiltinModule('node:crypto').createHash(algorithm);
 }
