@@ -146,6 +146,7 @@ suite('Settings apply live', () => {
     // stay cleared: so a fresh failure has to age past a minute for real.
     this.timeout(120_000);
     await settings.set('quietPeriodMinutes', 1);
+    await eventually('the one-minute quiet period to be read', () => state.api.settings().quietPeriodMs, (ms) => ms === 60_000);
     const session = sessionEnvelope({ timestamp: stamp() });
     const id = requestId();
     await state.transcripts.append(projectName('quiet'), session.sessionId!, [serverFailure(id, session)]);
@@ -153,7 +154,8 @@ suite('Settings apply live', () => {
     // What is current when it does not expire, to tell a late failure from a missed expiry.
     const current = () => {
       const { state: now, failure } = state.api.snapshot();
-      return { state: now, requestId: failure?.requestId, timestamp: failure?.timestamp, file: failure?.file && path.basename(failure.file), at: new Date().toISOString() };
+      const quietPeriodMs = state.api.settings().quietPeriodMs;
+      return { state: now, requestId: failure?.requestId, timestamp: failure?.timestamp, file: failure?.file && path.basename(failure.file), at: new Date().toISOString(), quietPeriodMs };
     };
     await eventually('the failure to expire after a minute', current, (value) => value.state === 'healthy', 80_000);
 
