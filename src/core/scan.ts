@@ -188,15 +188,15 @@ export async function scanInParallel(
   const lazyDir = path.basename(__dirname) === 'lazy' ? __dirname : path.join(__dirname, 'lazy');
   const workerFile = path.join(lazyDir, `scanWorker${path.extname(__filename)}`);
   const workers: Worker[] = [];
-  // Loaded here, not at the top: the extension imports this module at activation, where
-  // worker_threads cost about 2.5 ms of every start-up.
-  const { Worker: WorkerThread } = process.getBuiltinModule('node:worker_threads');
   const readHere = (index: number) => {
     perFile[index] = scanTranscriptFile(files[index].path, since);
     onFileDone?.();
   };
   try {
     const done = Array.from({ length: threads - 1 }, () => {
+      // Loaded here, not at the top: the extension imports this module at activation, where
+      // worker_threads cost about 2.5 ms of every start-up, and one thread needs none.
+      const { Worker: WorkerThread } = process.getBuiltinModule('node:worker_threads');
       const worker = workerFile.endsWith('.ts')
         ? new WorkerThread(`require('tsx/cjs'); require(${JSON.stringify(workerFile)});`, { eval: true, workerData: queue })
         : new WorkerThread(workerFile, { workerData: queue });

@@ -10,8 +10,8 @@ import { buildHistory } from '../../src/core/history/history';
 import { indexedEvents, indexFileFor, loadIndex, refreshIndex } from '../../src/core/history/index';
 import { buildIndexInWorker } from '../../src/core/history/historyStore';
 import { listTranscriptFiles } from '../../src/core/files/discover';
-import { readCompleteLinesSync } from '../../src/core/files/lines';
 import type { Corpus } from './generate';
+import { warmPageCache } from './scan';
 
 export interface HistoryBenchRow {
   metric: string;
@@ -35,9 +35,8 @@ export async function historyBenchRows(corpus: Corpus, log: (text: string) => vo
   if (!fs.existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npm run build\` (npm run bench does)`);
   // "30 days" of the corpus as it was generated: up to its newest file.
   const files = await listTranscriptFiles([corpus.configDir]);
-  // A warm page cache, as for the scans: the sections between them read other corpora, and what the
-  // build is measured on is its own work, not the disk's.
-  for (const file of files) readCompleteLinesSync(file.path, 0, 1, () => {});
+  // As for the scans: the sections between them read other corpora.
+  warmPageCache(files);
   const now = Math.max(...files.map((file) => file.mtimeMs)) + 60_000;
   const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'caw-bench-history-'));
   const configDirs = [corpus.configDir];

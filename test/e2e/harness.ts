@@ -128,6 +128,8 @@ export interface Workbench {
   readClipboard(): Promise<string>;
   /** Runs a command by its palette title (e.g. "Claude API Watch: Copy Report") through F1. */
   runCommand(title: string): Promise<void>;
+  /** Runs a palette command that opens a quick pick (e.g. "Preferences: Color Theme") and picks `label` in it; both retried as runCommand is. */
+  pickFromCommand(title: string, label: string): Promise<void>;
   /** Shows an output channel in the Output view and returns its text. */
   outputChannelText(channel: string): Promise<string>;
   /** Saves `test-results/<name>.png` and returns its path. */
@@ -364,6 +366,7 @@ export async function openWorkbench(session: CodeServerSession, options: Workben
     hover: (target) => hover(workbench.page, target),
     readClipboard: () => workbench.page.evaluate<string>('navigator.clipboard.readText()'),
     runCommand: (title) => runCommand(workbench.page, title),
+    pickFromCommand: (title, label) => pickFromCommand(workbench.page, title, label),
     outputChannelText: (channel) => outputChannelText(workbench.page, channel),
     screenshot: async (name) => {
       await mkdir(testResultsDir, { recursive: true });
@@ -497,11 +500,15 @@ async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promis
   await pickFromQuickInput(page, openPalette, `>${title}`, title, timeoutMs);
 }
 
+/** The picker a command opens is opened again (command and all) when it closes at once or lacks `label` yet. */
+async function pickFromCommand(page: Page, title: string, label: string, timeoutMs = 30_000): Promise<void> {
+  await pickFromQuickInput(page, () => runCommand(page, title, timeoutMs), label, label, timeoutMs);
+}
+
 async function outputChannelText(page: Page, channel: string, timeoutMs = 30_000): Promise<string> {
   // A channel appears once its extension has activated, and the picker lists what exists when it opens,
   // so it is reopened until the channel is there. Typing the name filters the (virtualised) list.
-  const openPicker = () => runCommand(page, 'Output: Show Output Channels...', timeoutMs);
-  await pickFromQuickInput(page, openPicker, channel, channel, timeoutMs);
+  await pickFromCommand(page, 'Output: Show Output Channels...', channel, timeoutMs);
   const lines = page.locator('[id="workbench.panel.output"] .view-lines').first();
   await lines.waitFor({ state: 'visible', timeout: 10_000 });
   return (await lines.innerText()).replace(/\u00a0/g, ' ');
