@@ -398,6 +398,20 @@ describe('FailureTracker clear', () => {
     assert.equal(t.recentFailures(100).length, 7, 'history keeps what was cleared');
   });
 
+  it('counts a failure stamped in the clear\'s own millisecond and read after it as new', () => {
+    const t = tracker();
+    live(t, failure(T0 - SEC));
+    clock = T0;
+    t.clear();
+    t.record(failure(T0 - 1, { uuid: 'late-but-older' }));
+    assert.equal(t.snapshot().state, 'healthy', 'a line stamped before the clear stays cleared');
+    t.record(retry(T0, 1, { uuid: 'new-in-that-ms', sessionId: 's2' }));
+    const s = t.snapshot();
+    assert.equal(s.state, 'retrying');
+    assert.equal(s.failureCount, 1);
+    assert.deepEqual(s.affectedSessions, ['s2']);
+  });
+
   it('uses the newest failure time as the watermark when it is ahead of the clock', () => {
     const t = tracker();
     clock = T0;

@@ -135,9 +135,10 @@ suite('Commands', () => {
     await state.transcripts.append(projectName('clear-after'), session.sessionId!, [
       retrySdkError(529, 'overloaded_error', 'Overloaded', newId, 1, session),
     ]);
+    // On a timeout, whether the retry was read at all tells a missed file from a wrongly cleared line.
     const next = await eventually(
       'the new retry to show',
-      () => state.api.snapshot(),
+      () => ({ ...state.api.snapshot(), newRetryRead: state.api.recentFailures(100).some((failure) => failure.requestId === newId) }),
       (snapshot) => snapshot.state === 'retrying' && snapshot.failure?.requestId === newId,
     );
     assert.equal(next.failureCount, 1, 'cleared failures were counted again');

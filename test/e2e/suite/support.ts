@@ -171,8 +171,6 @@ export async function freshState(api: ClaudeApiWatchApi, transcripts: Transcript
   await transcripts.removeAll();
   await vscode.commands.executeCommand(CommandId.clearIndicator);
   await eventually('a healthy state after clearing', () => api.snapshot().state, (state) => state === 'healthy');
-  // Failures stamped in the same millisecond as the clear would count as cleared.
-  await sleep(5);
 }
 
 /**
