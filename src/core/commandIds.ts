@@ -16,6 +16,7 @@ export const CommandId = {
   reportUnknownFormat: 'claudeApiWatch.reportUnknownFormat',
   showFailureHistory: 'claudeApiWatch.showFailureHistory',
   showActions: 'claudeApiWatch.showActions',
+  moveLegacySettings: 'claudeApiWatch.moveLegacySettings',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -1,8 +1,10 @@
 // Context keys, so the palette offers a command only when it can do something (package.json's
 // `menus.commandPalette` `when` clauses name them).
 import * as vscode from 'vscode';
+import { LEGACY_SETTINGS_SECTION } from '../core/settingNames';
 import type { WatchSession } from '../core/session/watchSession';
 import { API_KEY_SECRET } from './commands/health';
+import { findLegacySettings } from './settingsMove';
 
 export const ContextKey = {
   /** A failure was seen (within the lookback): there is something to report, list or open. */
@@ -11,6 +13,8 @@ export const ContextKey = {
   showingFailure: 'claudeApiWatch.showingFailure',
   /** A key for health checks is stored: Forget Stored Key does something. */
   hasStoredKey: 'claudeApiWatch.hasStoredKey',
+  /** A value is set under a 0.1 name (claudeApiWatch.*): Move Settings to Their New Names has work. */
+  hasLegacySettings: 'claudeApiWatch.hasLegacySettings',
 } as const;
 
 /** Keeps the keys in step with the session and the secret store; the values set, for tests. */
@@ -27,9 +31,14 @@ export function trackContextKeys(session: WatchSession, secrets: vscode.SecretSt
     set(ContextKey.showingFailure, snapshot.state !== 'healthy');
   };
   const fromSecrets = () => void secrets.get(API_KEY_SECRET).then((key) => set(ContextKey.hasStoredKey, !!key));
+  const fromSettings = () => set(ContextKey.hasLegacySettings, findLegacySettings().length > 0);
   fromSession();
   fromSecrets();
+  fromSettings();
   const subscriptions = [
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(LEGACY_SETTINGS_SECTION)) fromSettings();
+    }),
     session.onDidChange(fromSession),
     secrets.onDidChange((event) => {
       if (event.key === API_KEY_SECRET) fromSecrets();

@@ -1,6 +1,7 @@
 // Settings still under their 0.1 names (`claudeApiWatch.*`): offered, once per profile, a move to
-// `claudeAPIWatch.*`. Nothing is written unless the user clicks the button; until then (or without
-// it) the 0.1 values keep applying (settings.ts).
+// `claudeAPIWatch.*`, and any time after through the Move Settings to Their New Names command (in
+// the palette while a 0.1 name is set). Nothing is written unless the user asks; until then (or
+// without it) the 0.1 values keep applying (settings.ts).
 import * as vscode from 'vscode';
 import {
   describeSettingMoves,
@@ -68,8 +69,10 @@ export async function moveLegacySettings(): Promise<string> {
 
 export interface MoveOfferContext {
   globalState: vscode.Memento;
-  log: { info(message: string): void; warn(message: string): void };
+  log: MoveLog;
 }
+
+type MoveLog = { info(message: string): void; warn(message: string): void };
 
 /**
  * Shows the offer when a 0.1 name is set and it was not shown in this profile before: at start-up
@@ -93,20 +96,38 @@ async function showOffer(context: MoveOfferContext): Promise<void> {
   await context.globalState.update(MOVE_OFFERED_KEY, true);
   const move = t('Move Settings');
   const choice = await vscode.window.showInformationMessage(
-    t("Claude API Watch's settings are now named claudeAPIWatch.*. Yours under the 0.1 name claudeApiWatch.* keep working until you move them."),
+    t(
+      "Claude API Watch's settings are now named claudeAPIWatch.*. Yours under the 0.1 name claudeApiWatch.* keep working until you move them (later too: Move Settings to Their New Names in the Command Palette).",
+    ),
     move,
   );
-  if (choice !== move) return;
+  if (choice === move) await moveAndTell(context.log);
+}
+
+/**
+ * The Move Settings to Their New Names command: the offer's move, at any time. Says so when there
+ * is nothing to move (the command can be run from a keybinding after the palette hid it).
+ */
+export async function moveLegacySettingsCommand(log: MoveLog): Promise<void> {
+  if (findLegacySettings().length === 0) {
+    void vscode.window.showInformationMessage(t('No Claude API Watch settings are left under the 0.1 names (claudeApiWatch.*): nothing to move.'));
+    return;
+  }
+  await moveAndTell(log);
+}
+
+/** Moves every 0.1 value, says what moved (with Open Settings) or why it could not. */
+async function moveAndTell(log: MoveLog): Promise<void> {
   try {
     const done = await moveLegacySettings();
-    context.log.info(`Settings moved to the new names: ${done}`);
+    log.info(`Settings moved to the new names: ${done}`);
     const open = t('Open Settings');
     if ((await vscode.window.showInformationMessage(done, open)) === open) {
       await vscode.commands.executeCommand('workbench.action.openSettings', `${SETTINGS_SECTION}.`);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    context.log.warn(`Moving settings to the new names failed: ${message}`);
+    log.warn(`Moving settings to the new names failed: ${message}`);
     void vscode.window.showErrorMessage(t('Claude API Watch could not move its settings: {0}', message));
   }
 }

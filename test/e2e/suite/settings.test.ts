@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CommandId } from '../../../src/core/commandIds';
 import { assistantText, finalFailure, retrySdkError } from '../../fixtures/transcripts';
 import {
   envConfigDir,
@@ -139,6 +140,30 @@ suite('Settings apply live', () => {
     } finally {
       await rm(oldConfigDir, { recursive: true, force: true });
     }
+  });
+
+  test('Move Settings to Their New Names moves a 0.1 value when asked, and the palette offers it only while one is set', async function () {
+    this.timeout(60_000);
+    const hasLegacy = () => state.api.contextKeys()['claudeApiWatch.hasLegacySettings'];
+    const user = (section: string) => vscode.workspace.getConfiguration(section).inspect('lookbackHours')?.globalValue;
+    await eventually('no 0.1 name set to start with', hasLegacy, (has) => has === false);
+    // Put back whatever the new name held (nothing) after the move writes it.
+    await settings.set('lookbackHours', user('claudeAPIWatch'));
+    await legacySettings.set('lookbackHours', 48);
+    await eventually('the palette to offer the move', hasLegacy, (has) => has === true);
+    assert.equal(state.api.settings().lookbackMs, 48 * 3_600_000, 'the 0.1 value applies before the move');
+
+    // The command waits on its "moved" notification: watch the settings instead of awaiting it.
+    void vscode.commands.executeCommand(CommandId.moveLegacySettings);
+    await eventually('the value under its new name only', () => ({ now: user('claudeAPIWatch'), old: user(LEGACY_SECTION) }), (found) => found.now === 48 && found.old === undefined);
+    await eventually('the palette to stop offering the move', hasLegacy, (has) => has === false);
+    assert.equal(state.api.settings().lookbackMs, 48 * 3_600_000, 'the moved value still applies');
+    assert.deepEqual(state.api.settings().legacyKeys, []);
+
+    // Nothing left to move: it says so and writes nothing.
+    await vscode.commands.executeCommand(CommandId.moveLegacySettings);
+    assert.equal(user('claudeAPIWatch'), 48);
+    assert.equal(user(LEGACY_SECTION), undefined);
   });
 
   test('quietPeriodMinutes re-reads the state with the new period', async function () {
