@@ -5,17 +5,32 @@
 //   npx vscode-test --label code-server-minimum    the same suite in code-server (VS Code 1.100.3), for machines
 //   npx vscode-test --label code-server-newest     without that download (the newest code-server that runs here)
 // CI runs the desktop ones under xvfb (.github/workflows/ci.yml); `npm run test:e2e` chooses for you.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from '@vscode/test-cli';
+
+// Hermetic, as the suite demands: a Claude config dir and an editor profile of its own, fresh on
+// every run (never ~/.claude, never the user's editor settings), and no status page look-ups
+// (tests talk only to 127.0.0.1). code-server makes its own profile (the harness), with the same setting.
+const scratch = path.resolve('.vscode-test', 'scratch');
+rmSync(scratch, { recursive: true, force: true });
+const claudeConfigDir = path.join(scratch, 'claude');
+mkdirSync(path.join(claudeConfigDir, 'projects'), { recursive: true });
+const userDataDir = path.join(scratch, 'user-data');
+mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ 'claudeAPIWatch.anthropicStatus.enabled': false }, null, 2));
 
 const common = {
   files: 'out/e2e-suite/**/*.test.js',
   mocha: { ui: 'tdd', timeout: 30_000 },
+  env: { CLAUDE_CONFIG_DIR: claudeConfigDir },
+  launchArgs: [`--user-data-dir=${userDataDir}`],
 };
 const codeServer = (editor) => ({
   label: `code-server-${editor}`,
   useInstallation: { fromPath: 'scripts/e2e/code-via-code-server' },
-  env: { CAW_E2E_EDITOR: editor },
   ...common,
+  env: { ...common.env, CAW_E2E_EDITOR: editor },
 });
 
 export default defineConfig([

@@ -27,7 +27,14 @@ async function main(): Promise<number> {
     return 2;
   }
   // The extension host inherits this environment, VSCODE_TEST_OPTIONS (test-cli's file list) included.
-  const session = await startCodeServer({ extensionDevelopmentPath: developmentPath, workspaceDir: folder, extensionTests: true });
+  // CLAUDE_CONFIG_DIR comes from .vscode-test.mjs (a scratch dir of its own); the profile is the harness's.
+  const session = await startCodeServer({
+    extensionDevelopmentPath: developmentPath,
+    workspaceDir: folder,
+    extensionTests: true,
+    // Tests talk only to 127.0.0.1: no status page look-ups.
+    settings: { 'claudeAPIWatch.anthropicStatus.enabled': false },
+  });
   console.log(`code-via-code-server: ${session.editor.label}`);
   try {
     const result = await runExtensionTests(session, testsPath, TIME_LIMIT_MS, (line) => console.log(line));
