@@ -12,8 +12,14 @@
 // candidates are parsed newest first, usually one. Only a candidate older than the kept copies is
 // read again from the file, and only the region before the first line this reader was given (a
 // watcher that started mid-file) is searched backwards on disk.
+//
+// A full scan goes further (`onlyMarkedLines`): the line reader searches each chunk it reads once
+// per marker (EVENT_LINE_MARKERS) and hands over only the lines holding one, so most lines cost a
+// newline search and nothing else. Nothing is remembered then: an event's last success is looked
+// for backwards in the lines the read still holds before it (nearly always there), else on disk.
 import { closeSync, readSync } from 'node:fs';
 import { FormatCanary } from './canary';
+import { LineMarker, type LinesBefore } from './files/lines';
 import { findLineBackwardSync } from './files/readBack';
 import { openRegularFileSync } from './files/regularFile';
 import { isUnknownErrorShape, parseTranscriptLine, parseTranscriptRecord } from './records';
@@ -40,6 +46,13 @@ const ASSISTANT_MARKER = Buffer.from('"assistant"');
  */
 const INTERRUPT_MARKER = Buffer.from('[Request interrupted by user');
 const MAX_INTERRUPT_BYTES = 8 * 1024;
+
+/**
+ * What a line must hold to be an event (a superset of acceptLine's own test): a reader of marked
+ * lines only (`onlyMarkedLines`) is handed just these. Each is searched from a byte that is rare
+ * in JSON (`A`, `_`, `R`), not from a quote or a bracket.
+ */
+export const EVENT_LINE_MARKERS: readonly LineMarker[] = [new LineMarker(FAILURE_MARKER), new LineMarker(RETRY_MARKER, 2), new LineMarker(INTERRUPT_MARKER, 1)];
 
 const MESSAGE_KEY = Buffer.from('"message":{');
 const ROLE_KEY = Buffer.from('"role":"');
@@ -160,17 +173,23 @@ export class TranscriptEventReader {
    * @param canary counts the marked lines that cannot be read (unknown shapes) and the Claude Code
    *   versions seen; pass one with listeners to log them as they come.
    */
+  /**
+   * @param options.onlyMarkedLines the caller hands over only the lines holding one of
+   *   `EVENT_LINE_MARKERS` (a full scan): nothing is remembered of other lines, and an event's
+   *   last success is looked for in the lines before it (`before`, then the file).
+   */
   constructor(
     private readonly emit: ApiEventListener,
     private readonly onParseProblem?: ParseProblemListener,
     readonly canary: FormatCanary = new FormatCanary(),
+    private readonly options: { onlyMarkedLines?: boolean } = {},
   ) {}
 
   /**
-   * Feed one complete line starting at `byteOffset` of `file`, in file order. `line` may be reused
-   * by the caller after this returns.
+   * Feed one complete line starting at `byteOffset` of `file`, in file order. `line` (and `before`,
+   * the whole lines just before it that the caller holds) may be reused by the caller after this returns.
    */
-  acceptLine(file: string, line: Buffer, lineNumber: number, byteOffset: number): void {
+  acceptLine(file: string, line: Buffer, lineNumber: number, byteOffset: number, before?: LinesBefore): void {
     // A user's or the assistant's message is never a retry (a system record), and its role says
     // whether it may be a success: two searches of the whole line spared for most bytes.
     const role = conversationRole(line);
@@ -179,6 +198,8 @@ export class TranscriptEventReader {
       (role === null && line.includes(RETRY_MARKER)) ||
       (line.length <= MAX_INTERRUPT_BYTES && line.includes(INTERRUPT_MARKER));
     if (!isEvent) {
+      // With only marked lines, a few remembered ones would hide the newer successes between them.
+      if (this.options.onlyMarkedLines) return;
       if (role === 'assistant' || (role === null && line.includes(ASSISTANT_MARKER))) this.remember(this.file(file, byteOffset, lineNumber), line, lineNumber, byteOffset);
       return;
     }
@@ -204,13 +225,13 @@ export class TranscriptEventReader {
       this.acceptSuccess(stream, record, location);
       stream.awaitingRecovery = false;
     } else if (record.kind === 'interrupt') {
-      this.findSuccessBefore(file, state, stream, byteOffset, lineNumber);
+      this.findSuccessBefore(file, state, stream, byteOffset, lineNumber, before);
       // The interrupted request's retries lead to no failure: their IDs go with nothing later.
       stream.pendingRetryIds = [];
       const event: ApiInterruptEvent = { kind: 'interrupt', ...eventBase(record.envelope, location) };
       this.emit(event);
     } else {
-      this.findSuccessBefore(file, state, stream, byteOffset, lineNumber);
+      this.findSuccessBefore(file, state, stream, byteOffset, lineNumber, before);
       this.acceptError(stream, record, location);
       stream.awaitingRecovery = true;
     }
@@ -311,8 +332,8 @@ export class TranscriptEventReader {
    * The newest success of `stream` in its unsearched lines before `endOffset` (the start of the
    * line numbered `endLineNumber`) becomes its last success.
    */
-  private findSuccessBefore(file: string, state: FileState, stream: StreamContext, endOffset: number, endLineNumber: number): void {
-    const found = this.newestCandidateSuccess(file, state, stream, endOffset) ?? this.newestUnseenSuccess(file, state, stream, endOffset, endLineNumber);
+  private findSuccessBefore(file: string, state: FileState, stream: StreamContext, endOffset: number, endLineNumber: number, before?: LinesBefore): void {
+    const found = this.newestCandidateSuccess(file, state, stream, endOffset) ?? this.newestUnseenSuccess(file, state, stream, endOffset, endLineNumber, before);
     if (found) {
       this.canary.noteVersion(found.record.envelope.version);
       this.acceptSuccess(stream, found.record, { file, line: found.lineNumber });
@@ -345,20 +366,40 @@ export class TranscriptEventReader {
     return null;
   }
 
-  /** Lines before the first one given (a watcher that started mid-file) are searched on disk. */
-  private newestUnseenSuccess(file: string, state: FileState, stream: StreamContext, endOffset: number, endLineNumber: number): { record: SuccessRecord; lineNumber: number } | null {
-    const end = Math.min(state.firstOffset, endOffset);
+  /**
+   * Lines never given are searched newest first: those before the first one given (a watcher that
+   * started mid-file), or, with only marked lines, all before `endOffset`. What the caller still
+   * holds (`before`) is searched in memory, the rest on disk.
+   */
+  private newestUnseenSuccess(
+    file: string,
+    state: FileState,
+    stream: StreamContext,
+    endOffset: number,
+    endLineNumber: number,
+    before?: LinesBefore,
+  ): { record: SuccessRecord; lineNumber: number } | null {
+    let end = this.options.onlyMarkedLines ? endOffset : Math.min(state.firstOffset, endOffset);
     if (stream.unsearchedOffset >= end) return null;
+    let endLine = end === endOffset ? endLineNumber : state.firstLineNumber;
     let found: SuccessRecord | null = null;
+    const isThreadSuccess = (line: Buffer): boolean => {
+      if (!line.includes(ASSISTANT_MARKER)) return false;
+      const record = parseTranscriptLine(line.toString('utf8'));
+      if (record?.kind !== 'success' || record.envelope.isSidechain !== stream.isSidechain) return false;
+      found = record;
+      return true;
+    };
+    if (before && end === endOffset && before.offset + before.bytes.length === end) {
+      const searched = findLineBackwardInMemory(before, stream.unsearchedOffset, endLine, isThreadSuccess);
+      if (found && searched.found !== null) return { record: found, lineNumber: searched.found };
+      end = searched.start;
+      endLine = searched.startLine;
+      if (stream.unsearchedOffset >= end) return null;
+    }
     let foundLine: number | null = null;
     try {
-      foundLine = findLineBackwardSync(file, stream.unsearchedOffset, end, end === endOffset ? endLineNumber : state.firstLineNumber, (line) => {
-        if (!line.includes(ASSISTANT_MARKER)) return false;
-        const record = parseTranscriptLine(line.toString('utf8'));
-        if (record?.kind !== 'success' || record.envelope.isSidechain !== stream.isSidechain) return false;
-        found = record;
-        return true;
-      });
+      foundLine = findLineBackwardSync(file, stream.unsearchedOffset, end, endLine, isThreadSuccess);
     } catch {
       // As above: the event keeps the context it has.
     }
@@ -446,4 +487,31 @@ function eventBase(envelope: RecordEnvelope, location: LineLocation) {
     version: envelope.version,
     cwd: envelope.cwd,
   };
+}
+
+/**
+ * `findLineBackwardSync` over lines held in memory: visits the whole lines of `before` that start at
+ * or after file offset `from`, newest first (`endLineNumber` is the number of the line just after
+ * them), until `visit` returns true. Returns the accepted line's number, or null with where the
+ * search stopped (the file offset and number of the last line visited, or of `before`'s end).
+ */
+function findLineBackwardInMemory(
+  before: LinesBefore,
+  from: number,
+  endLineNumber: number,
+  visit: (line: Buffer) => boolean,
+): { found: number | null; start: number; startLine: number } {
+  const { bytes, offset } = before;
+  let lineNumber = endLineNumber;
+  // `lineEnd`: the newline ending the line being looked at (the region ends with one).
+  let lineEnd = bytes.length - 1;
+  while (lineEnd >= 0) {
+    const lineStart = lineEnd > 0 ? bytes.lastIndexOf(10, lineEnd - 1) + 1 : 0;
+    if (offset + lineStart < from) break;
+    lineNumber--;
+    const end = lineEnd > lineStart && bytes[lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
+    if (end > lineStart && visit(bytes.subarray(lineStart, end))) return { found: lineNumber, start: offset + lineStart, startLine: lineNumber };
+    lineEnd = lineStart - 1;
+  }
+  return { found: null, start: offset + lineEnd + 1, startLine: lineNumber };
 }

@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { listTranscriptFiles, skippedEntryOf, type SkippedEntry, type TranscriptFile } from './files/discover';
 import { FormatCanary, type UnknownShape } from './canary';
 import { readCompleteLinesSync } from './files/lines';
-import { TranscriptEventReader } from './eventReader';
+import { EVENT_LINE_MARKERS, TranscriptEventReader } from './eventReader';
 import { isFailureEvent, type ApiFailureEvent, type StatusSource } from './types';
 
 export interface ScanOptions {
@@ -114,12 +114,17 @@ export function scanTranscriptFile(file: string, sinceMs: number | null, canary?
     },
     undefined,
     canary ?? recorder!,
+    { onlyMarkedLines: true },
   );
   const canaryNotes = recorder?.notes ?? [];
   try {
-    // Synchronous reads: a one-shot scan has nothing else to do meanwhile, and they cost less.
+    // Synchronous reads: a one-shot scan has nothing else to do meanwhile, and they cost less. Only
+    // the lines that may be events are handed over (with the lines the read still holds before
+    // them, where an event's last success nearly always is).
     // No flush at the end: the successes it would find matter to the tracker, not to a scan.
-    const read = readCompleteLinesSync(file, 0, 1, (line, lineNumber, byteOffset) => reader.acceptLine(file, line, lineNumber, byteOffset));
+    const read = readCompleteLinesSync(file, 0, 1, (line, lineNumber, byteOffset, before) => reader.acceptLine(file, line, lineNumber, byteOffset, before), {
+      markers: EVENT_LINE_MARKERS,
+    });
     reader.forget(file); // its copy buffers serve the next file
     return { events: found, skipped: null, canaryNotes, end: { offset: read.endOffset, nextLine: read.nextLineNumber } };
   } catch (error) {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { FormatCanary, type UnknownShape } from '../../src/core/canary';
-import { conversationRole, TranscriptEventReader } from '../../src/core/eventReader';
+import { conversationRole, EVENT_LINE_MARKERS, TranscriptEventReader } from '../../src/core/eventReader';
 import { parseTranscriptLine } from '../../src/core/records';
 import { prng } from '../fixtures/prng';
 import { readCompleteLinesSync } from '../../src/core/files/lines';
@@ -369,24 +369,31 @@ describe('TranscriptEventReader context (seeded property)', () => {
     return events;
   }
 
+  /** A transcript of every kind of line, some of them long (past the read chunk, past the kept copies). */
+  function seededTranscript(seed: number, random: () => number): string[] {
+    const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)];
+    const lines: string[] = [];
+    const count = 20 + Math.floor(random() * 120);
+    for (let i = 0; i < count; i++) {
+      const e = { isSidechain: random() < 0.25, version: pick(['2.1.100', '2.1.120', '2.1.200']), uuid: `u-${seed}-${i}` };
+      const r = random();
+      const id = `req_${seed}x${i}abcdef`;
+      if (r < 0.3) lines.push(assistantText(random() < 0.05 ? 'z'.repeat(300_000) : 'ok', e, pick(['claude-opus-4-1', 'claude-haiku-4-5', 'claude-sonnet-4-5']), id));
+      else if (r < 0.45) lines.push(userPrompt('hi', e));
+      else if (r < 0.55) lines.push(toolResult(random() < 0.1 ? 'y'.repeat(1_200_000) : 'done', e));
+      else if (r < 0.59) lines.push(syntheticNotFailure('No response requested.', e));
+      else if (r < 0.62) lines.push(random() < 0.5 ? userInterrupt(e) : finalFailure('API Error: Request was aborted.', e));
+      else if (r < 0.8) lines.push(retryFlat({ status: 529, message: 'Overloaded', requestId: random() < 0.7 ? id : undefined }, 1 + (i % 5), e));
+      else lines.push(finalFailure(pick(['API Error: 500 Internal server error.', 'API Error: Server error mid-response. The response above may be incomplete.']), e));
+    }
+    return lines;
+  }
+
   it('gives every event the context a full parse of every line gives, whatever the batches', () => {
     for (let seed = 1; seed <= 40; seed++) {
       const random = prng(seed);
-      const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)];
-      const lines: string[] = [];
-      const count = 20 + Math.floor(random() * 120);
-      for (let i = 0; i < count; i++) {
-        const e = { isSidechain: random() < 0.25, version: pick(['2.1.100', '2.1.120', '2.1.200']), uuid: `u-${seed}-${i}` };
-        const r = random();
-        const id = `req_${seed}x${i}abcdef`;
-        if (r < 0.3) lines.push(assistantText(random() < 0.05 ? 'z'.repeat(300_000) : 'ok', e, pick(['claude-opus-4-1', 'claude-haiku-4-5', 'claude-sonnet-4-5']), id));
-        else if (r < 0.45) lines.push(userPrompt('hi', e));
-        else if (r < 0.55) lines.push(toolResult(random() < 0.1 ? 'y'.repeat(1_200_000) : 'done', e));
-        else if (r < 0.59) lines.push(syntheticNotFailure('No response requested.', e));
-        else if (r < 0.62) lines.push(random() < 0.5 ? userInterrupt(e) : finalFailure('API Error: Request was aborted.', e));
-        else if (r < 0.8) lines.push(retryFlat({ status: 529, message: 'Overloaded', requestId: random() < 0.7 ? id : undefined }, 1 + (i % 5), e));
-        else lines.push(finalFailure(pick(['API Error: 500 Internal server error.', 'API Error: Server error mid-response. The response above may be incomplete.']), e));
-      }
+      const lines = seededTranscript(seed, random);
+      const count = lines.length;
       const batchEnds = new Set<number>([count]);
       for (let i = 1; i < count; i++) if (random() < 0.15) batchEnds.add(i);
 
@@ -407,6 +414,31 @@ describe('TranscriptEventReader context (seeded property)', () => {
         list.map((e) => (e.kind === 'interrupt' ? `interrupt@${e.line}` : `${e.kind}@${e.line}:${e.model}:${e.kind === 'success' ? e.requestId : JSON.stringify([e.requestIds, e.lastResponse?.line])}`));
       assert.deepEqual(brief(events), brief(expected), `seed ${seed}`);
       assert.deepEqual(events, expected, `seed ${seed}`);
+    }
+  });
+
+  it('gives the same failures, retries and interrupts from marked lines only, as a full scan reads', () => {
+    for (let seed = 101; seed <= 140; seed++) {
+      const lines = seededTranscript(seed, prng(seed));
+      const file = path.join(dir, `marked-${seed}.jsonl`);
+      fs.writeFileSync(file, lines.map((l) => l + '\n').join(''));
+      const events: ApiEvent[] = [];
+      const reader = new TranscriptEventReader((e) => events.push(e), undefined, undefined, { onlyMarkedLines: true });
+      let delivered = 0;
+      readCompleteLinesSync(
+        file,
+        0,
+        1,
+        (line, n, offset, before) => {
+          delivered++;
+          reader.acceptLine(file, line, n, offset, before);
+        },
+        { markers: EVENT_LINE_MARKERS },
+      );
+      // Successes are the tracker's business: a scan keeps the rest, whose context must be whole.
+      const expected = reference(file, lines, new Set()).filter((e) => e.kind !== 'success');
+      assert.deepEqual(events.filter((e) => e.kind !== 'success'), expected, `seed ${seed}`);
+      assert.ok(delivered < lines.length, `seed ${seed}: every line was handed over`);
     }
   });
 

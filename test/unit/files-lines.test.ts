@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readCompleteLinesFromHandle, readCompleteLinesSync, type LineHandler, type LineReadOptions } from '../../src/core/files/lines';
+import { LineMarker, readCompleteLinesFromHandle, readCompleteLinesSync, type LineHandler, type LineReadOptions } from '../../src/core/files/lines';
 import { openRegularFile } from '../../src/core/files/regularFile';
 
 interface Seen {
@@ -167,3 +167,109 @@ for (const [driver, read] of Object.entries(drivers)) {
     });
   });
 }
+
+describe('LineMarker', () => {
+  const retry = new LineMarker(Buffer.from('pi_error"'), 2);
+  it('finds the whole marker, searched from its anchor, and nothing that only shares the anchored part', () => {
+    const text = Buffer.from('{"is_error":false,"x":"_error\\"","subtype":"api_error","y":1}');
+    assert.equal(retry.find(text, 0), text.indexOf('pi_error"'));
+    assert.equal(retry.find(Buffer.from('{"is_error":true}'), 0), -1);
+    assert.equal(retry.find(Buffer.from('_error"pi_error"'), 0), 7, 'an anchor hit too close to the start is skipped, not misread');
+  });
+  it('keeps to [from, to)', () => {
+    const text = Buffer.from('api_error" api_error"');
+    assert.equal(retry.find(text, 0, 10), 1);
+    assert.equal(retry.find(text, 2), 12);
+    assert.equal(retry.find(text, 2, 20), -1, 'a marker that ends past `to` is not found');
+  });
+});
+
+describe('readCompleteLinesSync with markers (only marked lines, with the lines before them)', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'files-marked-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const markers = [new LineMarker(Buffer.from('ApiErrorMessage"')), new LineMarker(Buffer.from('pi_error"'), 2), new LineMarker(Buffer.from('[Request interrupted'), 1)];
+  const hasMarker = (line: string) => ['ApiErrorMessage"', 'pi_error"', '[Request interrupted'].some((marker) => line.includes(marker));
+
+  it('delivers exactly the marked lines, with true numbers and offsets, across chunk edges and long lines', async () => {
+    // Lines of every length around the 256 KiB chunk and the 128 KiB long-line threshold, markers at
+    // every position (start, end, straddling where a chunk ends), and CRLF and a BOM.
+    const random = (() => {
+      let state = 7;
+      return () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    })();
+    const pieces = ['{"isApiErrorMessage":true}', '"subtype":"api_error"', '[Request interrupted by user]', '{"is_error":false}', 'api_erro', 'ApiErrorMessag'];
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const length = [10, 300, 5000, 60_000, 131_000, 140_000, 262_000, 700_000][Math.floor(random() * 8)];
+      let line = 'x'.repeat(Math.floor(random() * length));
+      if (random() < 0.4) {
+        const piece = pieces[Math.floor(random() * pieces.length)];
+        const at = Math.floor(random() * (line.length + 1));
+        line = line.slice(0, at) + piece + line.slice(at);
+      }
+      lines.push(line);
+    }
+    const content = '\ufeff' + lines.map((line, i) => line + (i % 7 === 0 ? '\r\n' : '\n')).join('');
+    const file = path.join(dir, 'marked.jsonl');
+    await writeFile(file, content);
+    const bytes = Buffer.from(content);
+
+    const seen: Seen[] = [];
+    let beforeChecked = 0;
+    const result = readCompleteLinesSync(
+      file,
+      0,
+      1,
+      (line, lineNumber, byteOffset, linesBefore) => {
+        seen.push({ text: line.toString('utf8'), lineNumber, byteOffset });
+        if (!linesBefore) return;
+        // Whole lines of the file, ending just before this one.
+        assert.equal(linesBefore.offset + linesBefore.bytes.length, byteOffset === 3 ? 0 : byteOffset);
+        assert.ok(linesBefore.offset === 0 || bytes[linesBefore.offset - 1] === 10, 'starts at a line start');
+        assert.ok(linesBefore.bytes.equals(bytes.subarray(linesBefore.offset, linesBefore.offset + linesBefore.bytes.length)));
+        beforeChecked++;
+      },
+      { markers },
+    );
+    let offset = 3;
+    const expected: Seen[] = [];
+    lines.forEach((line, i) => {
+      if (hasMarker(line)) expected.push({ text: line, lineNumber: i + 1, byteOffset: offset });
+      offset += Buffer.byteLength(line) + (i % 7 === 0 ? 2 : 1);
+    });
+    assert.ok(expected.length > 40, `only ${expected.length} marked lines`);
+    assert.deepEqual(seen, expected);
+    assert.ok(beforeChecked > 20, 'most marked lines come with the lines before them');
+    assert.equal(result.nextLineNumber, lines.length + 1);
+    assert.equal(result.endOffset, bytes.length);
+  });
+
+  it('gives the lines before a marked line right after a line longer than the kept line buffer', async () => {
+    const huge = 'h'.repeat(9 * 1024 * 1024) + '{"isApiErrorMessage":true}';
+    const lines = [huge, 'a', '{"isApiErrorMessage":true}', 'b'.repeat(200_000), 'c', '"subtype":"api_error"'];
+    const file = path.join(dir, 'after-huge.jsonl');
+    await writeFile(file, lines.join('\n') + '\n');
+    const seen: Array<[number, number, string | null]> = [];
+    readCompleteLinesSync(file, 0, 1, (_line, lineNumber, byteOffset, linesBefore) => {
+      if (linesBefore) assert.equal(linesBefore.offset + linesBefore.bytes.length, byteOffset);
+      seen.push([lineNumber, byteOffset, linesBefore ? linesBefore.bytes.toString('utf8').split('\n').slice(0, -1).join('|').slice(0, 20) : null]);
+    }, { markers });
+    const offsetOf = (i: number) => lines.slice(0, i).reduce((sum, line) => sum + line.length + 1, 0);
+    assert.deepEqual(seen.map(([n, offset]) => [n, offset]), [[1, 0], [3, offsetOf(2)], [6, offsetOf(5)]]);
+    assert.equal(seen[1][2], 'a', 'the whole lines between the long one and the marked one');
+  });
+
+  it('holds back a partial last line, marked or not, as without markers', async () => {
+    const file = path.join(dir, 'partial.jsonl');
+    await writeFile(file, '{"isApiErrorMessage":true}\nplain\n{"isApiErrorMessage":true');
+    const seen: number[] = [];
+    const result = readCompleteLinesSync(file, 0, 1, (_line, lineNumber) => seen.push(lineNumber), { markers });
+    assert.deepEqual(seen, [1]);
+    assert.deepEqual([result.endOffset, result.nextLineNumber], [33, 3]);
+  });
+});

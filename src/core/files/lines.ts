@@ -11,9 +11,45 @@ import { openRegularFileSync } from './regularFile';
 /**
  * Receives one complete line, without its `\n` (nor a `\r` before it, nor a UTF-8 BOM at offset 0).
  * `line` is a view into a reused read buffer: it is valid only during the call. Copy it
- * (`Buffer.from(line)`) to keep it. Empty lines are delivered too, so line numbers stay true.
+ * (`Buffer.from(line)`) to keep it. Empty lines are delivered too, so line numbers stay true
+ * (with `markers`, only lines holding one are delivered; the numbers are still true).
+ * `before`, when given, holds whole lines of the file just before this one, also valid only
+ * during the call: what a caller looking back from a marked line can have without a read.
  */
-export type LineHandler = (line: Buffer, lineNumber: number, byteOffset: number) => void;
+export type LineHandler = (line: Buffer, lineNumber: number, byteOffset: number, before?: LinesBefore) => void;
+
+/** Whole lines that end just before a delivered line: `bytes` starts at file offset `offset`, at a line's start. */
+export interface LinesBefore {
+  bytes: Buffer;
+  offset: number;
+}
+
+/**
+ * A byte string that makes a line worth delivering. It is searched for from its `anchor`-th byte:
+ * Buffer#indexOf finds a needle's first byte with memchr and then compares, so a needle that starts
+ * with `"` (in JSON, every few bytes) runs several times slower than one that starts with a rare byte.
+ */
+export class LineMarker {
+  private readonly needle: Buffer;
+
+  constructor(
+    readonly bytes: Buffer,
+    private readonly anchor = 0,
+  ) {
+    this.needle = bytes.subarray(anchor);
+  }
+
+  /** Where the marker starts in `buffer[from, to)`, or -1. */
+  find(buffer: Buffer, from: number, to = buffer.length): number {
+    const { anchor, bytes } = this;
+    for (let at = buffer.indexOf(this.needle, from + anchor); at !== -1 && at - anchor + bytes.length <= to; at = buffer.indexOf(this.needle, at + 1)) {
+      let i = 0;
+      while (i < anchor && buffer[at - anchor + i] === bytes[i]) i++;
+      if (i === anchor) return at - anchor;
+    }
+    return -1;
+  }
+}
 
 export interface LineReadResult {
   /** File offset just past the last complete line: where a trailing partial line starts. */
@@ -32,6 +68,11 @@ export interface LineReadOptions {
    * by an earlier read): the search resumes there instead of reading the partial line again.
    */
   noNewlineBefore?: number;
+  /**
+   * Deliver only the lines holding one of these (with `before`). Each chunk is searched once per
+   * marker instead of every line being handed over: most lines of a transcript are never ours.
+   */
+  markers?: readonly LineMarker[];
 }
 
 /**
@@ -114,6 +155,7 @@ let spareLineBuffer: Buffer | null = null;
 
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
+const NOWHERE = Number.MAX_SAFE_INTEGER;
 
 /**
  * Yields the reads it needs (and is sent back the bytes read), calls `onLine` per complete line,
@@ -126,6 +168,7 @@ function* splitLines(
   options: LineReadOptions,
 ): Generator<ReadRequest, LineReadResult, number> {
   const until = options.until ?? Number.POSITIVE_INFINITY;
+  const markers = options.markers ?? null;
   const chunk = spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK_SIZE);
   let lineNumber = startLineNumber;
 
@@ -135,17 +178,41 @@ function* splitLines(
   // The current line starts at `chunk[lineStart]`; `chunk[lineStart, searchFrom)` has no newline.
   let lineStart = 0;
   let searchFrom = 0;
+  // The first line that starts in `chunk` (0 unless the chunk began inside a long line).
+  let firstLineStart = 0;
   // Set when the file ended (a short read) or `until` was reached.
   let atEnd = false;
   // Set when an incomplete long line was searched past what `chunk` describes.
   let scannedTo: number | null = null;
 
-  const deliver = (line: Buffer, byteOffset: number): void => {
+  const deliver = (line: Buffer, byteOffset: number, before?: LinesBefore): void => {
     let start = 0;
     let end = line.length;
     if (byteOffset === 0 && end >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) start = 3;
     if (end > start && line[end - 1] === CARRIAGE_RETURN) end--;
-    onLine(start === 0 && end === line.length ? line : line.subarray(start, end), lineNumber++, byteOffset + start);
+    onLine(start === 0 && end === line.length ? line : line.subarray(start, end), lineNumber++, byteOffset + start, before);
+  };
+
+  /** A long line, read apart from `chunk`: searched whole for a marker. */
+  const deliverLong = (line: Buffer, byteOffset: number): void => {
+    if (markers === null || markers.some((marker) => marker.find(line, 0) !== -1)) deliver(line, byteOffset);
+    else lineNumber++;
+  };
+
+  // With markers: where each is next found in the chunk's view, NOWHERE when it is not there at
+  // all; -1 when not searched yet.
+  const nextAt: number[] = markers === null ? [] : markers.map(() => -1);
+  /** The nearest marker at or after `from`, or NOWHERE; each marker is searched again only once passed. */
+  const findMarkers = (view: Buffer, from: number): number => {
+    let nearest = NOWHERE;
+    for (let i = 0; i < nextAt.length; i++) {
+      if (nextAt[i] < from) {
+        const found = markers![i].find(view, from);
+        nextAt[i] = found === -1 ? NOWHERE : found;
+      }
+      if (nextAt[i] < nearest) nearest = nextAt[i];
+    }
+    return nearest;
   };
 
   /** The line from `longStart` is incomplete: the next call resumes there, searching from `scanned`. */
@@ -186,7 +253,7 @@ function* splitLines(
           continue;
         }
         const end = done + newline;
-        deliver(buffer.subarray(0, end), longStart);
+        deliverLong(buffer.subarray(0, end), longStart);
         // What followed the newline goes back to `chunk`, where the main loop carries on.
         const rest = buffer.subarray(end + 1, done + bytesRead);
         rest.copy(chunk, 0);
@@ -229,13 +296,13 @@ function* splitLines(
           if (got === 0) throw new Error(`file shrank while a line at offset ${longStart} was read`);
           done += got;
         }
-        deliver(lineBuffer.subarray(0, length), longStart);
+        deliverLong(lineBuffer.subarray(0, length), longStart);
       } finally {
         if (kept) spareLineBuffer = lineBuffer;
       }
       chunkOffset = position;
       filled = bytesRead;
-      lineStart = searchFrom = newline + 1;
+      lineStart = searchFrom = firstLineStart = newline + 1;
       atEnd = bytesRead < want;
       return;
     }
@@ -254,10 +321,27 @@ function* splitLines(
       }
       const view = filled === CHUNK_SIZE ? chunk : chunk.subarray(0, filled);
       let newline = view.indexOf(NEWLINE, searchFrom);
-      while (newline !== -1) {
-        deliver(view.subarray(lineStart, newline), chunkOffset + lineStart);
-        lineStart = newline + 1;
-        newline = view.indexOf(NEWLINE, lineStart);
+      if (markers === null) {
+        while (newline !== -1) {
+          deliver(view.subarray(lineStart, newline), chunkOffset + lineStart);
+          lineStart = newline + 1;
+          newline = view.indexOf(NEWLINE, lineStart);
+        }
+      } else {
+        // Only lines holding a marker are handed over; the others are counted. A marker holds no
+        // newline, so one found before a line's end lies within that line.
+        nextAt.fill(-1);
+        let marked = findMarkers(view, lineStart);
+        while (newline !== -1) {
+          if (marked < newline) {
+            deliver(view.subarray(lineStart, newline), chunkOffset + lineStart, { bytes: view.subarray(firstLineStart, lineStart), offset: chunkOffset + firstLineStart });
+            marked = findMarkers(view, newline + 1);
+          } else {
+            lineNumber++;
+          }
+          lineStart = newline + 1;
+          newline = view.indexOf(NEWLINE, lineStart);
+        }
       }
       searchFrom = filled;
       if (atEnd) break;
@@ -266,13 +350,14 @@ function* splitLines(
       if (partial >= LONG_LINE) {
         const longStart = chunkOffset + lineStart;
         const outgrown = yield* assembleLongLine(longStart, chunk.subarray(lineStart, filled));
+        firstLineStart = 0;
         if (outgrown !== null) yield* finishLongLine(longStart, outgrown);
       } else {
         // Keep the short partial line at the front and read the rest of it into the space after.
         if (partial > 0 && lineStart > 0) chunk.copyWithin(0, lineStart, filled);
         chunkOffset += lineStart;
         filled = partial;
-        lineStart = 0;
+        lineStart = firstLineStart = 0;
         searchFrom = partial;
       }
     }
