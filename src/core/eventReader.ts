@@ -379,27 +379,25 @@ export class TranscriptEventReader {
     endLineNumber: number,
     before?: LinesBefore,
   ): { record: SuccessRecord; lineNumber: number } | null {
-    let end = this.options.onlyMarkedLines ? endOffset : Math.min(state.firstOffset, endOffset);
+    const end = this.options.onlyMarkedLines ? endOffset : Math.min(state.firstOffset, endOffset);
     if (stream.unsearchedOffset >= end) return null;
-    let endLine = end === endOffset ? endLineNumber : state.firstLineNumber;
     let found: SuccessRecord | null = null;
-    const isThreadSuccess = (line: Buffer): boolean => {
-      if (!line.includes(ASSISTANT_MARKER)) return false;
-      const record = parseTranscriptLine(line.toString('utf8'));
-      if (record?.kind !== 'success' || record.envelope.isSidechain !== stream.isSidechain) return false;
-      found = record;
-      return true;
-    };
-    if (before && end === endOffset && before.offset + before.bytes.length === end) {
-      const searched = findLineBackwardInMemory(before, stream.unsearchedOffset, endLine, isThreadSuccess);
-      if (found && searched.found !== null) return { record: found, lineNumber: searched.found };
-      end = searched.start;
-      endLine = searched.startLine;
-      if (stream.unsearchedOffset >= end) return null;
-    }
     let foundLine: number | null = null;
     try {
-      foundLine = findLineBackwardSync(file, stream.unsearchedOffset, end, endLine, isThreadSuccess);
+      foundLine = findLineBackwardSync(
+        file,
+        stream.unsearchedOffset,
+        end,
+        end === endOffset ? endLineNumber : state.firstLineNumber,
+        (line) => {
+          if (!line.includes(ASSISTANT_MARKER)) return false;
+          const record = parseTranscriptLine(line.toString('utf8'));
+          if (record?.kind !== 'success' || record.envelope.isSidechain !== stream.isSidechain) return false;
+          found = record;
+          return true;
+        },
+        before,
+      );
     } catch {
       // As above: the event keeps the context it has.
     }
@@ -487,31 +485,4 @@ function eventBase(envelope: RecordEnvelope, location: LineLocation) {
     version: envelope.version,
     cwd: envelope.cwd,
   };
-}
-
-/**
- * `findLineBackwardSync` over lines held in memory: visits the whole lines of `before` that start at
- * or after file offset `from`, newest first (`endLineNumber` is the number of the line just after
- * them), until `visit` returns true. Returns the accepted line's number, or null with where the
- * search stopped (the file offset and number of the last line visited, or of `before`'s end).
- */
-function findLineBackwardInMemory(
-  before: LinesBefore,
-  from: number,
-  endLineNumber: number,
-  visit: (line: Buffer) => boolean,
-): { found: number | null; start: number; startLine: number } {
-  const { bytes, offset } = before;
-  let lineNumber = endLineNumber;
-  // `lineEnd`: the newline ending the line being looked at (the region ends with one).
-  let lineEnd = bytes.length - 1;
-  while (lineEnd >= 0) {
-    const lineStart = lineEnd > 0 ? bytes.lastIndexOf(10, lineEnd - 1) + 1 : 0;
-    if (offset + lineStart < from) break;
-    lineNumber--;
-    const end = lineEnd > lineStart && bytes[lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
-    if (end > lineStart && visit(bytes.subarray(lineStart, end))) return { found: lineNumber, start: offset + lineStart, startLine: lineNumber };
-    lineEnd = lineStart - 1;
-  }
-  return { found: null, start: offset + lineEnd + 1, startLine: lineNumber };
 }

@@ -2,6 +2,7 @@
 // find the last success before a failure without looking at every line on the way in: the
 // answer is nearly always a few lines back, and failures are rare.
 import { closeSync, readSync } from 'node:fs';
+import type { LinesBefore } from './lines';
 import { openRegularFileSync } from './regularFile';
 
 const FIRST_CHUNK = 64 * 1024;
@@ -14,6 +15,8 @@ const CARRIAGE_RETURN = 13;
  * `visit` returns true. `end` is the offset just after a newline (the start of the line numbered
  * `endLineNumber`), `start` the start of a line. Returns the line number `visit` accepted, or null.
  * Lines are passed without their newline or CR; a line's buffer is valid only during the call.
+ * `held`: lines of the file the caller already has in memory (a scan's read chunk), taken from
+ * there instead of the disk; the file is opened only if the search goes past them.
  */
 export function findLineBackwardSync(
   file: string,
@@ -21,9 +24,10 @@ export function findLineBackwardSync(
   end: number,
   endLineNumber: number,
   visit: (line: Buffer, lineNumber: number) => boolean,
+  held?: LinesBefore,
 ): number | null {
   if (end <= start) return null;
-  const fd = openRegularFileSync(file); // never blocks, even if a FIFO took the file's place
+  let fd: number | null = null;
   try {
     // The newline ending the region's last line is not a separator: leave it out.
     let position = end - 1;
@@ -41,11 +45,18 @@ export function findLineBackwardSync(
     };
 
     while (position > start) {
-      const size = Math.min(chunkSize, position - start);
-      chunkSize = Math.min(chunkSize * 2, LARGEST_CHUNK);
-      const chunk = Buffer.allocUnsafe(size);
-      const read = readSync(fd, chunk, 0, size, position - size);
-      if (read < size) return null; // the file shrank under us: nothing trustworthy to find
+      let chunk: Buffer;
+      if (held && position > held.offset && position <= held.offset + held.bytes.length) {
+        chunk = held.bytes.subarray(Math.max(start, held.offset) - held.offset, position - held.offset);
+      } else {
+        const size = Math.min(chunkSize, position - start);
+        chunkSize = Math.min(chunkSize * 2, LARGEST_CHUNK);
+        chunk = Buffer.allocUnsafe(size);
+        fd ??= openRegularFileSync(file); // never blocks, even if a FIFO took the file's place
+        const read = readSync(fd, chunk, 0, size, position - size);
+        if (read < size) return null; // the file shrank under us: nothing trustworthy to find
+      }
+      const size = chunk.length;
       position -= size;
       let cursor = size;
       for (;;) {
@@ -61,6 +72,6 @@ export function findLineBackwardSync(
     }
     return pieces.length > 0 && offer() ? lineNumber : null;
   } finally {
-    closeSync(fd);
+    if (fd !== null) closeSync(fd);
   }
 }
