@@ -92,30 +92,6 @@ function bytesAt(buffer: Buffer, at: number, bytes: Buffer): boolean {
 const KEPT_CANDIDATES = 4;
 const MAX_KEPT_CANDIDATE_BYTES = 256 * 1024;
 
-/**
- * Copy buffers given back by files that are done (a scan reads thousands, each needing a few
- * copies): fresh memory costs an allocation and a page fault per 4 KiB, which was a tenth of a
- * dense scan. Sizes are powers of two from 16 KiB, so a buffer fits most later lines.
- */
-const copyPool: Buffer[] = [];
-const MAX_POOLED_COPIES = 16;
-const MIN_COPY_BYTES = 16 * 1024;
-
-function takeCopyBuffer(spares: Buffer[], length: number): Buffer {
-  const spare = spares.pop();
-  if (spare && spare.length >= length) return spare;
-  if (spare) giveBackCopyBuffer(spare);
-  const pooled = copyPool.findIndex((buffer) => buffer.length >= length);
-  if (pooled >= 0) return copyPool.splice(pooled, 1)[0];
-  let size = MIN_COPY_BYTES;
-  while (size < length) size *= 2;
-  return Buffer.allocUnsafeSlow(size);
-}
-
-function giveBackCopyBuffer(buffer: Buffer): void {
-  if (copyPool.length < MAX_POOLED_COPIES) copyPool.push(buffer);
-}
-
 interface RetryIds {
   lineNumber: number;
   requestIds: string[];
@@ -172,8 +148,6 @@ export class TranscriptEventReader {
   /**
    * @param canary counts the marked lines that cannot be read (unknown shapes) and the Claude Code
    *   versions seen; pass one with listeners to log them as they come.
-   */
-  /**
    * @param options.onlyMarkedLines the caller hands over only the lines holding one of
    *   `EVENT_LINE_MARKERS` (a full scan): nothing is remembered of other lines, and an event's
    *   last success is looked for in the lines before it (`before`, then the file).
@@ -256,14 +230,7 @@ export class TranscriptEventReader {
 
   /** Drop what is remembered of a file (deleted, or rewritten from the start). */
   forget(file: string): void {
-    const state = this.files.get(file);
-    if (!state) return;
     this.files.delete(file);
-    for (const spare of state.spareCopies) giveBackCopyBuffer(spare);
-    for (let i = state.head; i < state.candidates.length; i++) {
-      const { copy } = state.candidates[i];
-      if (copy) giveBackCopyBuffer(copy);
-    }
   }
 
   private file(file: string, byteOffset: number, lineNumber: number): FileState {
@@ -306,7 +273,8 @@ export class TranscriptEventReader {
     }
     let copy: Buffer | null = null;
     if (line.length <= MAX_KEPT_CANDIDATE_BYTES) {
-      copy = takeCopyBuffer(state.spareCopies, line.length);
+      copy = state.spareCopies.pop() ?? null;
+      if (!copy || copy.length < line.length) copy = Buffer.allocUnsafe(Math.max(line.length, 4096));
       line.copy(copy, 0);
     }
     candidates.push({ offset: byteOffset, length: line.length, lineNumber, copy });
@@ -325,7 +293,7 @@ export class TranscriptEventReader {
       state.candidates = candidates.slice(state.head);
       state.head = 0;
     }
-    while (state.spareCopies.length > KEPT_CANDIDATES) giveBackCopyBuffer(state.spareCopies.pop()!);
+    if (state.spareCopies.length > KEPT_CANDIDATES) state.spareCopies.length = KEPT_CANDIDATES;
   }
 
   /**

@@ -125,7 +125,6 @@ export function scanTranscriptFile(file: string, sinceMs: number | null, canary?
     const read = readCompleteLinesSync(file, 0, 1, (line, lineNumber, byteOffset, before) => reader.acceptLine(file, line, lineNumber, byteOffset, before), {
       markers: EVENT_LINE_MARKERS,
     });
-    reader.forget(file); // its copy buffers serve the next file
     return { events: found, skipped: null, canaryNotes, end: { offset: read.endOffset, nextLine: read.nextLineNumber } };
   } catch (error) {
     // Vanished mid-scan: nothing to say. Unreadable: named, and the scan goes on.
