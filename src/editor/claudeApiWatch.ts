@@ -39,6 +39,8 @@ export interface ClaudeApiWatchApi {
   contextKeys(): Record<string, boolean>;
   /** The settings as last read (from the new names, else the 0.1 names). */
   settings(): WatchSettings;
+  /** When the session next updates by itself (see WatchSession.nextUpdateAt), for diagnostics. */
+  nextUpdateAt(): number | null;
 }
 
 export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApiWatchApi {
@@ -99,6 +101,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
     contextKeys: () => Object.fromEntries(contextKeys.values),
     historyPanel: () => history.panels.lastDrawn(),
     settings: () => settings,
+    nextUpdateAt: () => session.nextUpdateAt,
   };
 }
 

@@ -199,6 +199,18 @@ describe('WatchSession: when to notify', () => {
     assert.equal(h.notices.length, 2);
   });
 
+  it('says when it next updates by itself: at the expiry of the failure, or a view refresh before it; never while healthy and quiet', () => {
+    const h = harness({ settings: { quietPeriodMs: MIN } });
+    assert.equal(h.session.nextUpdateAt, null);
+    h.live(failure(T0));
+    assert.equal(h.session.nextUpdateAt, T0 + 30 * SEC, 'the view refresh comes first');
+    h.time.advanceTo(T0 + 30 * SEC);
+    assert.equal(h.session.nextUpdateAt, T0 + MIN, 'then the expiry');
+    h.time.advanceTo(T0 + MIN);
+    assert.equal(h.session.state.snapshot.state, 'healthy');
+    assert.equal(h.session.nextUpdateAt, null);
+  });
+
   it('a settings change re-reads the same outage without a second notification', () => {
     const h = harness();
     h.live(failure(T0));

@@ -90,6 +90,7 @@ export class WatchSession implements Disposable {
   #statusPageSubscription: Disposable;
   #source: Disposable | null = null;
   #timer: Disposable | null = null;
+  #timerDueAt: number | null = null;
   #health: ApiHealthResult | null = null;
   #watching: WatchingState;
   #notified = new Set<string>();
@@ -146,6 +147,14 @@ export class WatchSession implements Disposable {
 
   get settings(): SessionSettings {
     return this.#settings;
+  }
+
+  /**
+   * When the session next looks at the clock by itself (an expiry, a view refresh), or null when it
+   * waits for an event: for diagnostics (a failure still shown past its quiet period).
+   */
+  get nextUpdateAt(): number | null {
+    return this.#timerDueAt;
   }
 
   get configDirs(): readonly string[] {
@@ -384,6 +393,7 @@ export class WatchSession implements Disposable {
   #schedule(state: SessionState): void {
     this.#timer?.dispose();
     this.#timer = null;
+    this.#timerDueAt = null;
     const now = this.#options.now();
     const candidates: number[] = [];
     const transition = this.#tracker.nextTransitionAt();
@@ -394,11 +404,14 @@ export class WatchSession implements Disposable {
       candidates.push(snapshot.outageStartedAt + this.#settings.notifyAfterMs - now);
     }
     if (candidates.length === 0) return;
+    const delayMs = Math.max(50, Math.min(...candidates));
+    this.#timerDueAt = now + delayMs;
     this.#timer = this.#options.schedule(() => {
       this.#timer = null;
+      this.#timerDueAt = null;
       this.#tracker.tick();
       this.#update();
-    }, Math.max(50, Math.min(...candidates)));
+    }, delayMs);
   }
 }
 

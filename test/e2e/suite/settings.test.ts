@@ -180,7 +180,17 @@ suite('Settings apply live', () => {
     const current = () => {
       const { state: now, failure } = state.api.snapshot();
       const quietPeriodMs = state.api.settings().quietPeriodMs;
-      return { state: now, requestId: failure?.requestId, timestamp: failure?.timestamp, file: failure?.file && path.basename(failure.file), at: new Date().toISOString(), quietPeriodMs };
+      // A lost or stalled timer shows here: null, or a time already past.
+      const nextUpdateAt = state.api.nextUpdateAt();
+      return {
+        state: now,
+        requestId: failure?.requestId,
+        timestamp: failure?.timestamp,
+        file: failure?.file && path.basename(failure.file),
+        at: new Date().toISOString(),
+        quietPeriodMs,
+        nextUpdateAt: nextUpdateAt === null ? null : new Date(nextUpdateAt).toISOString(),
+      };
     };
     await eventually('the failure to expire after a minute', current, (value) => value.state === 'healthy', 80_000);
 
