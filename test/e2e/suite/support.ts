@@ -27,9 +27,17 @@ export async function activeApi(): Promise<ClaudeApiWatchApi> {
   return extension.exports;
 }
 
+/** A gap between two polls longer than this means the extension host did not run for a while. */
+const STALL_MS = 1_000;
+
 /**
  * Polls `read` until `accept` likes its value and returns that value; fails with the last value seen
  * after `timeoutMs`.
+ *
+ * The host can stall on a busy 2-core machine (a clean-clone run once saw no poll for 20 s). A poll
+ * that wakes from a stall runs before the extension's own timers that fell due during it, so it would
+ * see a state the extension was about to leave: past the deadline, the poll therefore waits one more
+ * turn before it fails, and the failure says how long the longest stall was.
  */
 export async function eventually<T>(
   what: string,
@@ -38,11 +46,24 @@ export async function eventually<T>(
   timeoutMs = POLL_TIMEOUT_MS,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let longestGapMs = 0;
+  let lastReadAt = Date.now();
+  const poll = async () => {
+    await sleep(100);
+    const at = Date.now();
+    longestGapMs = Math.max(longestGapMs, at - lastReadAt);
+    lastReadAt = at;
+    return read();
+  };
   let value = await read();
   while (!accept(value)) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last value: ${describe(value)}`);
-    await sleep(100);
-    value = await read();
+    if (Date.now() > deadline) {
+      value = await poll();
+      if (accept(value)) return value;
+      const stall = longestGapMs > STALL_MS ? `; the host stalled for up to ${(longestGapMs / 1000).toFixed(1)} s between polls` : '';
+      assert.fail(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last value: ${describe(value)}${stall}`);
+    }
+    value = await poll();
   }
   return value;
 }
