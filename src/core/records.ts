@@ -6,6 +6,7 @@ import { classFromWording, decideClass, isNetworkCode, networkCodeInText, status
 import { limitWindowLabel, resetTimeFromEpoch } from './planLimit';
 import type {
   ErrorDetails,
+  ErrorRecord,
   FailureRecord,
   InterruptRecord,
   RecordEnvelope,
@@ -163,14 +164,20 @@ function readRetry(line: Json): RetryRecord {
     ...idsInText(str(error.message)),
   ]);
 
-  return {
-    kind: 'retry',
-    envelope: readEnvelope(line),
-    ...describe({ ...status, impliedStatus: null, networkCode, errorType, category: null, text: rawMessage ?? '', wordingText, requestIds, newer: newerFacts(line, rawMessage ?? '') }),
-    attempt: num(line.retryAttempt),
-    maxRetries: num(line.maxRetries),
-    retryInMs: num(line.retryInMs),
-  };
+  const record = describe('retry', line, {
+    status: status.status,
+    statusSource: status.statusSource,
+    impliedStatus: null,
+    networkCode,
+    errorType,
+    category: null,
+    text: rawMessage ?? '',
+    wordingText,
+    requestIds,
+    newer: newerFacts(line, rawMessage ?? ''),
+    retry: { attempt: num(line.retryAttempt), maxRetries: num(line.maxRetries), retryInMs: num(line.retryInMs) },
+  });
+  return record;
 }
 
 /** `type:"assistant", isApiErrorMessage:true`: Claude Code gave up; the text is what the user saw. */
@@ -206,16 +213,26 @@ function readFailure(line: Json): FailureRecord | InterruptRecord | null {
   ]);
   const humanText = bodyError ? str(bodyError.message) ?? text : text;
 
-  return {
-    kind: 'failure',
-    envelope: readEnvelope(line),
+  return describe('failure', line, {
+    status: status.status,
+    statusSource: status.statusSource,
+    impliedStatus,
+    networkCode,
+    errorType,
+    category,
+    text: humanText,
     // The raw-body era's text is JSON: its message is the body's, and there is no other wording.
-    ...describe({ ...status, impliedStatus, networkCode, errorType, category, text: humanText, wordingText: body ? null : text, requestIds, newer: newerFacts(line, text) }),
-  };
+    wordingText: body ? null : text,
+    requestIds,
+    newer: newerFacts(line, text),
+    retry: null,
+  });
 }
 
 /** Where the newer builds say more than the text: plan-limit window and reset, transient limits, cut-off responses. */
-function newerFacts(line: Json, text: string): { limitWindow: string | null; resetsAt: string | null; transient: boolean; midResponse: boolean } {
+type NewerFacts = Pick<ErrorDetails, 'limitWindow' | 'resetsAt' | 'transient' | 'midResponse'>;
+
+function newerFacts(line: Json, text: string): NewerFacts {
   const quota = obj(line.quotaLimits);
   const rateLimitType = str(quota?.rateLimitType);
   const resetsAtValue = num(quota?.resetsAt) ?? legacyResetEpoch(text);
@@ -233,33 +250,52 @@ function legacyResetEpoch(text: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-function describe(evidence: {
-  status: number | null;
-  statusSource: StatusSource | null;
-  impliedStatus: number | null;
-  networkCode: string | null;
-  errorType: string | null;
-  category: string | null;
-  text: string;
-  /** Claude Code's own sentence(s), when there are any beyond a raw body. */
-  wordingText: string | null;
-  requestIds: string[];
-  newer: { limitWindow: string | null; resetsAt: string | null; transient: boolean; midResponse: boolean };
-}): ErrorDetails {
-  const failureClass = decideClass({ ...evidence, status: evidence.status ?? evidence.impliedStatus });
-  const { newer } = evidence;
-  const message = humanMessage(evidence.status, evidence.networkCode, evidence.text, newer);
+/** What a retry or failure line says, read into the record both kinds share. */
+function describe<K extends 'retry' | 'failure'>(
+  kind: K,
+  line: Json,
+  evidence: {
+    status: number | null;
+    statusSource: StatusSource | null;
+    impliedStatus: number | null;
+    networkCode: string | null;
+    errorType: string | null;
+    category: string | null;
+    text: string;
+    /** Claude Code's own sentence(s), when there are any beyond a raw body. */
+    wordingText: string | null;
+    requestIds: string[];
+    newer: NewerFacts;
+    /** Where a retry stands in Claude Code's loop; null for a final failure. */
+    retry: Pick<RetryRecord, 'attempt' | 'maxRetries' | 'retryInMs'> | null;
+  },
+): ErrorRecord & { kind: K } {
+  const { status, impliedStatus, networkCode, text, newer } = evidence;
+  const failureClass = decideClass({ status: status ?? impliedStatus, networkCode, category: evidence.category, text });
+  const message = humanMessage(status, networkCode, text, newer);
+  const { retry } = evidence;
+  // One literal, every field spelled out: a spread in it, or a field added to the copy a spread
+  // made, cost more than all the rest of a scan's work on the line (V8 copies key by key, or makes
+  // a new hidden class per record).
   return {
-    status: evidence.status,
-    statusSource: evidence.status !== null ? evidence.statusSource : evidence.impliedStatus !== null ? 'category' : null,
-    impliedStatus: evidence.impliedStatus,
-    failureClass: failureClass === 'unknown' && /timed out/i.test(evidence.text) ? 'network' : failureClass,
+    kind,
+    envelope: readEnvelope(line),
+    status,
+    statusSource: status !== null ? evidence.statusSource : impliedStatus !== null ? 'category' : null,
+    impliedStatus,
+    failureClass: failureClass === 'unknown' && /timed out/i.test(text) ? 'network' : failureClass,
     errorType: evidence.errorType,
     requestIds: evidence.requestIds,
-    networkCode: evidence.networkCode,
+    networkCode,
     message,
-    ...newer,
+    limitWindow: newer.limitWindow,
+    resetsAt: newer.resetsAt,
+    transient: newer.transient,
+    midResponse: newer.midResponse,
     wording: wholeWording(evidence.wordingText, message),
+    attempt: retry?.attempt ?? null,
+    maxRetries: retry?.maxRetries ?? null,
+    retryInMs: retry?.retryInMs ?? null,
   };
 }
 

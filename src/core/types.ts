@@ -88,18 +88,21 @@ export interface SuccessRecord {
   requestId: string | null;
 }
 
-export interface RetryRecord extends ErrorDetails {
-  kind: 'retry';
+/** What retries and final failures share: one shape, so both are read by the same code. */
+export interface ErrorRecord extends ErrorDetails {
   envelope: RecordEnvelope;
-  /** 1-based. */
+  /** Retries only (null on a final failure): 1-based. */
   attempt: number | null;
   maxRetries: number | null;
   retryInMs: number | null;
 }
 
-export interface FailureRecord extends ErrorDetails {
+export interface RetryRecord extends ErrorRecord {
+  kind: 'retry';
+}
+
+export interface FailureRecord extends ErrorRecord {
   kind: 'failure';
-  envelope: RecordEnvelope;
 }
 
 /**
