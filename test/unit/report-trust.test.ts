@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { runReportCommand } from '../../src/cli/report';
 import { buildIssueSearchUrl, buildIssueUrl, DEFAULT_REPOSITORY, validRepository } from '../../src/core/report/issueUrl';
 import { buildBugReport } from '../../src/core/report/report';
-import { toWellFormed } from '../../src/core/report/redact';
+import { toWellFormed } from '../../src/core/report/wellFormed';
 import { failureEvent, REPORT_CASES } from '../fixtures/report/cases';
 
 const LONE_HIGH = '\uD83D';

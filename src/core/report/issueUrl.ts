@@ -1,7 +1,7 @@
 // A pre-filled GitHub issue URL for the claude-code bug form. Only the form's text fields go in the
 // query: dropdowns and checkboxes cannot be pre-filled and can blank the form. GitHub answers 414
 // above about 8 KB, so the *encoded* URL is kept under a limit by trimming the least useful text.
-import { toWellFormed as wellFormed } from './redact';
+import { toWellFormed as wellFormed } from './wellFormed';
 import { ISSUE_FIELD_IDS, type BugReport, type IssueFieldId } from './report';
 
 export const DEFAULT_REPOSITORY = 'anthropics/claude-code';

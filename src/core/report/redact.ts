@@ -8,6 +8,7 @@
 //   3. default deny: a long, random-looking token of no known-safe shape is masked.
 // Request IDs (`req_...`), UUIDs, versions, model names and error wording pass through unchanged.
 // Every pass is linear in the length of the text, and the text is capped first.
+import { toWellFormed } from './wellFormed';
 
 export interface RedactionContext {
   /** The user's home directory: replaced by `~` in paths. */
@@ -400,13 +401,6 @@ export function capLength(text: string, max: number): string {
   let end = max;
   while (end > 0 && !/\s/.test(text[end - 1])) end--;
   return `${text.slice(0, end || max)}…`;
-}
-
-/** Lone surrogates (a line cut mid-character) replaced by U+FFFD, so that encodeURIComponent never throws. */
-export function toWellFormed(text: string): string {
-  const native = (text as { toWellFormed?: () => string }).toWellFormed;
-  if (typeof native === 'function') return native.call(text);
-  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** Without trailing `/` or `\` (a loop, not a regex: a long run of separators must cost linear time). */

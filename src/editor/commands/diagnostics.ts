@@ -2,7 +2,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
-import { buildFormatIssueUrl } from '../../core/report/formatIssue';
 import { legacySettingName, settingName } from '../../core/settingNames';
 import { openUrl, type CommandContext, type CommandHandler } from './context';
 
@@ -76,6 +75,7 @@ async function reportUnknownFormat(ctx: CommandContext): Promise<void> {
     void vscode.window.showInformationMessage(t('Claude API Watch has read every API error line it has seen: there is no unknown transcript format to report.'));
     return;
   }
+  const { buildFormatIssueUrl } = await import('../lazy/reporting.js');
   const url = buildFormatIssueUrl(snapshot, { bugsUrl: ctx.bugsUrl, extensionVersion: ctx.extensionVersion });
   if (!url) {
     ctx.log.warn(`Cannot build an issue URL from bugs.url ${ctx.bugsUrl}`);
