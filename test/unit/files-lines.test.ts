@@ -264,6 +264,63 @@ describe('readCompleteLinesSync with markers (only marked lines, with the lines 
     assert.equal(seen[1][2], 'a', 'the whole lines between the long one and the marked one');
   });
 
+  /** A FileHandle over `bytes` that records every read asked of it. */
+  function recordingHandle(bytes: Buffer) {
+    const reads: Array<{ position: number; length: number; targetLength: number }> = [];
+    const handle = {
+      async read(target: Buffer, offset: number, length: number, position: number) {
+        reads.push({ position, length, targetLength: target.length });
+        const bytesRead = bytes.copy(target, offset, position, Math.min(position + length, bytes.length));
+        return { bytesRead, buffer: target };
+      },
+    };
+    return { handle: handle as unknown as Parameters<typeof readCompleteLinesFromHandle>[0], reads };
+  }
+
+  it('reads a long line without a marker once, through the chunk alone, and numbers it', async () => {
+    const lines = ['{"isApiErrorMessage":true}', 'x'.repeat(300_000), 'y'.repeat(9 * 1024 * 1024), '"subtype":"api_error"', 'z'.repeat(140_000)];
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const { handle, reads } = recordingHandle(bytes);
+    const seen: number[] = [];
+    const result = await readCompleteLinesFromHandle(handle, 0, 1, (_line, lineNumber) => seen.push(lineNumber), { markers });
+    assert.deepEqual(seen, [1, 4]);
+    assert.deepEqual([result.nextLineNumber, result.endOffset], [6, bytes.length]);
+    const read = reads.reduce((sum, r) => sum + Math.min(r.length, bytes.length - r.position), 0);
+    assert.equal(read, bytes.length, 'every byte read once');
+    assert.ok(reads.every((r) => r.targetLength <= 256 * 1024), 'no line read into a buffer of its own');
+  });
+
+  it('reads a long line holding a marker whole, once more, and delivers it', async () => {
+    const marked = 'a'.repeat(9 * 1024 * 1024) + '{"isApiErrorMessage":true}' + 'b'.repeat(1000);
+    const interrupted = 'c'.repeat(300_000) + '[Request interrupted by user]';
+    const lines = ['plain', marked, interrupted, 'tail'];
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    const { handle, reads } = recordingHandle(bytes);
+    const seen: Array<[number, number]> = [];
+    await readCompleteLinesFromHandle(handle, 0, 1, (line, lineNumber) => seen.push([lineNumber, line.length]), { markers });
+    assert.deepEqual(seen, [[2, marked.length], [3, interrupted.length]]);
+    const read = reads.reduce((sum, r) => sum + Math.min(r.length, bytes.length - r.position), 0);
+    assert.equal(read, bytes.length + marked.length + interrupted.length, 'the marked long lines read twice, the rest once');
+  });
+
+  it('finds a marker in a long line wherever a read ends inside it', async () => {
+    // A line that starts a file is read 256 KiB at a time; each read after the first keeps the last
+    // bytes of the one before, so a marker across the boundary is found in the next. Every marker at
+    // every position across the first boundary (262144) and the second (262144 + 262144 - 19).
+    const file = path.join(dir, 'straddle.jsonl');
+    for (const marker of ['ApiErrorMessage"', 'pi_error"', '[Request interrupted']) {
+      for (const boundary of [262_144, 524_269]) {
+        for (let start = boundary - marker.length + 1; start < boundary; start++) {
+          const line = 'x'.repeat(start) + marker + 'y'.repeat(600_000 - start);
+          await writeFile(file, `${line}\nnext\n`);
+          const seen: number[] = [];
+          readCompleteLinesSync(file, 0, 1, (_line, lineNumber) => seen.push(lineNumber), { markers });
+          assert.deepEqual(seen, [1], `${marker} at ${start}, across ${boundary}`);
+        }
+      }
+    }
+  });
+
   it('holds back a partial last line, marked or not, as without markers', async () => {
     const file = path.join(dir, 'partial.jsonl');
     await writeFile(file, '{"isApiErrorMessage":true}\nplain\n{"isApiErrorMessage":true');

@@ -202,6 +202,8 @@ function* splitLines(
   // With markers: where each is next found in the chunk's view, NOWHERE when it is not there at
   // all; -1 when not searched yet.
   const nextAt: number[] = markers === null ? [] : markers.map(() => -1);
+  /** The longest marker less a byte: what a skimmed long line keeps of each read for the next. */
+  const markerOverlap = markers === null ? 0 : Math.max(0, ...markers.map((marker) => marker.bytes.length - 1));
   /** The nearest marker at or after `from`, or NOWHERE; each marker is searched again only once passed. */
   const findMarkers = (view: Buffer, from: number): number => {
     let nearest = NOWHERE;
@@ -287,19 +289,7 @@ function* splitLines(
         position += bytesRead;
         continue;
       }
-      const length = position + newline - longStart;
-      const kept = length <= MAX_KEPT_LINE_BUFFER;
-      const lineBuffer = kept ? takeLineBuffer() : Buffer.allocUnsafe(length);
-      try {
-        for (let done = 0; done < length; ) {
-          const got = yield { target: lineBuffer, offset: done, length: length - done, position: longStart + done };
-          if (got === 0) throw new Error(`file shrank while a line at offset ${longStart} was read`);
-          done += got;
-        }
-        deliverLong(lineBuffer.subarray(0, length), longStart);
-      } finally {
-        if (kept) spareLineBuffer = lineBuffer;
-      }
+      yield* readLongLine(longStart, position + newline - longStart);
       chunkOffset = position;
       filled = bytesRead;
       lineStart = searchFrom = firstLineStart = newline + 1;
@@ -308,9 +298,63 @@ function* splitLines(
     }
   }
 
+  /** Reads the line of `length` bytes at file offset `longStart` into a buffer of its own (or the kept one) and delivers it. */
+  function* readLongLine(longStart: number, length: number): Generator<ReadRequest, void, number> {
+    const kept = length <= MAX_KEPT_LINE_BUFFER;
+    const lineBuffer = kept ? takeLineBuffer() : Buffer.allocUnsafe(length);
+    try {
+      for (let done = 0; done < length; ) {
+        const got = yield { target: lineBuffer, offset: done, length: length - done, position: longStart + done };
+        if (got === 0) throw new Error(`file shrank while a line at offset ${longStart} was read`);
+        done += got;
+      }
+      deliverLong(lineBuffer.subarray(0, length), longStart);
+    } finally {
+      if (kept) spareLineBuffer = lineBuffer;
+    }
+  }
+
+  /**
+   * With markers: the long line from file offset `longStart` (its first bytes, if any, in
+   * `chunk[lineStart, filled)`) is searched for a marker and its end as it streams through `chunk`,
+   * which keeps only its last few bytes (a marker may go on in the next read). Only a line that holds
+   * a marker is read again, whole: most long lines are tool output, never ours, and cost one read and
+   * no memory, whatever their length.
+   */
+  function* skimLongLine(longStart: number): Generator<ReadRequest, void, number> {
+    let marked = markers!.some((marker) => marker.find(chunk, lineStart, filled) !== -1);
+    for (;;) {
+      const keep = Math.min(markerOverlap, filled - lineStart);
+      chunk.copyWithin(0, filled - keep, filled);
+      chunkOffset += filled - keep;
+      filled = keep;
+      lineStart = searchFrom = firstLineStart = 0;
+      const position = chunkOffset + filled;
+      const want = Math.min(CHUNK_SIZE - filled, until - position);
+      const bytesRead = want > 0 ? yield { target: chunk, offset: filled, length: want, position } : 0;
+      const newline = bytesRead > 0 ? chunk.subarray(0, filled + bytesRead).indexOf(NEWLINE, filled) : -1;
+      marked ||= markers!.some((marker) => marker.find(chunk, 0, newline === -1 ? filled + bytesRead : newline) !== -1);
+      if (newline === -1) {
+        if (bytesRead < want || bytesRead === 0) {
+          stopIncomplete(longStart, position + bytesRead);
+          return;
+        }
+        filled += bytesRead;
+        continue;
+      }
+      if (marked) yield* readLongLine(longStart, chunkOffset + newline - longStart);
+      else lineNumber++;
+      filled += bytesRead;
+      lineStart = searchFrom = firstLineStart = newline + 1;
+      atEnd = bytesRead < want;
+      return;
+    }
+  }
+
   try {
     const hint = options.noNewlineBefore ?? fromOffset;
-    if (hint - fromOffset >= LONG_LINE) yield* finishLongLine(fromOffset, Math.min(hint, until));
+    // Markers found in what an earlier call searched are not known here: a skim starts over.
+    if (hint - fromOffset >= LONG_LINE) yield* markers === null ? finishLongLine(fromOffset, Math.min(hint, until)) : skimLongLine(fromOffset);
     while (!atEnd || searchFrom < filled) {
       if (searchFrom >= filled && !atEnd) {
         const want = Math.min(CHUNK_SIZE - filled, until - (chunkOffset + filled));
@@ -347,7 +391,9 @@ function* splitLines(
       if (atEnd) break;
 
       const partial = filled - lineStart;
-      if (partial >= LONG_LINE) {
+      if (partial >= LONG_LINE && markers !== null) {
+        yield* skimLongLine(chunkOffset + lineStart);
+      } else if (partial >= LONG_LINE) {
         const longStart = chunkOffset + lineStart;
         const outgrown = yield* assembleLongLine(longStart, chunk.subarray(lineStart, filled));
         firstLineStart = 0;
