@@ -162,9 +162,11 @@ export async function walkProjectsDir(
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') tree.skipped.push(skippedEntryOf(dir.path, error));
       continue;
     }
+    // A name from readdir holds no separator: a plain concatenation is path.join's result, for less.
+    const prefix = dir.path.endsWith(path.sep) ? dir.path : dir.path + path.sep;
     for (const entry of entries) {
       const isTranscript = entry.name.endsWith('.jsonl');
-      const full = path.join(dir.path, entry.name);
+      const full = prefix + entry.name;
       if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) {
         if (isTranscript) tree.skipped.push({ path: full, code: 'ENOTREG', reason: `${direntKind(entry)}, not a regular file` });
         continue;
