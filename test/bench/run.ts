@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { activationSection } from './activation';
+import { measureAsUsersRunIt } from './environment';
 import { chaosSection } from './chaos';
 import { editorActivationSection } from './editorActivation';
 import { ensureCorpus, type Corpus, type CorpusProfile } from './generate';
@@ -32,8 +33,11 @@ async function main(): Promise<void> {
   });
   bench.log(`Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? '?'}, Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
+  // Before anything is started: every command timed runs in a user's environment (environment.ts).
+  const environment = measureAsUsersRunIt();
   const scaled = (factor: number) => Math.max(8, Math.round(sizeMB * factor));
   const SECTIONS: BenchSection[] = [
+    ...(environment ? [environment] : []),
     scanSection('sparse', sizeMB, sizeMB >= 512 ? 3 : 5),
     ...(sizeMB > 100 ? [scanSection('sparse', 100, 5)] : []),
     // Five triples: with three, one noisy run moved the huge-lines median from 1.0× to 2.2×.
@@ -52,7 +56,7 @@ async function main(): Promise<void> {
     chaosSection,
   ];
   const only = process.argv[3]?.toLowerCase();
-  for (const section of SECTIONS) if (!only || section.name.toLowerCase().includes(only)) await bench.runSection(section);
+  for (const section of SECTIONS) if (!only || section === environment || section.name.toLowerCase().includes(only)) await bench.runSection(section);
   bench.print();
   if (bench.failed) process.exitCode = 1;
 }
