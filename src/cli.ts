@@ -30,8 +30,8 @@ Exit codes: 0 ok, 1 the config dir cannot be read or nothing to report, 2 bad us
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = {
-    stdout: (text) => process.stdout.write(withNewline(text)),
-    stderr: (text) => process.stderr.write(withNewline(text)),
+    stdout: (text) => stdio('stdout').write(withNewline(text)),
+    stderr: (text) => stdio('stderr').write(withNewline(text)),
     env: process.env,
     now: () => new Date(),
   };
@@ -49,12 +49,23 @@ function withNewline(text: string): string {
   return text.endsWith('\n') ? text : text + '\n';
 }
 
-// `scan --json | head`: the reader left, as `grep | head` does, end quietly with 0.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
-    throw error;
-  });
+const guarded = new Set<'stdout' | 'stderr'>();
+
+/**
+ * `process.stdout` or `process.stderr`, made on first use: each is a stream Node builds when it is
+ * first touched (a pipe's loads the net module), about 1.5 ms of a command that never writes to it.
+ */
+function stdio(name: 'stdout' | 'stderr'): NodeJS.WriteStream {
+  const stream = process[name];
+  if (!guarded.has(name)) {
+    guarded.add(name);
+    // `scan --json | head`: the reader left, as `grep | head` does, end quietly with 0.
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+      throw error;
+    });
+  }
+  return stream;
 }
 
 main(process.argv.slice(2)).then((code) => {

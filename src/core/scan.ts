@@ -135,10 +135,16 @@ export function scanTranscriptFile(file: string, sinceMs: number | null, canary?
 
 async function scanInTurn(files: TranscriptFile[], since: number | null, canary: FormatCanary | undefined): Promise<ScannedFile[]> {
   const perFile: ScannedFile[] = [];
+  let sinceYield = 0;
   for (const file of files) {
     perFile.push(scanTranscriptFile(file.path, since, canary));
-    // Let timers and signals run between files.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Let timers and signals run every few megabytes, not after every file: each turn of the event
+    // loop polls the kernel, which a scan of many small files paid hundreds of times for nothing.
+    sinceYield += file.size;
+    if (sinceYield >= YIELD_EVERY_BYTES) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sinceYield = 0;
+    }
   }
   return perFile;
 }
