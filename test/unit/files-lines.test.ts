@@ -176,6 +176,16 @@ describe('LineMarker', () => {
     assert.equal(retry.find(Buffer.from('{"is_error":true}'), 0), -1);
     assert.equal(retry.find(Buffer.from('_error"pi_error"'), 0), 7, 'an anchor hit too close to the start is skipped, not misread');
   });
+  it('compares what lies past its searched first bytes: a long marker found only whole', () => {
+    const failure = new LineMarker(Buffer.from('ApiErrorMessage"'));
+    const interrupt = new LineMarker(Buffer.from('[Request interrupted'), 1);
+    const text = Buffer.from('"ApiErrorMessages":1,"ApiErrorMessage":0,"isApiErrorMessage":true,[Request interrupted by user]');
+    assert.equal(failure.find(text, 0), text.indexOf('ApiErrorMessage"'), 'ApiErrorMessages and a cut-off copy are passed over');
+    assert.equal(failure.find(Buffer.from('ApiErrorMessag"ApiErrorMessage'), 0), -1, 'nor a copy that ends before its last byte');
+    assert.equal(interrupt.find(text, 0), text.indexOf('[Request interrupted'));
+    assert.equal(interrupt.find(Buffer.from('(Request interrupted) [Request interrupt'), 0), -1);
+    assert.equal(failure.find(text, 0, text.indexOf('ApiErrorMessage"') + 15), -1, 'a marker that ends past `to` is not found');
+  });
   it('keeps to [from, to)', () => {
     const text = Buffer.from('api_error" api_error"');
     assert.equal(retry.find(text, 0, 10), 1);

@@ -25,9 +25,11 @@ export interface LinesBefore {
 }
 
 /**
- * A byte string that makes a line worth delivering. It is searched for from its `anchor`-th byte:
- * Buffer#indexOf finds a needle's first byte with memchr and then compares, so a needle that starts
- * with `"` (in JSON, every few bytes) runs several times slower than one that starts with a rare byte.
+ * A byte string that makes a line worth delivering. It is searched for from its `anchor`-th byte,
+ * and by at most its first `NEEDLE_BYTES` bytes from there, the rest compared here: Buffer#indexOf
+ * finds a needle of fewer than 8 bytes by memchr on its first byte and a longer one by
+ * Boyer-Moore-Horspool, two to three times slower over a transcript; and memchr is fast only on a
+ * byte that is rare in JSON (a needle that starts with `"` runs several times slower still).
  */
 export class LineMarker {
   private readonly needle: Buffer;
@@ -36,20 +38,27 @@ export class LineMarker {
     readonly bytes: Buffer,
     private readonly anchor = 0,
   ) {
-    this.needle = bytes.subarray(anchor);
+    this.needle = bytes.subarray(anchor, anchor + NEEDLE_BYTES);
   }
 
   /** Where the marker starts in `buffer[from, to)`, or -1. */
   find(buffer: Buffer, from: number, to = buffer.length): number {
-    const { anchor, bytes } = this;
-    for (let at = buffer.indexOf(this.needle, from + anchor); at !== -1 && at - anchor + bytes.length <= to; at = buffer.indexOf(this.needle, at + 1)) {
+    const { anchor, bytes, needle } = this;
+    for (let at = buffer.indexOf(needle, from + anchor); at !== -1 && at - anchor + bytes.length <= to; at = buffer.indexOf(needle, at + 1)) {
+      const start = at - anchor;
       let i = 0;
-      while (i < anchor && buffer[at - anchor + i] === bytes[i]) i++;
-      if (i === anchor) return at - anchor;
+      while (i < anchor && buffer[start + i] === bytes[i]) i++;
+      if (i < anchor) continue;
+      i = anchor + needle.length;
+      while (i < bytes.length && buffer[start + i] === bytes[i]) i++;
+      if (i === bytes.length) return start;
     }
     return -1;
   }
 }
+
+/** The longest needle Buffer#indexOf still searches with memchr (V8's and Node's string search). */
+const NEEDLE_BYTES = 7;
 
 export interface LineReadResult {
   /** File offset just past the last complete line: where a trailing partial line starts. */
