@@ -47,12 +47,16 @@ const ASSISTANT_MARKER = Buffer.from('"assistant"');
 const INTERRUPT_MARKER = Buffer.from('[Request interrupted by user');
 const MAX_INTERRUPT_BYTES = 8 * 1024;
 
+// Each is searched from a byte that is rare in JSON (`A`, `_`, `R`), not from a quote or a bracket.
+const FAILURE_LINE = new LineMarker(FAILURE_MARKER);
+const RETRY_LINE = new LineMarker(RETRY_MARKER, 2);
+const INTERRUPT_LINE = new LineMarker(INTERRUPT_MARKER, 1);
+
 /**
  * What a line must hold to be an event (a superset of acceptLine's own test): a reader of marked
- * lines only (`onlyMarkedLines`) is handed just these. Each is searched from a byte that is rare
- * in JSON (`A`, `_`, `R`), not from a quote or a bracket.
+ * lines only (`onlyMarkedLines`) is handed just these.
  */
-export const EVENT_LINE_MARKERS: readonly LineMarker[] = [new LineMarker(FAILURE_MARKER), new LineMarker(RETRY_MARKER, 2), new LineMarker(INTERRUPT_MARKER, 1)];
+export const EVENT_LINE_MARKERS: readonly LineMarker[] = [FAILURE_LINE, RETRY_LINE, INTERRUPT_LINE];
 
 const MESSAGE_KEY = Buffer.from('"message":{');
 const ROLE_KEY = Buffer.from('"role":"');
@@ -168,9 +172,9 @@ export class TranscriptEventReader {
     // whether it may be a success: two searches of the whole line spared for most bytes.
     const role = conversationRole(line);
     const isEvent =
-      line.includes(FAILURE_MARKER) ||
-      (role === null && line.includes(RETRY_MARKER)) ||
-      (line.length <= MAX_INTERRUPT_BYTES && line.includes(INTERRUPT_MARKER));
+      FAILURE_LINE.find(line, 0) !== -1 ||
+      (role === null && RETRY_LINE.find(line, 0) !== -1) ||
+      (line.length <= MAX_INTERRUPT_BYTES && INTERRUPT_LINE.find(line, 0) !== -1);
     if (!isEvent) {
       // With only marked lines, a few remembered ones would hide the newer successes between them.
       if (this.options.onlyMarkedLines) return;
