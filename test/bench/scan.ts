@@ -5,6 +5,8 @@
 // grep reads the whole corpus in less time than Node takes to start, no Node scan can reach 2×,
 // and the table says so beside the ratio, with the scan's own share (its wall time less `node -e 0`'s).
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { listTranscriptFiles } from '../../src/core/files/discover';
 import { readCompleteLinesSync } from '../../src/core/files/lines';
@@ -37,13 +39,17 @@ async function measureScan(bench: Bench, corpus: Corpus, runs: number): Promise<
   warmPageCache(await listTranscriptFiles([corpus.configDir]));
 
   const projects = path.join(corpus.configDir, 'projects');
+  const grepCounts = path.join(os.tmpdir(), `claude-api-watch-bench-grep-${process.pid}.txt`);
   const grepRuns: Run[] = [];
   const scanRuns: (Run & { rssKB: number })[] = [];
   const nodeWalls: number[] = [];
   let stdout = '';
   for (let run = 0; run < runs; run++) {
     // grep through bash's `time` for its CPU time too; -r with --include reads exactly the transcripts.
-    const grep = spawnSync('bash', ['-c', `TIMEFORMAT='%3R %3U %3S'; time grep -rc --include='*.jsonl' isApiErrorMessage "$0" > /dev/null`, projects], { encoding: 'utf8' });
+    // Its counts go to a file, as the scan's output goes to a pipe: with its output on /dev/null,
+    // GNU grep stops reading each file at its first match (nobody can see the count), and took
+    // 0.04 s where counting the 100 MB corpus takes 0.07 s.
+    const grep = spawnSync('bash', ['-c', `TIMEFORMAT='%3R %3U %3S'; time grep -rc --include='*.jsonl' isApiErrorMessage "$0" > "$1"`, projects, grepCounts], { encoding: 'utf8' });
     const [wall, user, sys] = grep.stderr.trim().split('\n').pop()!.split(' ').map(Number);
     grepRuns.push({ wall, cpu: user + sys });
 
@@ -60,6 +66,7 @@ async function measureScan(bench: Bench, corpus: Corpus, runs: number): Promise<
     spawnSync(process.execPath, ['-e', '0']);
     nodeWalls.push((performance.now() - nodeStarted) / 1000);
   }
+  rmSync(grepCounts, { force: true });
   const wallRatio = median(scanRuns.map((r, i) => r.wall / grepRuns[i].wall));
   const floorRatio = median(nodeWalls.map((wall, i) => wall / grepRuns[i].wall));
   // What the scan itself costs beside grep, Node's own start-up (measured in the same triple) taken out.
