@@ -381,11 +381,7 @@ export class TranscriptEventReader {
     stream.lastSuccessVersion = record.envelope.version ?? stream.lastSuccessVersion;
     stream.lastResponse = { uuid: record.envelope.uuid, requestId: record.requestId, line: location.line };
     stream.pendingRetryIds = stream.pendingRetryIds.filter((retry) => retry.lineNumber > location.line);
-    const event: ApiSuccessEvent = {
-      ...eventBase('success', record.envelope, location),
-      model: record.model,
-      requestId: record.requestId,
-    };
+    const event: ApiSuccessEvent = Object.assign(eventBase('success', record.envelope, location), { model: record.model, requestId: record.requestId });
     this.emit(event);
   }
 
@@ -404,7 +400,7 @@ export class TranscriptEventReader {
       stream.pendingRetryIds = [];
     }
     const { envelope } = record;
-    // Every field spelled out: a spread, even in first place, then grows the copy key by key.
+    // Every field spelled out, eventBase's too (see there): a literal is several times cheaper.
     const event: ApiFailureEvent = {
       kind: record.kind,
       file: location.file,
@@ -455,8 +451,9 @@ function cutOffRequestId(stream: StreamContext, envelope: RecordEnvelope): strin
 
 /**
  * What every event takes from its line: its kind, where it is, and the envelope's identity and
- * context. Events spread it first: a spread anywhere else in a literal copies key by key, which cost
- * more than the rest of a scan's work on the line.
+ * context. A success adds its two fields with Object.assign: a spread of this object would cost four
+ * times as much (V8 copies key by key into an object of a shape of its own), and a failure's twenty
+ * more are spelled out in one literal, the fastest of all.
  */
 function eventBase<K extends ApiEvent['kind']>(kind: K, envelope: RecordEnvelope, location: LineLocation) {
   return {
