@@ -2,7 +2,6 @@
 // for the environment Claude Code runs with (the process plus the config dir's settings.json).
 import { ClaudeEnvironments } from '../core/claudeEnv';
 import {
-  DEFAULT_HEALTH_TIMEOUT_MS,
   checkApiHealth,
   headlineHealth,
   planHealthCheckIn,
@@ -10,6 +9,7 @@ import {
   type ApiHealthResult,
   type HealthTarget,
 } from '../core/health/apiHealth';
+import { DEFAULT_HEALTH_TIMEOUT_MS } from '../core/health/healthCheck';
 import {
   DEFAULT_STATUS_SUMMARY_URL,
   describeAnthropicStatus,

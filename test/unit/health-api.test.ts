@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  PUBLIC_API_BASE_URL,
   checkApiHealth,
   healthCheckApplies,
   resolveHealthTarget,
@@ -10,6 +9,7 @@ import {
   summarizeHealth,
   type ApiHealthResult,
 } from '../../src/core/health/apiHealth';
+import { PUBLIC_API_BASE_URL } from '../../src/core/health/healthCheck';
 import { STAND_IN_VALID_KEY, startApiStandIn, type ApiStandIn } from '../support/apiStandIn';
 import { closedPortUrl, startStandIn } from '../support/httpStandIn';
 

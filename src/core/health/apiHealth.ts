@@ -1,37 +1,9 @@
 // "Is it me or Anthropic?": one cheap request to the API Claude Code talks to, read as a verdict.
 // `GET /v1/models` costs no tokens; with no key, the API's 401 still proves it is up.
 import { cloudProviderId, PROVIDER_FLAGS, type ClaudeEnvironments, type CloudProviderId } from '../claudeEnv';
+import { PUBLIC_API_BASE_URL, type ApiHealthOptions, type ApiHealthResult, type ApiHealthVerdict } from './healthCheck';
 
-export const PUBLIC_API_BASE_URL = 'https://api.anthropic.com';
-export const DEFAULT_HEALTH_TIMEOUT_MS = 10_000;
-
-export type ApiHealthVerdict = 'up' | 'degraded' | 'down' | 'unreachable';
-
-export interface ApiHealthResult {
-  verdict: ApiHealthVerdict;
-  /** The HTTP status the API answered, or null when no answer came. */
-  httpStatus: number | null;
-  /** Anthropic error type from the body (`api_error`, `overloaded_error`, ...), or null. */
-  errorType: string | null;
-  /** `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, ... or `ETIMEDOUT` when our timeout ran out; null when an answer came. */
-  networkCode: string | null;
-  /** One human line, e.g. `reachable; authentication needed`. */
-  message: string;
-  /** From the `request-id` header, else the body's `request_id`. */
-  requestId: string | null;
-  latencyMs: number;
-  /** ISO 8601, UTC: when the check started. */
-  checkedAt: string;
-  baseURL: string;
-  keyUsed: boolean;
-}
-
-export interface ApiHealthOptions {
-  baseURL?: string | null;
-  apiKey?: string | null;
-  timeoutMs?: number;
-  now?: () => number;
-}
+export type { ApiHealthOptions, ApiHealthResult, ApiHealthVerdict } from './healthCheck';
 
 export interface HealthTarget {
   baseURL: string;
@@ -130,16 +102,6 @@ export async function checkApiHealth(options: ApiHealthOptions = {}): Promise<Ap
   return requestApiHealth(options);
 }
 
-/** The first `code` along the cause chain (`fetch failed` wraps the socket's error). */
-export function networkCode(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return null;
-}
 
 const VERDICT_WORDS: Readonly<Record<ApiHealthVerdict, string>> = {
   up: 'is up',

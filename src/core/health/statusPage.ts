@@ -1,7 +1,8 @@
 // What Anthropic's status page (Atlassian Statuspage) says. It corroborates what the transcripts
 // show, never triggers anything, and is asked only while failures are seen or the user asks.
 import { isJsonObject as isObject } from '../json';
-import { cloudProvider, networkCode, resolveHealthTarget } from './apiHealth';
+import { cloudProvider, resolveHealthTarget } from './apiHealth';
+import { networkCode } from './healthCheck';
 
 export const DEFAULT_STATUS_SUMMARY_URL = 'https://status.claude.com/api/v2/summary.json';
 export const DEFAULT_STATUS_TIMEOUT_MS = 10_000;

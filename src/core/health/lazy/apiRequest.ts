@@ -8,7 +8,7 @@ import {
   type ApiHealthOptions,
   type ApiHealthResult,
   type ApiHealthVerdict,
-} from '../apiHealth';
+} from '../healthCheck';
 
 // Without a key the SDK would look for credentials itself (ANTHROPIC_API_KEY, profiles on disk,
 // workload identity). A keyless check must send none: this subclass opts out of that lookup,
