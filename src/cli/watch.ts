@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { familyOf } from '../core/episodes';
 import { toScanJson } from '../core/scan';
-import { realSchedule } from '../core/session/events';
+import { realSchedule } from '../core/events';
 import { followTranscripts } from '../core/session/transcriptSource';
 import { DEFAULT_NOTIFY_AFTER_ATTEMPTS, DEFAULT_NOTIFY_AFTER_MS, WatchSession, type SessionSettings } from '../core/session/watchSession';
 import { describeFailureClass } from '../core/statusView';

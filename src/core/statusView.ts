@@ -6,9 +6,8 @@ import { familyOf } from './episodes';
 import { baseName } from './paths';
 import { describePlanLimit, resetPhraseIn } from './planLimit';
 import { settingName } from './settingNames';
-import type { WatchingState } from './session/transcriptSource';
 import type { TrackerSnapshot } from './tracker';
-import type { ApiFailureEvent, FailureClass } from './types';
+import type { ApiFailureEvent, FailureClass, WatchingState } from './types';
 
 export type StatusSeverity = 'none' | 'warning' | 'error';
 

@@ -3,7 +3,7 @@
 // the all-clear period) happen when the host calls tick() at nextTransitionAt(). The outage it
 // counts is the headline failure's episode, as episodes.ts defines it for the report and history.
 import { DEFAULT_QUIET_PERIOD_MS, episodeAround } from './episodes';
-import { Emitter } from './session/events';
+import { Emitter } from './events';
 import type { ApiEvent, ApiFailureEvent, ApiInterruptEvent, ApiSuccessEvent, FailureClass } from './types';
 
 export type TrackerState = 'healthy' | 'retrying' | 'failing' | 'recovered';

@@ -201,3 +201,16 @@ export function asFailureEvent(value: unknown): ApiFailureEvent | undefined {
     Array.isArray(event.requestIds);
   return shaped ? (value as ApiFailureEvent) : undefined;
 }
+
+/** What the source sees: whether watching works, and how much it has read. */
+export interface WatchingState {
+  /** `reading`: the backlog is being read; `live`: following new lines; `missing`: the config dir cannot be read. */
+  phase: 'reading' | 'live' | 'missing';
+  configDirs: readonly string[];
+  /** Why the config dir cannot be read (phase `missing`), else null. */
+  problem: string | null;
+  /** Transcripts found so far (also those too old to be read). */
+  transcripts: number;
+  /** Epoch ms of the last line read, or null. */
+  lastLineAt: number | null;
+}

@@ -7,7 +7,7 @@ import { IncidentSource, incidentLineForOutage } from '../core/health/incidents'
 import { anthropicStatusApplies } from '../core/health/statusPage';
 import type { HistoryIncident } from '../core/history/history';
 import { HistoryStore } from '../core/history/historyStore';
-import { realSchedule } from '../core/session/events';
+import { realSchedule } from '../core/events';
 import { WatchSession, type SessionState } from '../core/session/watchSession';
 import { legacySettingName } from '../core/settingNames';
 import type { StatusView } from '../core/statusView';

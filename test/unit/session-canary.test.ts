@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CommandId } from '../../src/core/commandIds';
-import { realSchedule } from '../../src/core/session/events';
+import { realSchedule } from '../../src/core/events';
 import { WatchSession } from '../../src/core/session/watchSession';
 import { finalFailure, unknownShapeFailure, writeConfigDir } from '../fixtures/transcripts';
 

@@ -10,7 +10,7 @@ import {
   type AnthropicStatusSummary,
   type StatusViewOptions,
 } from '../../src/core/statusView';
-import type { WatchingState } from '../../src/core/session/transcriptSource';
+import type { WatchingState } from '../../src/core/types';
 import { FailureTracker, type TrackerSnapshot } from '../../src/core/tracker';
 import { FAILURE_CLASSES, type ApiFailureEvent, type FailureClass } from '../../src/core/types';
 

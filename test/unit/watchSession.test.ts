@@ -4,7 +4,7 @@ import { beforeEach, describe, it } from 'node:test';
 import type { AnthropicStatus } from '../../src/core/health/statusPage';
 import { collectEnvironment } from '../../src/core/report/environment';
 import { buildBugReport } from '../../src/core/report/report';
-import type { Disposable } from '../../src/core/session/events';
+import type { Disposable } from '../../src/core/events';
 import { WatchSession, type OutageNotice, type SessionSettings, type SessionState } from '../../src/core/session/watchSession';
 import type { TranscriptSourceOptions } from '../../src/core/session/transcriptSource';
 import type { ApiEvent, ApiFailureEvent } from '../../src/core/types';

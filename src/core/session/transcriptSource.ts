@@ -4,8 +4,8 @@ import type { FormatCanary } from '../canary';
 import { TranscriptEventReader } from '../eventReader';
 import { ConfigDirError } from '../files/discover';
 import { TranscriptWatcher } from '../files/watcher';
-import type { ApiEvent } from '../types';
-import type { Disposable, Schedule } from './events';
+import type { ApiEvent, WatchingState } from '../types';
+import type { Disposable, Schedule } from '../events';
 
 /** Where the messages of a session go: the editor's log channel, the CLI's stderr. */
 export interface SessionLog {
@@ -14,18 +14,6 @@ export interface SessionLog {
   error(message: string, error?: unknown): void;
 }
 
-/** What the source sees: whether watching works, and how much it has read. */
-export interface WatchingState {
-  /** `reading`: the backlog is being read; `live`: following new lines; `missing`: the config dir cannot be read. */
-  phase: 'reading' | 'live' | 'missing';
-  configDirs: readonly string[];
-  /** Why the config dir cannot be read (phase `missing`), else null. */
-  problem: string | null;
-  /** Transcripts found so far (also those too old to be read). */
-  transcripts: number;
-  /** Epoch ms of the last line read, or null. */
-  lastLineAt: number | null;
-}
 
 export interface TranscriptSourceOptions {
   configDirs: readonly string[];

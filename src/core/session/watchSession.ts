@@ -12,9 +12,9 @@ import { AnthropicStatusMonitor, anthropicStatusApplies, describeAnthropicStatus
 import { isCwdInScope, isPathInside } from '../scope';
 import { renderStatus, type AnthropicStatusSummary, type StatusView } from '../statusView';
 import { FailureTracker, type TrackerSnapshot } from '../tracker';
-import type { ApiEvent, ApiFailureEvent } from '../types';
-import { Emitter, type Disposable, type Schedule } from './events';
-import { followTranscripts, type SessionLog, type TranscriptSourceFactory, type WatchingState } from './transcriptSource';
+import type { ApiEvent, ApiFailureEvent, WatchingState } from '../types';
+import { Emitter, type Disposable, type Schedule } from '../events';
+import { followTranscripts, type SessionLog, type TranscriptSourceFactory } from './transcriptSource';
 
 /** When to raise a notification: never, when Claude Code gives up, or also when its retries keep failing. */
 export type NotifyLevel = 'off' | 'onFailure' | 'onPersistentRetries';
