@@ -202,16 +202,10 @@ function* splitLines(
     onLine(start === 0 && end === line.length ? line : line.subarray(start, end), lineNumber++, byteOffset + start, before);
   };
 
-  /** A long line, read apart from `chunk`: searched whole for a marker. */
-  const deliverLong = (line: Buffer, byteOffset: number): void => {
-    if (markers === null || markers.some((marker) => marker.find(line, 0) !== -1)) deliver(line, byteOffset);
-    else lineNumber++;
-  };
-
   // With markers: where each is next found in the chunk's view, NOWHERE when it is not there at
   // all; -1 when not searched yet.
   const nextAt: number[] = markers === null ? [] : markers.map(() => -1);
-  /** The longest marker less a byte: what a skimmed long line keeps of each read for the next. */
+  /** The longest marker less a byte: what a long line being searched keeps of each read for the next. */
   const markerOverlap = markers === null ? 0 : Math.max(0, ...markers.map((marker) => marker.bytes.length - 1));
   /** The nearest marker at or after `from`, or NOWHERE; each marker is searched again only once passed. */
   const findMarkers = (view: Buffer, from: number): number => {
@@ -264,7 +258,7 @@ function* splitLines(
           continue;
         }
         const end = done + newline;
-        deliverLong(buffer.subarray(0, end), longStart);
+        deliver(buffer.subarray(0, end), longStart);
         // What followed the newline goes back to `chunk`, where the main loop carries on.
         const rest = buffer.subarray(end + 1, done + bytesRead);
         rest.copy(chunk, 0);
@@ -279,34 +273,6 @@ function* splitLines(
     }
   }
 
-  /**
-   * The line from file offset `longStart` is long (or was searched up to `scanFrom` by an earlier
-   * call): find its newline reading into `chunk` without keeping anything, then read the line once
-   * into a buffer of its size. Memory stays at one line plus one chunk, whatever the line's length.
-   */
-  function* finishLongLine(longStart: number, scanFrom: number): Generator<ReadRequest, void, number> {
-    let position = scanFrom;
-    for (;;) {
-      const want = Math.min(CHUNK_SIZE, until - position);
-      const bytesRead = want > 0 ? yield { target: chunk, offset: 0, length: want, position } : 0;
-      const newline = bytesRead > 0 ? chunk.subarray(0, bytesRead).indexOf(NEWLINE) : -1;
-      if (newline === -1) {
-        if (bytesRead < want || bytesRead === 0) {
-          stopIncomplete(longStart, position + bytesRead);
-          return;
-        }
-        position += bytesRead;
-        continue;
-      }
-      yield* readLongLine(longStart, position + newline - longStart);
-      chunkOffset = position;
-      filled = bytesRead;
-      lineStart = searchFrom = firstLineStart = newline + 1;
-      atEnd = bytesRead < want;
-      return;
-    }
-  }
-
   /** Reads the line of `length` bytes at file offset `longStart` into a buffer of its own (or the kept one) and delivers it. */
   function* readLongLine(longStart: number, length: number): Generator<ReadRequest, void, number> {
     const kept = length <= MAX_KEPT_LINE_BUFFER;
@@ -317,23 +283,24 @@ function* splitLines(
         if (got === 0) throw new Error(`file shrank while a line at offset ${longStart} was read`);
         done += got;
       }
-      deliverLong(lineBuffer.subarray(0, length), longStart);
+      deliver(lineBuffer.subarray(0, length), longStart);
     } finally {
       if (kept) spareLineBuffer = lineBuffer;
     }
   }
 
   /**
-   * With markers: the long line from file offset `longStart` (its first bytes, if any, in
-   * `chunk[lineStart, filled)`) is searched for a marker and its end as it streams through `chunk`,
-   * which keeps only its last few bytes (a marker may go on in the next read). Only a line that holds
-   * a marker is read again, whole: most long lines are tool output, never ours, and cost one read and
-   * no memory, whatever their length.
+   * The long line from file offset `longStart`, known to hold no newline up to `chunkOffset + filled`
+   * (its last bytes read, from `lineStart`, may be in `chunk`), is read on into `chunk` to its end,
+   * keeping nothing: memory stays at one chunk whatever the line's length. Then it is read again,
+   * whole, and delivered, unless there are markers and it holds none: with markers each read is
+   * searched too (`chunk` keeps the longest marker less a byte of the read before, as a marker may
+   * straddle two), and a long line without one (tool output, never ours) costs one read and no memory.
    */
-  function* skimLongLine(longStart: number): Generator<ReadRequest, void, number> {
-    let marked = markers!.some((marker) => marker.find(chunk, lineStart, filled) !== -1);
+  function* finishLongLine(longStart: number): Generator<ReadRequest, void, number> {
+    let marked = markers === null || markers.some((marker) => marker.find(chunk, lineStart, filled) !== -1);
     for (;;) {
-      const keep = Math.min(markerOverlap, filled - lineStart);
+      const keep = marked ? 0 : Math.min(markerOverlap, filled - lineStart);
       chunk.copyWithin(0, filled - keep, filled);
       chunkOffset += filled - keep;
       filled = keep;
@@ -342,7 +309,7 @@ function* splitLines(
       const want = Math.min(CHUNK_SIZE - filled, until - position);
       const bytesRead = want > 0 ? yield { target: chunk, offset: filled, length: want, position } : 0;
       const newline = bytesRead > 0 ? chunk.subarray(0, filled + bytesRead).indexOf(NEWLINE, filled) : -1;
-      marked ||= markers!.some((marker) => marker.find(chunk, 0, newline === -1 ? filled + bytesRead : newline) !== -1);
+      if (!marked) marked = markers!.some((marker) => marker.find(chunk, 0, newline === -1 ? filled + bytesRead : newline) !== -1);
       if (newline === -1) {
         if (bytesRead < want || bytesRead === 0) {
           stopIncomplete(longStart, position + bytesRead);
@@ -362,8 +329,12 @@ function* splitLines(
 
   try {
     const hint = options.noNewlineBefore ?? fromOffset;
-    // Markers found in what an earlier call searched are not known here: a skim starts over.
-    if (hint - fromOffset >= LONG_LINE) yield* markers === null ? finishLongLine(fromOffset, Math.min(hint, until)) : skimLongLine(fromOffset);
+    if (hint - fromOffset >= LONG_LINE) {
+      // Markers found in what an earlier call searched are not known here: with markers, the line
+      // is searched again from its start; without, reading resumes where the last call stopped.
+      if (markers === null) chunkOffset = Math.min(hint, until);
+      yield* finishLongLine(fromOffset);
+    }
     while (!atEnd || searchFrom < filled) {
       if (searchFrom >= filled && !atEnd) {
         const want = Math.min(CHUNK_SIZE - filled, until - (chunkOffset + filled));
@@ -401,12 +372,17 @@ function* splitLines(
 
       const partial = filled - lineStart;
       if (partial >= LONG_LINE && markers !== null) {
-        yield* skimLongLine(chunkOffset + lineStart);
+        yield* finishLongLine(chunkOffset + lineStart);
       } else if (partial >= LONG_LINE) {
         const longStart = chunkOffset + lineStart;
         const outgrown = yield* assembleLongLine(longStart, chunk.subarray(lineStart, filled));
         firstLineStart = 0;
-        if (outgrown !== null) yield* finishLongLine(longStart, outgrown);
+        if (outgrown !== null) {
+          // It outgrew the kept buffer, which holds it up to `outgrown`: go on from there.
+          chunkOffset = outgrown;
+          filled = lineStart = 0;
+          yield* finishLongLine(longStart);
+        }
       } else {
         // Keep the short partial line at the front and read the rest of it into the space after.
         if (partial > 0 && lineStart > 0) chunk.copyWithin(0, lineStart, filled);
