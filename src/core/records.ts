@@ -164,7 +164,7 @@ function readRetry(line: Json): RetryRecord {
     ...idsInText(str(error.message)),
   ]);
 
-  const record = describe('retry', line, {
+  return describe('retry', line, {
     status: status.status,
     statusSource: status.statusSource,
     impliedStatus: null,
@@ -177,7 +177,6 @@ function readRetry(line: Json): RetryRecord {
     newer: newerFacts(line, rawMessage ?? ''),
     retry: { attempt: num(line.retryAttempt), maxRetries: num(line.maxRetries), retryInMs: num(line.retryInMs) },
   });
-  return record;
 }
 
 /** `type:"assistant", isApiErrorMessage:true`: Claude Code gave up; the text is what the user saw. */

@@ -102,7 +102,6 @@ export async function checkApiHealth(options: ApiHealthOptions = {}): Promise<Ap
   return requestApiHealth(options);
 }
 
-
 const VERDICT_WORDS: Readonly<Record<ApiHealthVerdict, string>> = {
   up: 'is up',
   degraded: 'is degraded',
