@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLI } from './scan';
-import { median, type BenchSection } from './table';
+import { median, timed, type BenchSection } from './table';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BUNDLE = path.join(ROOT, 'dist', 'extension.js');
@@ -59,10 +59,3 @@ export const activationSection: BenchSection = {
     bench.row('CLI start-up (--help) over node -e 0', `${extra >= 0 ? '+' : ''}${extra.toFixed(0)} ms`, '≤ +25 ms', extra <= 25);
   },
 };
-
-function timed(command: string, args: string[]): number {
-  const started = performance.now();
-  const child = spawnSync(command, args, { stdio: 'ignore' });
-  if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${child.status}`);
-  return performance.now() - started;
-}

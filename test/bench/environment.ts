@@ -4,19 +4,12 @@
 // editor start-up makes a TLS connection, and a user whose variable names a corporate certificate
 // or two pays next to nothing; so every command the bench times runs without it, and the table says
 // what it would have cost.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { median, type BenchSection } from './table';
+import { median, timed, type BenchSection } from './table';
 
-/** `node -e 0`'s wall time in ms, median of `runs`, under `env`. */
-function nodeStartMs(env: NodeJS.ProcessEnv, runs = 9): number {
-  const walls: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const started = performance.now();
-    spawnSync(process.execPath, ['-e', '0'], { env });
-    walls.push(performance.now() - started);
-  }
-  return median(walls);
+/** `node -e 0`'s wall time in ms, median of nine, under `env`. */
+function nodeStartMs(env: NodeJS.ProcessEnv): number {
+  return median(Array.from({ length: 9 }, () => timed(process.execPath, ['-e', '0'], env)));
 }
 
 /**

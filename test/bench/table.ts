@@ -72,6 +72,14 @@ export class Bench {
 
 // ---- helpers shared by sections ---------------------------------------------------------------
 
+/** Wall time in ms of a command that must succeed, its output thrown away. */
+export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const started = performance.now();
+  const child = spawnSync(command, args, { stdio: 'ignore', env });
+  if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${child.status}`);
+  return performance.now() - started;
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
