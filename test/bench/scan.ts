@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { listTranscriptFiles } from '../../src/core/files/discover';
 import { readCompleteLinesSync } from '../../src/core/files/lines';
 import type { Corpus, CorpusProfile } from './generate';
-import { median, type Bench, type BenchSection } from './table';
+import { median, timed, type Bench, type BenchSection } from './table';
 
 const MB = 1024 * 1024;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -62,9 +62,7 @@ async function measureScan(bench: Bench, corpus: Corpus, runs: number): Promise<
     scanRuns.push({ wall: scanWall, cpu: Number(usage[2]) / 1e6, rssKB: Number(usage[1]) });
     stdout = scan.stdout;
 
-    const nodeStarted = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    nodeWalls.push((performance.now() - nodeStarted) / 1000);
+    nodeWalls.push(timed(process.execPath, ['-e', '0']) / 1000);
   }
   rmSync(grepCounts, { force: true });
   const wallRatio = median(scanRuns.map((r, i) => r.wall / grepRuns[i].wall));
