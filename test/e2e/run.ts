@@ -2,7 +2,8 @@
 // release, see scripts/e2e/install-code-server.ts), packages the extension, bundles the in-host suite, then
 // runs every test/e2e/*.e2e.ts with node:test once per editor, each run under one time limit, and after each
 // sweeps up anything it left behind (a crashed or timed-out test cannot skip the cleanup) and fails if there
-// was any. CAW_E2E_EDITORS=minimum (or newest) runs one editor only.
+// was any. CAW_E2E_EDITORS=minimum (or newest) runs one editor only; CAW_E2E_FILES=history,statusBar only
+// those test/e2e/*.e2e.ts files.
 // Where code-server cannot run (not Linux x64, or Debian packages missing and no root to install them) it runs
 // the in-host suite in desktop VS Code (1.100.0 and stable, downloaded by @vscode/test-cli) when VS Code can
 // be downloaded, and otherwise fails saying what to install. CAW_E2E=code-server|desktop|skip chooses.
@@ -167,8 +168,11 @@ async function runCodeServer(): Promise<number> {
   await step('extension packaged', () => mustRun('npm', ['run', '--silent', 'package']));
   await step('extension-host suite bundled', () => mustRun(process.execPath, ['scripts/e2e/build-suite.mjs']));
 
+  const onlyFiles = (process.env.CAW_E2E_FILES ?? '').split(',').map((name) => name.trim()).filter(Boolean);
   const testFiles = readdirSync(path.join(repoRoot, 'test', 'e2e'))
     .filter((name) => name.endsWith('.e2e.ts'))
+    // CAW_E2E_FILES=history,statusBar runs only those files (while working on them; CI runs all).
+    .filter((name) => onlyFiles.length === 0 || onlyFiles.includes(name.replace(/\.e2e\.ts$/, '')))
     .map((name) => path.join('test', 'e2e', name));
   const runs: EditorRun[] = [];
   for (const editor of editors) {
