@@ -92,3 +92,130 @@ export function resetPhraseIn(wording: string | null | undefined): string | null
   const when = match?.[1].trim();
   return when ? `resets ${when}` : null;
 }
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAY_MS = 86_400_000;
+
+/**
+ * When a plan limit resets, read from Claude Code's wording when the line has no `quotaLimits`:
+ * `resets 5:40pm (Europe/Madrid)`, `resets 17:40`, `resets Oct 9, 10am (America/New_York)`. The
+ * first such moment after the failure (`failedAt`, epoch ms), in the zone named (else `timeZone`,
+ * else this machine's); epoch ms, or null when the wording names no reset time.
+ */
+export function resetTimeFromWording(wording: string | null | undefined, failedAt: number, timeZone?: string): number | null {
+  if (!wording || !Number.isFinite(failedAt)) return null;
+  const match = /\bresets\s+(?:at\s+)?(?:([a-z]{3,9})\.?\s+(\d{1,2}),?\s+(?:at\s+)?)?(\d{1,2})(?::(\d{2}))?(?: ?([ap]\.?m\b\.?))?(?: ?\(([\w/+-]{1,40})\))?/i.exec(wording.slice(0, 2000));
+  if (!match) return null;
+  const [, monthName, dayText, hourText, minuteText, meridiem, zoneName] = match;
+  let hour = Number(hourText);
+  const minute = minuteText ? Number(minuteText) : 0;
+  if (meridiem) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (/^p/i.test(meridiem) ? 12 : 0);
+  }
+  if (hour > 23 || minute > 59) return null;
+  const zone = knownZone(zoneName) ?? knownZone(timeZone);
+  const today = wallDate(failedAt, zone);
+  if (monthName) {
+    const month = MONTHS.indexOf(monthName.slice(0, 3).toLowerCase());
+    const day = Number(dayText);
+    if (month < 0 || day < 1 || day > 31) return null;
+    // This year's date, or next year's when that is already well past (a reset is never long before the failure).
+    for (const year of [today.year, today.year + 1]) {
+      const at = wallClockToEpoch(year, month, day, hour, minute, zone);
+      if (at > failedAt - DAY_MS) return at;
+    }
+    return null;
+  }
+  // A time of day alone: the next time the clock shows it after the failure.
+  for (let days = 0; days <= 2; days++) {
+    const date = new Date(Date.UTC(today.year, today.month, today.day + days));
+    const at = wallClockToEpoch(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), hour, minute, zone);
+    if (at > failedAt) return at;
+  }
+  return null;
+}
+
+/** The window a plan limit's wording names: `session limit` → `5-hour`, `weekly limit` → `7-day`; else null. */
+export function limitWindowFromWording(wording: string | null | undefined): string | null {
+  if (!wording) return null;
+  if (/\bsession limit\b/i.test(wording)) return '5-hour';
+  if (/\bweekly limit\b/i.test(wording)) return '7-day';
+  if (/\bmonthly (?:spend|usage) limit\b/i.test(wording)) return 'monthly';
+  return null;
+}
+
+/**
+ * `You've reached your <model> limit · /usage-credits or /model`: a per-model credit cap, which
+ * waiting does not lift (no reset to tell of).
+ */
+export function isCreditCap(wording: string | null | undefined): boolean {
+  return !!wording && /\breached your [^·]{1,60} limit\b/i.test(wording) && !/\bresets\b/i.test(wording);
+}
+
+/** `zone` when this runtime knows it, else undefined (this machine's zone). */
+function knownZone(zone: string | undefined): string | undefined {
+  if (!zone) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The calendar date at `at` in `zone` (month 0-based). */
+function wallDate(at: number, zone: string | undefined): { year: number; month: number; day: number } {
+  const parts = wallParts(at, zone);
+  return { year: parts.year, month: parts.month, day: parts.day };
+}
+
+function wallParts(at: number, zone: string | undefined): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const formatted = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(at));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(formatted.find((p) => p.type === type)?.value ?? 0);
+  return { year: part('year'), month: part('month') - 1, day: part('day'), hour: part('hour') % 24, minute: part('minute'), second: part('second') };
+}
+
+/** How far `zone`'s clock is ahead of UTC at `at`. */
+function zoneOffsetMs(at: number, zone: string | undefined): number {
+  const p = wallParts(at, zone);
+  return Date.UTC(p.year, p.month, p.day, p.hour, p.minute, p.second) - Math.floor(at / 1000) * 1000;
+}
+
+/** The instant `zone`'s clock shows this date and time (the later one across a clock change). */
+function wallClockToEpoch(year: number, month: number, day: number, hour: number, minute: number, zone: string | undefined): number {
+  const asUtc = Date.UTC(year, month, day, hour, minute);
+  const first = asUtc - zoneOffsetMs(asUtc, zone);
+  return asUtc - zoneOffsetMs(first, zone);
+}
+
+/** What a failure says about its plan limit's reset (fields of an event). */
+export interface PlanLimitReset {
+  failureClass: string;
+  timestamp: string | null;
+  resetsAt?: string | null;
+  wording?: string | null;
+  message: string;
+}
+
+/**
+ * When a plan limit resets (epoch ms): `quotaLimits.resetsAt`, else the time Claude Code's wording
+ * names; null for anything else, and for a per-model credit cap, which has no reset.
+ */
+export function planLimitResetAt(failure: PlanLimitReset, timeZone?: string): number | null {
+  if (failure.failureClass !== 'rate_limit') return null;
+  const text = failure.wording ?? failure.message;
+  if (isCreditCap(text)) return null;
+  const fromQuota = failure.resetsAt ? Date.parse(failure.resetsAt) : NaN;
+  if (Number.isFinite(fromQuota)) return fromQuota;
+  return resetTimeFromWording(text, Date.parse(failure.timestamp ?? ''), timeZone);
+}

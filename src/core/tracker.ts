@@ -4,6 +4,7 @@
 // counts is the headline failure's episode, as episodes.ts defines it for the report and history.
 import { DEFAULT_QUIET_PERIOD_MS, episodeAround } from './episodes';
 import { Emitter } from './events';
+import { planLimitResetAt } from './planLimit';
 import type { ApiEvent, ApiFailureEvent, ApiInterruptEvent, ApiSuccessEvent, FailureClass } from './types';
 
 export type TrackerState = 'healthy' | 'retrying' | 'failing' | 'recovered';
@@ -316,11 +317,11 @@ export class FailureTracker {
 
   /**
    * A failure is current for the quiet period; a retry for the quiet period after its next attempt
-   * was due; a plan limit that says when it resets, until then (DESIGN §2 `quotaLimits`).
+   * was due; a plan limit that says when it resets (`quotaLimits`, else its wording), until then.
    */
   private currentUntil(event: ApiFailureEvent, at: number): number {
-    const resetsAt = event.failureClass === 'rate_limit' && event.resetsAt ? Date.parse(event.resetsAt) : NaN;
-    if (resetsAt > at) return resetsAt;
+    const resetsAt = planLimitResetAt(event);
+    if (resetsAt !== null && resetsAt > at) return resetsAt;
     const wait = event.kind === 'retry' ? Math.min(Math.max(event.retryInMs ?? 0, 0), this.quietPeriodMs) : 0;
     return at + wait + this.quietPeriodMs;
   }
