@@ -155,12 +155,15 @@ export class TranscriptEventReader {
    * @param options.onlyMarkedLines the caller hands over only the lines holding one of
    *   `EVENT_LINE_MARKERS` (a full scan): nothing is remembered of other lines, and an event's
    *   last success is looked for in the lines before it (`before`, then the file).
+   * @param options.wantsAnySuccess while it returns true, a batch's newest success in a thread that
+   *   was not failing is emitted too (someone waits for any evidence the API answers); only the
+   *   lines already remembered are parsed, never the file searched.
    */
   constructor(
     private readonly emit: ApiEventListener,
     private readonly onParseProblem?: ParseProblemListener,
     readonly canary: FormatCanary = new FormatCanary(),
-    private readonly options: { onlyMarkedLines?: boolean } = {},
+    private readonly options: { onlyMarkedLines?: boolean; wantsAnySuccess?: () => boolean } = {},
   ) {}
 
   /**
@@ -228,6 +231,14 @@ export class TranscriptEventReader {
       if (!stream.awaitingRecovery) continue;
       this.findSuccessBefore(file, state, stream, endOffset, nextLineNumber);
       stream.unsearchedOffset = endOffset;
+    }
+    if (this.options.wantsAnySuccess?.()) {
+      const main = this.stream(state, false);
+      if (!main.awaitingRecovery) {
+        const found = this.newestCandidateSuccess(file, state, main, endOffset);
+        if (found) this.acceptSuccess(main, found.record, { file, line: found.lineNumber });
+        main.unsearchedOffset = endOffset;
+      }
     }
     this.dropSearchedCandidates(state);
   }

@@ -29,6 +29,8 @@ export interface StatusViewOptions {
   unknownFormatLines?: number;
   /** What the transcript source sees; omitted: not known (no "not watching" state). */
   watching?: WatchingState;
+  /** The outage the user was told of is over: the evidence and the time lost, in words; omitted or null: none. */
+  backToWork?: string | null;
 }
 
 /** One thing the user can do from the item: a tooltip link and a quick pick entry alike. */
@@ -151,6 +153,7 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
 
   const actions = actionsFor(failure);
   const sections = [
+    backToWorkSection(options.backToWork),
     failureSummary(snapshot, failure, options.now),
     failureContext(failure),
     anthropicStatusSection(options.anthropicStatus),
@@ -198,7 +201,7 @@ function localClock(iso: string): string {
 function renderRecovered(snapshot: TrackerSnapshot, options: StatusViewOptions): StatusView {
   const lines = ['**Claude API recovered**'];
   if (snapshot.recoveredAt !== null) lines[0] += ` ${when(snapshot.recoveredAt, options.now)}`;
-  const sections = [lines.join(HARD_BREAK)];
+  const sections = [lines.join(HARD_BREAK), backToWorkSection(options.backToWork)];
   if (snapshot.failure) {
     sections.push(failureSummary(snapshot, snapshot.failure, options.now), failureContext(snapshot.failure));
   }
@@ -261,6 +264,7 @@ function renderHealthy(snapshot: TrackerSnapshot, options: StatusViewOptions): S
     text: '$(pulse)',
     tooltipMarkdown: joinSections([
       lines.join(HARD_BREAK),
+      backToWorkSection(options.backToWork),
       anthropicStatusSection(options.anthropicStatus),
       unknownFormatSection(options.unknownFormatLines),
       commandLinks(actions),
@@ -339,6 +343,11 @@ function anthropicStatusSection(status: StatusViewOptions['anthropicStatus']): s
     lines.push(`${linked} (${escapeMarkdown(incident.status)})`);
   }
   return lines.join(HARD_BREAK);
+}
+
+/** The evidence that the API answers again after the outage, and the time lost. */
+function backToWorkSection(words: string | null | undefined): string {
+  return words ? `**Back to work:** ${escapeMarkdown(words)}` : '';
 }
 
 /** One quiet line: Claude Code wrote error lines this release cannot read, and how to tell us. */

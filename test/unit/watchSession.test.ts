@@ -5,9 +5,10 @@ import type { AnthropicStatus } from '../../src/core/health/statusPage';
 import { collectEnvironment } from '../../src/core/report/environment';
 import { buildBugReport } from '../../src/core/report/report';
 import type { Disposable } from '../../src/core/events';
-import { WatchSession, type OutageNotice, type SessionSettings, type SessionState } from '../../src/core/session/watchSession';
+import { WatchSession, type OutageNotice, type SessionNotice, type SessionSettings, type SessionState } from '../../src/core/session/watchSession';
 import type { TranscriptSourceOptions } from '../../src/core/session/transcriptSource';
 import type { ApiEvent, ApiFailureEvent } from '../../src/core/types';
+import { backToWorkMessage, LIMIT_RESET_GRACE_MS, limitResetMessage } from '../../src/core/session/backToWork';
 import { failureAt, resetEventIds, retryAt, successAt } from '../fixtures/events';
 
 const T0 = Date.parse('2026-03-02T12:00:00.000Z');
@@ -60,7 +61,7 @@ const success = (at: number, sessionId = 's1') => successAt(at, { sessionId });
 interface Harness {
   session: WatchSession;
   time: FakeTime;
-  notices: OutageNotice[];
+  notices: SessionNotice[];
   states: SessionState[];
   statusAsked: string[];
   sourceStarts: TranscriptSourceOptions[];
@@ -69,10 +70,16 @@ interface Harness {
 }
 
 function harness(
-  options: { settings?: Partial<SessionSettings>; settingsEnv?: Record<string, Record<string, string>>; env?: Record<string, string> } = {},
+  options: {
+    settings?: Partial<SessionSettings>;
+    settingsEnv?: Record<string, Record<string, string>>;
+    env?: Record<string, string>;
+    /** What the status page answers at a time (default: all operational). */
+    status?: (now: number) => AnthropicStatus;
+  } = {},
 ): Harness {
   const time = new FakeTime();
-  const notices: OutageNotice[] = [];
+  const notices: SessionNotice[] = [];
   const states: SessionState[] = [];
   const statusAsked: string[] = [];
   const sourceStarts: TranscriptSourceOptions[] = [];
@@ -92,6 +99,7 @@ function harness(
     readSettingsEnv: async (dir) => options.settingsEnv?.[dir] ?? {},
     fetchStatus: async (url): Promise<AnthropicStatus> => {
       statusAsked.push(url);
+      if (options.status) return options.status(time.now);
       return { kind: 'reported', indicator: 'none', description: 'All Systems Operational', components: [], incidents: [], fetchedAt: new Date(time.now).toISOString() };
     },
   });
@@ -347,5 +355,154 @@ describe('WatchSession: state and listeners', () => {
     h.session.clear();
     assert.equal(h.session.state.snapshot.state, 'healthy');
     assert.equal(h.session.state.view.text, '$(pulse)');
+  });
+});
+
+describe('WatchSession: back to work', () => {
+  const limit = (at: number, fields: Partial<ApiFailureEvent> = {}) =>
+    failure(at, { status: 429, failureClass: 'rate_limit', errorType: 'rate_limit', message: "You've hit your session limit", limitWindow: '5-hour', ...fields });
+  const returns = (h: Harness) => h.notices.filter((n) => n.reason === 'limitReset' || n.reason === 'backToWork');
+
+  it('a limit that resets in the future: nothing before the reset, one notice at it, and the status item clears', () => {
+    const h = harness();
+    h.live(limit(T0, { resetsAt: new Date(T0 + 10 * SEC).toISOString() }));
+    assert.equal(h.session.state.snapshot.state, 'failing');
+    h.time.advanceTo(T0 + 9 * SEC);
+    assert.deepEqual(returns(h), []);
+    h.time.advanceTo(T0 + 10 * SEC);
+    const [notice] = returns(h);
+    assert.equal(notice?.reason, 'limitReset');
+    assert.equal(notice.reason === 'limitReset' && limitResetMessage(notice), 'Your 5-hour limit has reset');
+    assert.equal(notice.failure.sessionId, 's1', 'the session to resume');
+    assert.equal(h.session.state.snapshot.state, 'healthy');
+    h.time.advanceTo(T0 + 60 * MIN);
+    assert.equal(returns(h).length, 1, 'once');
+  });
+
+  it('a reset passed and Claude Code continued the session by itself (2.1.234+): no notice, the item simply clears', () => {
+    const h = harness();
+    h.live(limit(T0, { version: '2.1.240', resetsAt: new Date(T0 + 10 * SEC).toISOString() }));
+    h.time.advanceTo(T0 + 10 * SEC);
+    assert.equal(h.session.state.snapshot.state, 'healthy', 'cleared at the reset');
+    assert.deepEqual(returns(h), [], 'Claude Code gets a moment to continue by itself');
+    h.live(success(T0 + 25 * SEC));
+    h.time.advanceTo(T0 + 5 * MIN);
+    assert.deepEqual(returns(h), []);
+    assert.equal(h.session.state.snapshot.state, 'healthy');
+  });
+
+  it('a reset passed without a success: told once Claude Code had its moment to continue', () => {
+    const h = harness();
+    h.live(limit(T0, { version: '2.1.240', resetsAt: new Date(T0 + 10 * SEC).toISOString() }));
+    h.time.advanceTo(T0 + 10 * SEC + LIMIT_RESET_GRACE_MS - 1);
+    assert.deepEqual(returns(h), []);
+    h.time.advanceTo(T0 + 10 * SEC + LIMIT_RESET_GRACE_MS);
+    assert.deepEqual(returns(h).map((n) => n.reason), ['limitReset']);
+  });
+
+  it('a reset read from the wording: the limit is current until then, and the notice names the window the wording names', () => {
+    const h = harness();
+    // T0 is 12:00 UTC.
+    h.live(limit(T0, { limitWindow: null, wording: "You've hit your session limit · resets 12:05pm (UTC)" }));
+    h.time.advanceTo(T0 + 4 * MIN);
+    assert.equal(h.session.state.snapshot.state, 'failing');
+    h.time.advanceTo(T0 + 5 * MIN);
+    const [notice] = returns(h);
+    assert.equal(notice?.reason === 'limitReset' && notice.resetAt, T0 + 5 * MIN);
+    assert.equal(notice.reason === 'limitReset' && limitResetMessage(notice), 'Your 5-hour limit has reset');
+  });
+
+  it('a per-model credit cap has no reset and gets no notice', () => {
+    const h = harness();
+    h.live(limit(T0, { limitWindow: null, message: "You've reached your Opus limit", wording: "You've reached your Opus limit · /usage-credits or /model", resetsAt: new Date(T0 + MIN).toISOString() }));
+    h.time.advanceTo(T0 + 24 * 60 * MIN);
+    assert.deepEqual(returns(h), []);
+  });
+
+  it('an outage, then a success in another session: back to work, with the time lost and the session that gave up', () => {
+    const h = harness();
+    h.live(retry(T0, 1, { sessionId: 'a' }));
+    h.live(failure(T0 + 30 * SEC, { sessionId: 'a', ...overloaded }));
+    h.live(failure(T0 + 2 * MIN, { sessionId: 'b' }));
+    assert.deepEqual(h.notices.map((n) => n.reason), ['retrying', 'failure']);
+    h.live(success(T0 + 23 * MIN, 'c'));
+    const [notice] = returns(h);
+    assert.equal(notice?.reason, 'backToWork');
+    if (notice?.reason !== 'backToWork') return;
+    assert.equal(notice.lostMs, 23 * MIN);
+    assert.deepEqual(notice.evidence, { kind: 'success', sessionId: 'c', cwd: '/home/dev/shop', sameSession: false });
+    assert.equal(notice.failure.sessionId, 'b', 'the latest session that gave up');
+    assert.equal(backToWorkMessage(notice), "Anthropic's API answers again (a request succeeded in another session): down for 23 min");
+    assert.match(h.session.state.view.tooltipMarkdown, /Back to work:.*down for 23 min/);
+    assert.match(h.session.backToWorkSummary() ?? '', /down for 23 min \(outage 12:00 UTC to 12:23 UTC, 23 min\)/);
+    h.live(success(T0 + 24 * MIN, 'd'));
+    assert.equal(returns(h).length, 1, 'once');
+  });
+
+  it('a success in the session that gave up: the user went on by themselves, nothing to interrupt for', () => {
+    const h = harness();
+    h.live(failure(T0, { sessionId: 'a' }));
+    h.live(success(T0 + 5 * MIN, 'a'));
+    assert.deepEqual(returns(h), []);
+    assert.equal(h.session.state.answeredAgain?.evidence.kind, 'success', 'the tooltip still says it');
+  });
+
+  it('a success during the outage is no evidence; retries that recover by themselves are not an outage to come back from', () => {
+    const h = harness();
+    h.live(failure(T0, { sessionId: 'a' }));
+    h.live(success(T0 - 10 * SEC, 'c'));
+    assert.deepEqual(returns(h), []);
+    const r = harness();
+    for (let attempt = 1; attempt <= 3; attempt++) r.live(retry(T0 + attempt * SEC, attempt));
+    r.live(success(T0 + 10 * SEC));
+    assert.deepEqual(r.notices.map((n) => n.reason), ['retrying']);
+  });
+
+  it("an outage, then the status page resolves the incident it listed: back to work, asked no more than before", async () => {
+    const incident = { name: 'Elevated errors on Claude API', status: 'investigating', impact: 'major', url: 'https://stspg.io/x', updatedAt: null };
+    const h = harness({
+      status: (now) => ({
+        kind: 'reported',
+        indicator: now < T0 + 90 * SEC ? 'major' : 'none',
+        description: '',
+        components: [],
+        incidents: now < T0 + 90 * SEC ? [incident] : [],
+        fetchedAt: new Date(now).toISOString(),
+      }),
+    });
+    await settle();
+    h.live(failure(T0));
+    await settle();
+    assert.deepEqual(returns(h), []);
+    h.time.advanceTo(T0 + 61 * SEC);
+    await settle();
+    assert.deepEqual(returns(h), [], 'still listed');
+    h.time.advanceTo(T0 + 122 * SEC);
+    await settle();
+    const [notice] = returns(h);
+    assert.equal(notice?.reason, 'backToWork');
+    if (notice?.reason !== 'backToWork') return;
+    assert.deepEqual(notice.evidence, { kind: 'incidentResolved', incident: incident.name, url: incident.url });
+    assert.equal(notice.lostMs, 2 * MIN, "from the first failure to the answer that no longer listed it");
+    assert.equal(h.statusAsked.length, 3, 'once a minute while failing, as before');
+  });
+
+  it('notifications off, or the back-to-work setting off: no such notice, the status item still clears', () => {
+    for (const settings of [{ notify: 'off' as const }, { notifyBackToWork: false }]) {
+      const h = harness({ settings });
+      h.live(limit(T0, { resetsAt: new Date(T0 + 10 * SEC).toISOString() }));
+      h.live(failure(T0 + SEC, { sessionId: 'a' }));
+      h.live(success(T0 + 5 * MIN, 'c'));
+      h.time.advanceTo(T0 + 60 * MIN);
+      assert.deepEqual(returns(h), [], JSON.stringify(settings));
+      assert.equal(h.session.state.snapshot.state, 'healthy');
+    }
+  });
+
+  it('a limit whose reset passed before the session started watching is old news', () => {
+    const h = harness();
+    h.session.record(limit(T0 - 6 * 60 * MIN, { resetsAt: new Date(T0 - MIN).toISOString() }));
+    h.time.advanceTo(T0 + 60 * MIN);
+    assert.deepEqual(returns(h), []);
   });
 });

@@ -21,6 +21,8 @@ export interface BugReportInput {
   anthropicStatus?: { summary: string } | null;
   /** The Anthropic incident this outage overlaps, or that there was none (`describeIncidentMatch`); absent when not asked. */
   anthropicIncident?: { summary: string } | null;
+  /** The outage is over: the evidence the API answers again and the time lost (the session's words); absent when not known. */
+  backToWork?: { summary: string } | null;
   now: Date;
   /** IANA zone for local times; default: this machine's. */
   timeZone?: string;
@@ -215,6 +217,7 @@ function reportTexts(input: BugReportInput): string[] {
   add(input.healthCheck?.summary);
   add(input.anthropicStatus?.summary);
   add(input.anthropicIncident?.summary);
+  add(input.backToWork?.summary);
   return [...texts];
 }
 
@@ -350,6 +353,7 @@ function additionalDetails(facts: ReportFacts): string {
     ...(input.healthCheck ? [`- Health check: ${code(facts.value(input.healthCheck.summary))}`] : []),
     ...(input.anthropicStatus ? [`- Anthropic status (status.claude.com): ${code(facts.value(input.anthropicStatus.summary))}`] : []),
     ...(input.anthropicIncident ? [`- Anthropic incident: ${code(facts.value(input.anthropicIncident.summary))}`] : []),
+    ...(input.backToWork ? [`- Back to work: ${code(facts.value(input.backToWork.summary))}`] : []),
     `- Report generated ${facts.clock.utc(input.now)} by ${generatedBy}`,
   ].join('\n');
 }

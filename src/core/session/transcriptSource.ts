@@ -25,6 +25,8 @@ export interface TranscriptSourceOptions {
   schedule: Schedule;
   /** Counts the error lines that cannot be read (unknown shapes) and the versions seen; kept across restarts. */
   canary?: FormatCanary;
+  /** While true, a success in any session is news (evidence the API answers again), not only one after a failure. */
+  wantsAnySuccess?: () => boolean;
 }
 
 /** Starts following; disposing stops it. Injected into the session so tests feed events by hand. */
@@ -51,6 +53,7 @@ export const followTranscripts: TranscriptSourceFactory = (options) => {
       (file, lineNumber, error) =>
         options.log.warn(`${file}:${lineNumber} looks like an API error line but is not JSON (${error.message}); later problems in this file are not logged`),
       options.canary,
+      { wantsAnySuccess: options.wantsAnySuccess },
     );
     const current = new TranscriptWatcher([...options.configDirs], {
       lookbackMs: options.lookbackMs,

@@ -14,6 +14,7 @@ import { renderStatus, type AnthropicStatusSummary, type StatusView } from '../s
 import { FailureTracker, type TrackerSnapshot } from '../tracker';
 import type { ApiEvent, ApiFailureEvent, WatchingState } from '../types';
 import { Emitter, type Disposable, type Schedule } from '../events';
+import { BackToWork, backToWorkMessage, formatDuration, type AnsweredAgain, type ReturnNotice } from './backToWork';
 import { followTranscripts, type SessionLog, type TranscriptSourceFactory } from './transcriptSource';
 
 /** When to raise a notification: never, when Claude Code gives up, or also when its retries keep failing. */
@@ -34,6 +35,11 @@ export interface SessionSettings {
   anthropicStatusEnabled: boolean;
   anthropicStatusUrl: string;
   healthBaseUrl: string;
+  /**
+   * Tell the user when they can work again: a plan limit that reset, an outage they were told of
+   * that is over (default on; nothing when `notify` is off).
+   */
+  notifyBackToWork?: boolean;
 }
 
 export const DEFAULT_NOTIFY_AFTER_ATTEMPTS = 3;
@@ -51,6 +57,9 @@ export interface OutageNotice {
   snapshot: TrackerSnapshot;
 }
 
+/** Every notification the session raises: an outage (given up, still retrying), a limit reset, back to work. */
+export type SessionNotice = OutageNotice | ReturnNotice;
+
 export interface SessionState {
   snapshot: TrackerSnapshot;
   view: StatusView;
@@ -59,6 +68,8 @@ export interface SessionState {
   health: ApiHealthResult | null;
   /** The established outage now, or null (none, not yet established, recovered, or notifications off). */
   notice: OutageNotice | null;
+  /** The last outage the user was told of that is over (the API answers again), while still recent; else null. */
+  answeredAgain: AnsweredAgain | null;
 }
 
 export interface WatchSessionOptions {
@@ -97,12 +108,15 @@ export class WatchSession implements Disposable {
   #state: SessionState;
   #disposed = false;
   readonly #changed = new Emitter<SessionState>();
-  readonly #notify = new Emitter<OutageNotice>();
+  readonly #notify = new Emitter<SessionNotice>();
+  /** Limits waiting for their reset, outages waiting for the API to answer again. */
+  readonly #backToWork: BackToWork;
+  #inScope: (event: ApiEvent) => boolean = () => false;
   /** Error lines no known shape fits, and the Claude Code versions seen (DESIGN §2): logged once per shape. */
   readonly #canary: FormatCanary;
   /** Every change of state: the status bar, the CLI's output. */
   readonly onDidChange = this.#changed.event;
-  /** Once per established outage: the moment for a notification. */
+  /** Once per established outage, limit reset, and return of the API: the moment for a notification. */
   readonly onDidNotify = this.#notify.event;
 
   constructor(options: WatchSessionOptions) {
@@ -122,11 +136,13 @@ export class WatchSession implements Disposable {
     });
     this.#environments = new ClaudeEnvironments(options.env, { platform: this.#platform, readSettingsEnv: options.readSettingsEnv });
     this.#configDirs = this.#resolveConfigDirs();
+    this.#inScope = this.#scopeFilter();
+    this.#backToWork = new BackToWork({ now: options.now, watchingSince: options.now() });
     this.#tracker = new FailureTracker({
       now: options.now,
       quietPeriodMs: this.#settings.quietPeriodMs,
       historyMs: this.#settings.lookbackMs,
-      isInScope: this.#scopeFilter(),
+      isInScope: this.#inScope,
     });
     this.#tracker.onDidChange(() => this.#update());
     this.#watching = { phase: 'reading', configDirs: this.#configDirs, problem: null, transcripts: 0, lastLineAt: null };
@@ -174,6 +190,8 @@ export class WatchSession implements Disposable {
   /** An event from the transcripts (the source calls this; tests may too). */
   record(event: ApiEvent): void {
     this.#tracker.record(event);
+    // After the tracker: an outage notice this event raises is known before its own evidence is looked at.
+    if (this.#inScope(event) && this.#backToWork.observe(event)) this.#update();
   }
 
   /** Settings changed: everything that depends on them follows, nothing is rebuilt by hand. */
@@ -186,7 +204,8 @@ export class WatchSession implements Disposable {
       this.#startSource();
       void this.#loadEnvironment();
     }
-    this.#tracker.configure({ quietPeriodMs: settings.quietPeriodMs, historyMs: settings.lookbackMs, isInScope: this.#scopeFilter() });
+    this.#inScope = this.#scopeFilter();
+    this.#tracker.configure({ quietPeriodMs: settings.quietPeriodMs, historyMs: settings.lookbackMs, isInScope: this.#inScope });
     if (settings.anthropicStatusUrl !== previous.anthropicStatusUrl) {
       this.#statusPageSubscription.dispose();
       this.#statusPage.dispose();
@@ -199,12 +218,14 @@ export class WatchSession implements Disposable {
 
   setWorkspaceFolders(folders: readonly string[]): void {
     this.#workspaceFolders = folders;
-    this.#tracker.configure({ isInScope: this.#scopeFilter() });
+    this.#inScope = this.#scopeFilter();
+    this.#tracker.configure({ isInScope: this.#inScope });
   }
 
   /** The user's "Clear Indicator": nothing seen so far counts as current again. */
   clear(): void {
     this.#tracker.clear();
+    this.#backToWork.clear();
     this.#update();
   }
 
@@ -268,7 +289,7 @@ export class WatchSession implements Disposable {
     this.#source = source({
       configDirs: this.#configDirs,
       lookbackMs: this.#settings.lookbackMs,
-      onEvent: (event) => this.#tracker.record(event),
+      onEvent: (event) => this.record(event),
       onWatching: (watching) => {
         this.#watching = watching;
         this.#update();
@@ -277,6 +298,7 @@ export class WatchSession implements Disposable {
       now: this.#options.now,
       schedule: this.#options.schedule,
       canary: this.#canary,
+      wantsAnySuccess: () => this.#backToWork.waitingForAnswer,
     });
   }
 
@@ -306,6 +328,7 @@ export class WatchSession implements Disposable {
     });
     const subscription = monitor.onChange((status) => {
       if (status) this.#options.log.info(`Anthropic status: ${describeAnthropicStatus(status, this.#isFailing())}`);
+      this.#backToWork.statusPage(status);
       this.#update();
     });
     return [monitor, subscription];
@@ -338,9 +361,12 @@ export class WatchSession implements Disposable {
     const now = this.#options.now();
     const snapshot = this.#tracker.snapshot();
     const anthropicStatus = this.#statusPage.current();
+    const answered = this.#backToWork.answered;
+    const answeredAgain = answered && now - answered.answeredAt < this.#settings.quietPeriodMs ? answered : null;
     return {
       snapshot,
       view: renderStatus(snapshot, {
+        backToWork: answeredAgain ? `${backToWorkMessage(answeredAgain)}, ${formatClockUtc(answeredAgain.answeredAt)}` : null,
         showWhenHealthy: this.#settings.showWhenHealthy,
         now,
         anthropicStatus: toStatusSummary(anthropicStatus),
@@ -351,6 +377,7 @@ export class WatchSession implements Disposable {
       anthropicStatus,
       health: this.#health,
       notice: this.#noticeFor(snapshot, now),
+      answeredAgain,
     };
   }
 
@@ -385,8 +412,22 @@ export class WatchSession implements Disposable {
     if (state.notice && noticeId && !this.#notified.has(noticeId)) {
       this.#notified.add(noticeId);
       if (this.#notified.size > 100) this.#notified.delete(this.#notified.values().next().value!);
+      // Claude Code gave up during Anthropic's outage: from now on, wait for evidence the API answers.
+      if (state.notice.reason === 'failure' && familyOf(state.notice.failure.failureClass) === 'anthropic') {
+        this.#backToWork.outageNotified(state.notice.key, this.#tracker.currentOutage(), this.#statusPage.current());
+      }
       this.#notify.fire(state.notice);
     }
+    // Limits that reset, outages that are over: taken even when not told, so that turning the setting on later tells nothing stale.
+    const returns = this.#backToWork.take();
+    const { notify, notifyBackToWork = true } = this.#settings;
+    if (notify !== 'off' && notifyBackToWork) for (const notice of returns) this.#notify.fire(notice);
+  }
+
+  /** The last outage that is over, in words for a report: the evidence and the time lost; null when none is recent. */
+  backToWorkSummary(): string | null {
+    const answered = this.#state.answeredAgain;
+    return answered ? `${backToWorkMessage(answered)} (outage ${formatClockUtc(answered.outageStartedAt)} to ${formatClockUtc(answered.answeredAt)}, ${formatDuration(answered.lostMs)})` : null;
   }
 
   /** One timer: the tracker's next change, the moment retries become established, or a view refresh. */
@@ -403,6 +444,8 @@ export class WatchSession implements Disposable {
     if (snapshot.state === 'retrying' && !state.notice && snapshot.outageStartedAt !== null && this.#settings.notify === 'onPersistentRetries') {
       candidates.push(snapshot.outageStartedAt + this.#settings.notifyAfterMs - now);
     }
+    const returnDue = this.#backToWork.nextDueAt();
+    if (returnDue !== null) candidates.push(returnDue - now);
     if (candidates.length === 0) return;
     const delayMs = Math.max(50, Math.min(...candidates));
     this.#timerDueAt = now + delayMs;
@@ -413,6 +456,11 @@ export class WatchSession implements Disposable {
       this.#update();
     }, delayMs);
   }
+}
+
+/** `12:23 UTC`. */
+function formatClockUtc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 }
 
 function toStatusSummary(status: AnthropicStatus | null): AnthropicStatusSummary | 'unknown' | null {
