@@ -17,6 +17,7 @@ export const CommandId = {
   showFailureHistory: 'claudeApiWatch.showFailureHistory',
   showActions: 'claudeApiWatch.showActions',
   moveLegacySettings: 'claudeApiWatch.moveLegacySettings',
+  resumeSession: 'claudeApiWatch.resumeSession',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

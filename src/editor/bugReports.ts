@@ -53,6 +53,9 @@ export class BugReports {
     const health = healthForOutage(session.state.health, iso(Math.min(...times)), iso(Math.max(...times)));
     const status = session.anthropicStatusSummary();
     const incident = (await this.history?.anthropicIncident(events)) ?? null;
+    // The API answered again after this outage: only when that outage is the one reported.
+    const answered = session.state.answeredAgain;
+    const backToWork = answered && times.some((at) => at >= answered.outageStartedAt && at <= answered.answeredAt) ? session.backToWorkSummary() : null;
     return buildBugReport({
       events,
       chosen,
@@ -60,6 +63,7 @@ export class BugReports {
       healthCheck: health ? { summary: health } : null,
       anthropicStatus: status ? { summary: status } : null,
       anthropicIncident: incident ? { summary: incident } : null,
+      backToWork: backToWork ? { summary: backToWork } : null,
       now: new Date(),
     });
   }

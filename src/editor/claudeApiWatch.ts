@@ -8,7 +8,7 @@ import { anthropicStatusApplies } from '../core/health/statusPage';
 import type { HistoryIncident } from '../core/history/history';
 import { HistoryStore } from '../core/history/historyStore';
 import { realSchedule } from '../core/events';
-import { WatchSession, type SessionState } from '../core/session/watchSession';
+import { WatchSession, type SessionNotice, type SessionState } from '../core/session/watchSession';
 import { legacySettingName } from '../core/settingNames';
 import type { StatusView } from '../core/statusView';
 import type { TrackerSnapshot } from '../core/tracker';
@@ -17,7 +17,7 @@ import { BugReports } from './bugReports';
 import { registerCommands } from './commands';
 import { HistoryPanels } from './history/historyPanel';
 import { trackContextKeys } from './contextKeys';
-import { showOutageNotice } from './notifications';
+import { contentOf, showNotice } from './notifications';
 import { ReportDocuments } from './reportDocument';
 import { onDidChangeSettings, readSettings, type WatchSettings } from './settings';
 import { offerSettingsMove } from './settingsMove';
@@ -41,6 +41,17 @@ export interface ClaudeApiWatchApi {
   settings(): WatchSettings;
   /** When the session next updates by itself (see WatchSession.nextUpdateAt), for diagnostics. */
   nextUpdateAt(): number | null;
+  /** The notifications shown so far (the last 20), oldest first: their words, buttons and failure. */
+  notices(): ShownNotice[];
+}
+
+export interface ShownNotice {
+  reason: SessionNotice['reason'];
+  message: string;
+  /** Button titles. */
+  actions: string[];
+  /** The failure it is about (a button's argument). */
+  failure: ApiFailureEvent;
 }
 
 export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApiWatchApi {
@@ -68,7 +79,15 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
 
   own(session.onDidChange((state) => statusBar.show(state.view)));
   const contextKeys = own(trackContextKeys(session, context.secrets));
-  own(session.onDidNotify((notice) => void showOutageNotice(notice, session)));
+  const shown: ShownNotice[] = [];
+  own(
+    session.onDidNotify((notice) => {
+      const { message, actions } = contentOf(notice);
+      shown.push({ reason: notice.reason, message, actions: actions.map(([title]) => title), failure: notice.failure });
+      if (shown.length > 20) shown.shift();
+      void showNotice(notice, session);
+    }),
+  );
   own(onDidChangeSettings((changed) => session.configure((settings = changed)), log));
   own(offerSettingsMove({ globalState: context.globalState, log }));
   own(vscode.workspace.onDidChangeWorkspaceFolders(() => session.setWorkspaceFolders(workspaceFolders())));
@@ -102,6 +121,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
     historyPanel: () => history.panels.lastDrawn(),
     settings: () => settings,
     nextUpdateAt: () => session.nextUpdateAt,
+    notices: () => [...shown],
   };
 }
 

@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../core/commandIds';
 import { familyOf } from '../core/episodes';
-import type { OutageNotice, SessionState, WatchSession } from '../core/session/watchSession';
+import { backToWorkMessage, limitResetMessage, type ReturnNotice } from '../core/session/backToWork';
+import type { OutageNotice, SessionNotice, SessionState, WatchSession } from '../core/session/watchSession';
+import { resumeTargetIn } from './commands/resume';
 
 const t = vscode.l10n.t;
 
@@ -69,4 +71,28 @@ function whileNoticeHolds(notice: OutageNotice, session: WatchSession): Promise<
       resolve();
     });
   });
+}
+
+/** What a notice says and offers, whichever kind it is. */
+export function contentOf(notice: SessionNotice): { message: string; actions: [string, string][] } {
+  return notice.reason === 'limitReset' || notice.reason === 'backToWork' ? returnNoticeContent(notice) : noticeContent(notice);
+}
+
+/** Any of the session's notices, each the way it is shown. */
+export function showNotice(notice: SessionNotice, session: WatchSession): Promise<void> {
+  return notice.reason === 'limitReset' || notice.reason === 'backToWork' ? showReturnNotice(notice) : showOutageNotice(notice, session);
+}
+
+/** The words and buttons of a limit reset or of the API's return: Resume Session where the session can be resumed from here. */
+export function returnNoticeContent(notice: ReturnNotice): { message: string; actions: [string, string][] } {
+  const message = notice.reason === 'limitReset' ? limitResetMessage(notice) : backToWorkMessage(notice);
+  return { message, actions: resumeTargetIn(notice.failure) ? [[t('Resume Session'), CommandId.resumeSession]] : [] };
+}
+
+/** Good news, so an information toast; Resume Session runs only on the click. */
+async function showReturnNotice(notice: ReturnNotice): Promise<void> {
+  const { message, actions } = returnNoticeContent(notice);
+  const choice = await vscode.window.showInformationMessage(message, ...actions.map(([title]) => title));
+  const command = actions.find(([title]) => title === choice)?.[1];
+  if (command) await vscode.commands.executeCommand(command, notice.failure);
 }

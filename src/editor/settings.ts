@@ -50,6 +50,7 @@ export function readSettings(log?: SettingsLog): WatchSettings {
     notifyAfterAttempts: Math.max(1, get('notifyAfterRetries', DEFAULT_NOTIFY_AFTER_ATTEMPTS)),
     notifyAfterMs: Math.max(0, get('notifyAfterSeconds', DEFAULT_NOTIFY_AFTER_MS / 1000)) * 1000,
     showWhenHealthy: get('statusBar.showWhenHealthy', true),
+    notifyBackToWork: get('notifyBackToWork', true),
     issueRepository: issueRepository(get('issueRepository'), log),
     anthropicStatusEnabled: get('anthropicStatus.enabled', true),
     anthropicStatusUrl: get('anthropicStatus.url', '').trim() || 'https://status.claude.com/api/v2/summary.json',

@@ -7,6 +7,7 @@ import { baseName } from '../../core/paths';
 import type { ApiFailureEvent } from '../../core/types';
 import type { CommandContext, CommandHandler } from './context';
 import { copyBugReport } from './reports';
+import { resumeTargetIn } from './resume';
 
 const t = vscode.l10n.t;
 
@@ -29,6 +30,12 @@ type FailureItem = vscode.QuickPickItem & { failure?: ApiFailureEvent; history?:
 const COPY_ID = { iconPath: new vscode.ThemeIcon('copy'), tooltip: vscode.l10n.t('Copy Request ID') };
 const COPY_REPORT = { iconPath: new vscode.ThemeIcon('report'), tooltip: vscode.l10n.t('Copy Bug Report') };
 const OPEN_TRANSCRIPT = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: vscode.l10n.t('Open Transcript at This Line') };
+const RESUME = { iconPath: new vscode.ThemeIcon('debug-restart'), tooltip: vscode.l10n.t('Resume Session') };
+
+/** A failure's buttons: its request ID, its report, its transcript, and resuming its session where that can be done from here. */
+function buttonsFor(failure: ApiFailureEvent): (typeof COPY_ID)[] {
+  return [...(failure.requestId ? [COPY_ID] : []), COPY_REPORT, OPEN_TRANSCRIPT, ...(resumeTargetIn(failure) ? [RESUME] : [])];
+}
 
 /** Recent failures grouped by episode (the session's one definition), newest first, each with its actions as buttons. */
 async function showRecentFailures(ctx: CommandContext): Promise<void> {
@@ -49,13 +56,13 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
         description: failureTime(failure, now),
         detail: failureDetail(failure),
         failure,
-        buttons: failure.requestId ? [COPY_ID, COPY_REPORT, OPEN_TRANSCRIPT] : [COPY_REPORT, OPEN_TRANSCRIPT],
+        buttons: buttonsFor(failure),
       });
     }
   }
   const pick = vscode.window.createQuickPick<FailureItem>();
   pick.title = t('Recent Claude API Failures (1/2)');
-  pick.placeholder = t('Choose a failure; its buttons copy the request ID or the report, or open the transcript');
+  pick.placeholder = t('Choose a failure; its buttons copy the request ID or the report, open the transcript or resume the session');
   pick.matchOnDetail = true;
   pick.matchOnDescription = true;
   // Older outages, and whether Anthropic's status page reported them: the history panel.
@@ -68,6 +75,8 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
       void vscode.window.showInformationMessage(t('Copied request ID {0}', failure.requestId));
     } else if (button === COPY_REPORT) {
       await copyBugReport(ctx, failure);
+    } else if (button === RESUME) {
+      await vscode.commands.executeCommand(CommandId.resumeSession, failure);
     } else {
       await openTranscriptAtFailure(ctx, failure);
     }
@@ -86,7 +95,7 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   if (chosen?.history) return ctx.showFailureHistory();
   if (!chosen?.failure) return;
   const failure = chosen.failure;
-  const actions = [...(failure.requestId ? [COPY_ID] : []), COPY_REPORT, OPEN_TRANSCRIPT];
+  const actions = buttonsFor(failure);
   const action = await vscode.window.showQuickPick(
     actions.map((button) => ({ label: button.tooltip, button })),
     { title: t('{0} (2/2)', chosen.label.replace(/^\$\([a-z-]+\)\s*/, '')), placeHolder: failure.wording ? t('Claude Code said: {0}', failure.wording) : undefined },

@@ -10,6 +10,7 @@ import { failureCommands } from './failures';
 import { healthCommands } from './health';
 import { historyCommands } from './history';
 import { reportCommands } from './reports';
+import { resumeCommands } from './resume';
 import { settingsCommands } from './settings';
 
 export type { CommandContext } from './context';
@@ -24,6 +25,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...diagnosticsCommands(ctx),
     ...actionCommands(ctx),
     ...settingsCommands(ctx),
+    ...resumeCommands(ctx),
   };
   const documents = vscode.workspace.registerTextDocumentContentProvider(DiagnosticsDocument.scheme, new DiagnosticsDocument());
   const commands = Object.entries(handlers).map(([id, handler]) =>
