@@ -6,7 +6,9 @@ import { familyOf } from '../core/episodes';
 import { toScanJson } from '../core/scan';
 import { realSchedule } from '../core/events';
 import { followTranscripts } from '../core/session/transcriptSource';
-import { DEFAULT_NOTIFY_AFTER_ATTEMPTS, DEFAULT_NOTIFY_AFTER_MS, WatchSession, type SessionSettings } from '../core/session/watchSession';
+import { noticeMessage, toNoticeJson } from '../core/session/notices';
+import { quoteForShell, resumeTargetFor } from '../core/session/resume';
+import { DEFAULT_NOTIFY_AFTER_ATTEMPTS, DEFAULT_NOTIFY_AFTER_MS, WatchSession, type SessionNotice, type SessionSettings } from '../core/session/watchSession';
 import { describeFailureClass } from '../core/statusView';
 import type { TrackerSnapshot } from '../core/tracker';
 import { isFailureEvent } from '../core/types';
@@ -16,8 +18,10 @@ import { configDirsFor, ExitCode, parseFlags, runCommand, type CliIo } from './c
 export const WATCH_USAGE = `Usage: claude-api-watch watch [--config-dir DIR] [--json]
 
 Follows Claude Code's transcripts as the editor does, until interrupted. Prints each change of
-state (retrying, outage, recovered) with the time; with --json, each new API failure or retry
-as one JSON object per line instead (the fields of 'scan --json').`;
+state (retrying, outage, recovered) and each notification the editor would show (Claude Code
+gave up, its retries keep failing, a plan limit has reset, the API answers again after an
+outage) with the time; with --json, each new API failure or retry as one JSON object per line
+instead (the fields of 'scan --json'), and each notification as {"kind":"notice","reason":...}.`;
 
 export function runWatchCommand(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   return runCommand('watch', WATCH_USAGE, io, () => watch(args, io, signal));
@@ -40,7 +44,9 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
     scope: 'all',
     quietPeriodMs: DEFAULT_QUIET_PERIOD_MS,
     lookbackMs: 24 * 3_600_000,
-    notify: 'off',
+    // The editor's defaults: the same notifications, printed.
+    notify: 'onPersistentRetries',
+    notifyBackToWork: true,
     notifyAfterAttempts: DEFAULT_NOTIFY_AFTER_ATTEMPTS,
     notifyAfterMs: DEFAULT_NOTIFY_AFTER_MS,
     showWhenHealthy: true,
@@ -54,6 +60,18 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
   let missing: string | null = null;
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
+  // Notices raised while the backlog is read come once it is, after the line that says watching began.
+  let pendingNotices: SessionNotice[] = [];
+  const printNotice = (notice: SessionNotice) => {
+    const now = io.now();
+    if (flags.json) {
+      io.stdout(JSON.stringify(toNoticeJson(notice, now.getTime())));
+      return;
+    }
+    const resume = notice.reason === 'limitReset' || notice.reason === 'backToWork' ? resumeTargetFor(notice.failure) : null;
+    const hint = resume?.kind === 'terminal' ? ` — resume: ${resume.cwd ? `cd ${quoteForShell(resume.cwd, 'posix')} && ` : ''}${resume.commandLine}` : '';
+    io.stdout(`${now.toISOString().slice(11, 19)}  notice: ${noticeMessage(notice)}${hint}`);
+  };
   const session = new WatchSession({
     settings,
     env: io.env,
@@ -67,8 +85,9 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
       followTranscripts({
         ...options,
         onEvent: (event) => {
-          options.onEvent(event);
+          // The failure first, then any notice it raises.
           if (live && flags.json && isFailureEvent(event)) io.stdout(JSON.stringify(toScanJson(event)));
+          options.onEvent(event);
         },
         onWatching: (watching) => {
           options.onWatching(watching);
@@ -79,11 +98,15 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
             live = true;
             // On stderr even with --json: it tells a person, or a script, that new lines will now be reported.
             io.stderr(`Watching ${watching.configDirs.join(', ')} — Ctrl-C to stop.`);
+            const notices = pendingNotices;
+            pendingNotices = [];
+            notices.forEach(printNotice);
           }
         },
         log: { info: () => undefined, warn: options.log.warn, error: options.log.error },
       }),
   });
+  session.onDidNotify((notice) => (live ? printNotice(notice) : pendingNotices.push(notice)));
   session.onDidChange((state) => {
     if (!live || flags.json) return;
     const line = describeState(state.snapshot);

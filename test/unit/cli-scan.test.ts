@@ -217,7 +217,8 @@ describe('claude-api-watch watch', () => {
       });
       const io = captureIo();
       const lines: ScanJsonRecord[] = [];
-      io.stdout = (s) => lines.push(JSON.parse(s) as ScanJsonRecord);
+      // Notices (kind `notice`) have their own test (cli-watch-notices.test.ts).
+      io.stdout = (s) => void ((JSON.parse(s) as { kind: string }).kind !== 'notice' && lines.push(JSON.parse(s) as ScanJsonRecord));
       const running = runWatchCommand(['--config-dir', configDir, '--json'], io, stop.signal);
       // Append only once the watcher says it is live: earlier lines are context, not news.
       const liveBy = Date.now() + 10_000;
