@@ -4,7 +4,7 @@
 // planted retries and final failures in every shape DESIGN §2 lists. Deterministic (seeded), and
 // cached under os.tmpdir() by size: a second run reuses it.
 //
-//   node --import tsx test/bench/generate.ts [sizeMB] [sparse|dense|huge-lines]
+//   node --import tsx test/bench/generate.ts [sizeMB] [sparse|dense|huge-lines|many-small]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,10 +16,15 @@ const GENERATOR_VERSION = 1;
 /**
  * What kind of history: `sparse` (about 300 incidents per GB, the everyday case), `dense` (an
  * outage week: about 2 % of lines are retries and failures, 5 % of tool results quote error text,
- * all within 7 days) and `huge-lines` (a third of the bytes in tool results of 1 to 40 MB).
+ * all within 7 days), `huge-lines` (a third of the bytes in tool results of 1 to 40 MB) and
+ * `many-small` (a heavy user's month with an outage week in it: about 3 files per MB, a third of
+ * them under 100 KB and a few of tens of MB, subagent folders beside their parents, about 6 events
+ * per MB spread over many files, and marker-quoting lines in most files: tool output and file
+ * contents quoting `isApiErrorMessage`, assistant lines carrying `"isApiErrorMessage":false`,
+ * progress lines that nest a subagent's records, tool output quoting an interrupt).
  */
-export type CorpusProfile = 'sparse' | 'dense' | 'huge-lines';
-export const CORPUS_PROFILES: readonly CorpusProfile[] = ['sparse', 'dense', 'huge-lines'];
+export type CorpusProfile = 'sparse' | 'dense' | 'huge-lines' | 'many-small';
+export const CORPUS_PROFILES: readonly CorpusProfile[] = ['sparse', 'dense', 'huge-lines', 'many-small'];
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -101,6 +106,8 @@ const ERAS: { era: Era; weight: number; versions: string[]; models: string[] }[]
   { era: 'v2.1-human', weight: 18, versions: ['2.1.108', '2.1.150', '2.1.188'], models: ['claude-sonnet-4-5-20250929', 'claude-opus-4-5-20251101'] },
   { era: 'v2.1-late', weight: 18, versions: ['2.1.215', '2.1.240'], models: ['claude-sonnet-4-5-20250929', 'claude-opus-4-5-20251101', 'claude-haiku-4-5-20251001'] },
 ];
+/** `many-small` is a recent month: mostly 2.1.x, whose sessions log retries and keep subagents in folders. */
+const RECENT_ERA_WEIGHTS: Readonly<Record<Era, number>> = { 'v0.2': 0, 'v1.0': 4, 'v2.0': 8, 'v2.1-early': 22, 'v2.1-human': 30, 'v2.1-late': 36 };
 const ENTRYPOINTS = ['cli', 'cli', 'cli', 'claude-vscode', 'sdk-ts'];
 
 /** One output file. */
@@ -116,6 +123,8 @@ interface Stream {
   isSidechain: boolean;
   agentId: string | null;
   lastUuid: string | null;
+  /** Turns written so far (`many-small` puts a marker-quoting line in most streams' first turn). */
+  turns: number;
 }
 
 interface Session {
@@ -171,6 +180,7 @@ class Generator {
   }
 
   run(): Corpus {
+    if (this.profile === 'many-small') return this.runManySmall();
     const budget = this.sizeMB * MB;
     const sessionCount = Math.max(12, Math.round(this.sizeMB * 3));
     const projectCount = Math.max(3, Math.round(sessionCount / 25));
@@ -192,6 +202,36 @@ class Generator {
       const withHuge = hugeLines > 0 && s === Math.floor(sessionCount / 2);
       written += this.session(projects[s % projectCount], Math.min(sessionBudget, remaining), incidents, withHuge);
     }
+    return this.corpus(sessionCount, projectCount);
+  }
+
+  /**
+   * `many-small`: sessions of drawn sizes until the budget is spent, a few projects holding most of
+   * them; incidents in a bit over half the sessions.
+   */
+  private runManySmall(): Corpus {
+    const budget = this.sizeMB * MB;
+    const projectCount = Math.max(3, Math.round(this.sizeMB / 12));
+    const projects = Array.from({ length: projectCount }, (_, i) => `/home/dev/src/${this.pick(WORDS)}-${this.pick(WORDS)}-${i}`);
+    let written = 0;
+    let sessions = 0;
+    while (written < budget) {
+      const size = Math.min(this.manySmallSessionBytes(), Math.max(4 * 1024, budget - written));
+      const incidents = this.random() < 0.52 ? 0 : 1 + Math.floor(this.random() ** 2 * 4);
+      written += this.session(projects[Math.floor(this.random() ** 2 * projectCount)], size, incidents, false);
+      sessions++;
+    }
+    return this.corpus(sessions, projectCount);
+  }
+
+  /** A `many-small` session's bytes (its subagents' included): log-normal around 150 KB, one in 250 of 10 to 40 MB. */
+  private manySmallSessionBytes(): number {
+    if (this.random() < 0.004) return (10 + this.random() * 30) * MB;
+    const normal = Math.sqrt(-2 * Math.log(1 - this.random())) * Math.cos(2 * Math.PI * this.random());
+    return Math.max(3 * 1024, 150 * 1024 * Math.exp(1.2 * normal));
+  }
+
+  private corpus(sessions: number, projects: number): Corpus {
     return {
       version: GENERATOR_VERSION,
       profile: this.profile,
@@ -199,8 +239,8 @@ class Generator {
       configDir: this.configDir,
       bytes: this.bytes,
       files: this.files,
-      sessions: sessionCount,
-      projects: projectCount,
+      sessions,
+      projects,
       decoys: this.decoys,
       planted: this.planted,
     };
@@ -208,7 +248,8 @@ class Generator {
 
   /** One session (with its subagents): returns the bytes written. */
   private session(cwd: string, budget: number, incidents: number, withHuge: boolean): number {
-    const era = this.weighted();
+    const manySmall = this.profile === 'many-small';
+    const era = manySmall ? this.weighted(RECENT_ERA_WEIGHTS) : this.weighted();
     const session: Session = {
       id: this.uuid(),
       cwd,
@@ -217,14 +258,19 @@ class Generator {
       model: this.pick(era.models),
       entrypoint: this.pick(ENTRYPOINTS),
       branch: this.pick(['main', 'main', 'develop', 'feature/retry-ui', 'fix/cache']),
-      time: this.profile === 'dense' ? this.now - 8 * DAY_MS + this.random() * 7 * DAY_MS : this.now - 30 * DAY_MS + this.random() * 27 * DAY_MS,
+      time:
+        this.profile === 'dense'
+          ? this.now - 8 * DAY_MS + this.random() * 7 * DAY_MS
+          : manySmall
+            ? this.now - 29 * DAY_MS + this.random() * 28 * DAY_MS
+            : this.now - 30 * DAY_MS + this.random() * 27 * DAY_MS,
     };
     const projectDir = path.join(this.projectsDir, cwd.replace(/[^A-Za-z0-9]/g, '-'));
     const mainSink: Sink = { file: path.join(projectDir, `${session.id}.jsonl`), lines: [], bytes: 0 };
     const sinks = [mainSink];
-    const main: Stream = { sink: mainSink, isSidechain: false, agentId: null, lastUuid: null };
+    const main: Stream = { sink: mainSink, isSidechain: false, agentId: null, lastUuid: null, turns: 0 };
     const streams = [main];
-    if (this.random() < 0.2) {
+    if (this.random() < (manySmall ? 0.45 : 0.2)) {
       const agents = 1 + Math.floor(this.random() * 3);
       for (let a = 0; a < agents; a++) {
         const agentId = this.hex(8);
@@ -232,16 +278,23 @@ class Generator {
         if (era.era.startsWith('v2.1')) sink = { file: path.join(projectDir, session.id, 'subagents', `agent-${agentId}.jsonl`), lines: [], bytes: 0 };
         else if (era.era === 'v2.0') sink = { file: path.join(projectDir, `agent-${agentId}.jsonl`), lines: [], bytes: 0 };
         if (sink !== mainSink) sinks.push(sink);
-        streams.push({ sink, isSidechain: true, agentId, lastUuid: null });
+        streams.push({ sink, isSidechain: true, agentId, lastUuid: null, turns: 0 });
       }
     }
     const incidentTurns = new Set(Array.from({ length: incidents }, () => Math.floor(this.random() * 6)));
     const written = () => sinks.reduce((sum, sink) => sum + sink.bytes, 0);
 
     let turn = 0;
-    while (written() < budget || turn < 2) {
-      const stream = turn < 2 || this.random() < 0.75 ? main : this.pick(streams);
-      this.turn(session, stream, turn === 3 && withHuge);
+    // `many-small` has sessions of a few KB: one light turn is enough there.
+    const light = manySmall && budget < 64 * 1024;
+    const minTurns = light ? 1 : 2;
+    while (written() < budget || turn < minTurns) {
+      const stream = turn < minTurns || this.random() < (manySmall ? 0.6 : 0.75) ? main : this.pick(streams);
+      if (manySmall) {
+        if (this.random() < (stream.turns === 0 ? 0.9 : 0.12)) this.markerDecoy(session, stream);
+        stream.turns++;
+      }
+      this.turn(session, stream, turn === 3 && withHuge, light);
       // An outage week: an incident every 20 turns or so, on top of the drawn ones.
       const outage = this.profile === 'dense' && this.random() < 0.05;
       if (incidentTurns.has(turn) || outage) this.incident(session, this.random() < 0.8 ? main : this.pick(streams));
@@ -251,6 +304,8 @@ class Generator {
     for (const t of incidentTurns) if (t >= turn) this.incident(session, main);
 
     for (const sink of sinks) {
+      // A subagent that was never given a turn wrote nothing (other profiles keep their empty files).
+      if (manySmall && sink.lines.length === 0) continue;
       const content = sink.lines.join('\n') + '\n';
       fs.mkdirSync(path.dirname(sink.file), { recursive: true });
       fs.writeFileSync(sink.file, content);
@@ -263,25 +318,25 @@ class Generator {
   }
 
   /** A user prompt, a tool call and its result, and an answer. */
-  private turn(session: Session, stream: Stream, huge: boolean): void {
+  private turn(session: Session, stream: Stream, huge: boolean, light = false): void {
     const r = this.random();
-    if (r < 0.06) {
+    if (r < (this.profile === 'many-small' ? 0.01 : 0.06)) {
       // A prompt that quotes error text (a decoy), e.g. the user pasting what they saw.
       this.decoys++;
       this.user(session, stream, `Why do I keep getting API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}} and "isApiErrorMessage":true in my logs? ${this.text(200)}`);
     } else {
       this.user(session, stream, this.text(80 + Math.floor(this.random() * 1500)));
     }
-    const calls = 1 + Math.floor(this.random() * 3);
+    const calls = light ? 1 : 1 + Math.floor(this.random() * 3);
     for (let c = 0; c < calls; c++) {
       const toolId = `toolu_01${this.base62(22)}`;
       this.assistant(session, stream, [
         { type: 'text', text: this.text(60 + Math.floor(this.random() * 400)) },
         { type: 'tool_use', id: toolId, name: this.pick(['Bash', 'Read', 'Edit', 'Grep', 'Glob']), input: { command: this.text(60), description: this.text(30) } },
       ]);
-      this.toolResult(session, stream, toolId, this.toolOutput(huge && c === 0));
+      this.toolResult(session, stream, toolId, light ? this.text(200 + Math.floor(this.random() * 1500)) : this.toolOutput(huge && c === 0));
     }
-    this.assistant(session, stream, [{ type: 'text', text: this.text(200 + Math.floor(this.random() * 2500)) }]);
+    this.assistant(session, stream, [{ type: 'text', text: this.text(200 + Math.floor(this.random() * (light ? 800 : 2500))) }]);
     const extra = this.random();
     if (extra < 0.03) this.plain(session, stream, { type: 'system', subtype: 'compact_boundary', content: 'Conversation compacted', level: 'info', compactMetadata: { trigger: 'auto', preTokens: 160_000 } });
     else if (extra < 0.05) this.raw(stream, { type: 'summary', summary: this.text(60), leafUuid: stream.lastUuid });
@@ -293,13 +348,60 @@ class Generator {
     if (huge) return this.text(24 * MB);
     if (this.profile === 'huge-lines' && r < 0.012) return this.text(Math.floor((1 + this.random() * (this.random() < 0.1 ? 39 : 7)) * MB));
     if (r < 0.0015) return this.text((2 + Math.floor(this.random() * 6)) * MB);
-    if (r < 0.05) {
+    if (r < (this.profile === 'many-small' ? 0.01 : 0.05)) {
       // A tool result quoting a real failure line, e.g. `grep isApiErrorMessage ~/.claude/...`.
       this.decoys++;
       return `projects/x/y.jsonl:12:${JSON.stringify({ type: 'assistant', isApiErrorMessage: true, message: { model: '<synthetic>', content: [{ type: 'text', text: 'API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}' }] } })}\n{"type":"system","subtype":"api_error","retryAttempt":3}\n${this.text(500)}`;
     }
     if (r < 0.35) return this.text(4000 + Math.floor(this.random() * 40_000));
     return this.text(200 + Math.floor(this.random() * 3000));
+  }
+
+  /**
+   * A line that holds a marker and is no event (`many-small`): what tools print and newer builds
+   * write beside the real records. Some hold the marker only quoted (escaped in the JSON, never
+   * handed over by the line reader, but counted by grep); the others hold it as a key, nested or
+   * not, and are parsed only to be turned down.
+   */
+  private markerDecoy(session: Session, stream: Stream): void {
+    this.decoys++;
+    const r = this.random();
+    const toolId = `toolu_01${this.base62(22)}`;
+    if (r < 0.3) {
+      // `grep -rn isApiErrorMessage ~/.claude/projects`: whole transcript lines, quoted.
+      const quoted = [
+        JSON.stringify({ type: 'assistant', isApiErrorMessage: false, message: { model: this.pick(session.era.models), content: [{ type: 'text', text: this.text(80) }] } }),
+        JSON.stringify({ type: 'system', subtype: 'api_error', level: 'error', retryAttempt: 2, maxRetries: 10, error: { status: 529 } }),
+        JSON.stringify({ type: 'assistant', isApiErrorMessage: true, message: { model: '<synthetic>', content: [{ type: 'text', text: 'API Error: 500 Internal server error' }] } }),
+      ];
+      const output = quoted.map((line, i) => `projects/-home-dev-src-app/${this.uuid()}.jsonl:${12 + i * 7}:${line}`).join('\n');
+      this.toolResult(session, stream, toolId, `${output}\n${this.text(300)}`);
+    } else if (r < 0.45) {
+      // Reading source code that names the field (no quote after it).
+      this.toolResult(session, stream, toolId, `${this.text(400)}\n  if (value.isApiErrorMessage === true) return readFailure(value);\n  // isApiErrorMessage:false is a synthetic line\n${this.text(900)}`);
+    } else if (r < 0.65) {
+      // A real response from a build that writes the field on every assistant line.
+      const env = this.envelope(session, stream);
+      this.raw(stream, {
+        ...env,
+        message: { id: `msg_01${this.base62(22)}`, type: 'message', role: 'assistant', model: session.model, content: [{ type: 'text', text: this.text(200 + Math.floor(this.random() * 1500)) }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 4, output_tokens: Math.floor(this.random() * 900) } },
+        requestId: this.requestId(),
+        type: 'assistant',
+        isApiErrorMessage: false,
+      });
+    } else if (r < 0.75) {
+      this.synthetic(session, stream, 'No response requested.', false, {});
+    } else if (r < 0.9) {
+      // A subagent's progress, nesting its records: a response, or a retry of its own.
+      const nested =
+        this.random() < 0.5
+          ? { type: 'assistant', isApiErrorMessage: false, uuid: this.uuid(), timestamp: this.iso(session), message: { model: session.model, role: 'assistant', content: [{ type: 'text', text: this.text(300) }] } }
+          : { type: 'system', subtype: 'api_error', level: 'error', uuid: this.uuid(), timestamp: this.iso(session), retryAttempt: 1, maxRetries: 10, retryInMs: 1000, error: { status: 529 } };
+      this.plain(session, stream, { type: 'progress', data: { type: 'agent_progress', agentId: this.hex(8), prompt: this.text(200), message: nested, normalizedMessages: [] }, toolUseID: toolId, parentToolUseID: toolId });
+    } else {
+      // A command's log that quotes an interrupt.
+      this.toolResult(session, stream, toolId, `${this.text(300)}\n[Request interrupted by user]\n${this.text(300)}`);
+    }
   }
 
   /**
@@ -329,7 +431,7 @@ class Generator {
     const maxRetries = this.random() < 0.8 ? 10 : 15;
     let attempts = 0;
     if (logsRetries && trouble.retryable) {
-      attempts = this.random() < 0.15 ? maxRetries : 1 + Math.floor(this.random() * 4);
+      attempts = this.random() < 0.15 ? maxRetries : 1 + Math.floor(this.random() * (this.profile === 'many-small' ? 8 : 4));
       for (let a = 1; a <= attempts; a++) this.retry(session, stream, trouble, a, maxRetries);
     }
     const outcome = this.random();
@@ -524,9 +626,10 @@ class Generator {
     return items[Math.floor(this.random() * items.length)];
   }
 
-  private weighted(): (typeof ERAS)[number] {
-    let r = this.random() * ERAS.reduce((sum, e) => sum + e.weight, 0);
-    for (const era of ERAS) if ((r -= era.weight) < 0) return era;
+  private weighted(weights?: Readonly<Record<Era, number>>): (typeof ERAS)[number] {
+    const weightOf = (era: (typeof ERAS)[number]) => weights?.[era.era] ?? era.weight;
+    let r = this.random() * ERAS.reduce((sum, e) => sum + weightOf(e), 0);
+    for (const era of ERAS) if ((r -= weightOf(era)) < 0) return era;
     return ERAS[ERAS.length - 1];
   }
 

@@ -31,7 +31,8 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-export async function historyBenchRows(corpus: Corpus, log: (text: string) => void): Promise<HistoryBenchRow[]> {
+/** `firstBuildTargetMs`: what the first build of 30 days must stay within. */
+export async function historyBenchRows(corpus: Corpus, log: (text: string) => void, firstBuildTargetMs = 2000): Promise<HistoryBenchRow[]> {
   if (!fs.existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npm run build\` (npm run bench does)`);
   // "30 days" of the corpus as it was generated: up to its newest file.
   const files = await listTranscriptFiles([corpus.configDir]);
@@ -80,7 +81,7 @@ export async function historyBenchRows(corpus: Corpus, log: (text: string) => vo
     const found = indexedEvents(built.index, now - 30 * 86_400_000).length;
     const planted = corpus.planted.length;
     return [
-      { metric: 'history index, first build (30 days, worker + scan threads)', value: `${(firstMs / 1000).toFixed(2)} s (CPU ${firstCpuS.toFixed(2)} s), ${built.stats.files} files, ${(built.stats.bytesRead / MB).toFixed(0)} MB`, target: '≤ 2 s', pass: firstMs <= 2000 },
+      { metric: 'history index, first build (30 days, worker + scan threads)', value: `${(firstMs / 1000).toFixed(2)} s (CPU ${firstCpuS.toFixed(2)} s), ${built.stats.files} files, ${(built.stats.bytesRead / MB).toFixed(0)} MB`, target: `≤ ${firstBuildTargetMs / 1000} s`, pass: firstMs <= firstBuildTargetMs },
       { metric: 'history index, reopen (load + check files)', value: `${reopen.toFixed(0)} ms${reread ? `, ${reread} files read again` : ''}`, target: '≤ 200 ms', pass: reopen <= 200 && reread === 0 },
       { metric: 'history index, stored size', value: `${storedMB.toFixed(1)} MB`, target: '' },
       { metric: 'history index, first build: peak RSS growth (worker)', value: `${buildRssMB.toFixed(0)} MB`, target: '≤ 300 MB', pass: buildRssMB <= 300 },

@@ -2,11 +2,12 @@
 // runs that section alone, e.g. `npm run bench 1024 history`) builds the production bundles, then
 // measures each figure of issue 14 beside its target and prints them in one table:
 // - full scans against `grep -c` on synthetic corpora (generate.ts): sparse at the given size and
-//   at 100 MB, a dense "outage week" (0.4 × size) and huge lines (0.25 × size); ratios pair by pair;
+//   at 100 MB, a dense "outage week" (0.4 × size), huge lines (0.25 × size) and many small sessions
+//   with a few failures each (0.4 × size, issue 28); ratios pair by pair;
 // - activation: the bundle's size, load + activate() with a stand-in `vscode`, the CLI's start-up;
 //   and VS Code's own activation figure in each installed code-server (editorActivation.ts);
 // - watch: start-up until live, latency, idle CPU, CPU beside a session growing at 1 and 20 MB/min;
-// - the history index: first build and reopening (history.ts).
+// - the history index: first build and reopening (history.ts), on the sparse corpus and on many small sessions.
 // Public tools only (node, bash, grep). Each section is a BenchSection (table.ts): add one to
 // SECTIONS below and its rows join the table.
 import * as fs from 'node:fs';
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     // Five triples: with three, one noisy run moved the huge-lines median from 1.0× to 2.2×.
     scanSection('dense', scaled(0.4), 5),
     scanSection('huge-lines', scaled(0.25), 5),
+    // A heavy user's month: what it costs grows with files, marked lines and events, not bytes.
+    scanSection('many-small', scaled(0.4), 7, { ratio: 1.5, stretch: 1 }),
     activationSection,
     editorActivationSection,
     watchCostSection,
@@ -51,6 +54,12 @@ async function main(): Promise<void> {
       name: `history index (sparse ${sizeMB} MB)`,
       run: async (b) => {
         for (const r of await historyBenchRows(b.corpus('sparse', sizeMB), b.log)) b.row(r.metric, r.value, r.target, r.pass);
+      },
+    },
+    {
+      name: `history index (many-small ${scaled(0.4)} MB)`,
+      run: async (b) => {
+        for (const r of await historyBenchRows(b.corpus('many-small', scaled(0.4)), b.log, 1000)) b.row(r.metric, r.value, r.target, r.pass);
       },
     },
     chaosSection,
