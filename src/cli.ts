@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // claude-api-watch: the extension's detection core from a terminal.
-import { ExitCode, type CliIo } from './cli/common';
+import { ExitCode, terminalText, type CliIo } from './cli/common';
 
 /**
  * Every command is a lazy module (scripts/build.mjs): `--help` loads this file alone, and each
@@ -30,8 +30,9 @@ Exit codes: 0 ok, 1 the config dir cannot be read or nothing to report, 2 bad us
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = {
-    stdout: (text) => stdio('stdout').write(withNewline(text)),
-    stderr: (text) => stdio('stderr').write(withNewline(text)),
+    // Every line through the one sanitiser: nothing from a transcript or a file name acts on the terminal.
+    stdout: (text) => stdio('stdout').write(withNewline(terminalText(text))),
+    stderr: (text) => stdio('stderr').write(withNewline(terminalText(text))),
     env: process.env,
     now: () => new Date(),
   };

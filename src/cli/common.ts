@@ -7,6 +7,7 @@ import { resolveConfigDirs } from '../core/files/configDir';
 import { ConfigDirError, type SkippedEntry } from '../core/files/discover';
 import { parseSince, scanConfigDirs } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
+import { escapeJsonText } from '../core/text/sanitize';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -16,6 +17,18 @@ export interface CliIo {
 }
 
 export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
+
+/**
+ * What the CLI writes, as it reaches a terminal: every character that would act instead of showing
+ * (ESC and the other C0 and C1 controls, bidi controls, invisible characters), from transcript text
+ * or a file name, written as a visible `\uXXXX` escape. A newline and a tab stay. JSON output keeps
+ * its value (the escape is JSON's own, and such characters only occur inside its strings); a table
+ * or a path shows where something was, and a terminal runs no OSC 8 link, OSC 52 clipboard write or
+ * CSI sequence of a transcript's.
+ */
+export function terminalText(text: string): string {
+  return escapeJsonText(text);
+}
 
 /** Thrown for bad flags: `runCommand` prints the message and the command's usage and exits 2. */
 export class UsageError extends Error {}

@@ -4,6 +4,7 @@ import { baseName } from '../core/paths';
 import { describePlanLimit } from '../core/planLimit';
 import { toScanJson, toUnknownShapeJson } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
+import { displayText } from '../core/text/sanitize';
 import { configDirsFor, ExitCode, parseFlags, runCommand, scanOrExplain, sinceFlag, type CliIo, PERIOD_FLAGS } from './common';
 
 export const SCAN_USAGE = `Usage: claude-api-watch scan [--config-dir DIR] [--since all|ISO|30m|24h|7d] [--json]
@@ -60,7 +61,7 @@ const COLUMNS = ['TIME (UTC)', 'KIND', 'STATUS', 'CLASS', 'REQUEST ID', 'PROJECT
 function formatTable(events: ApiFailureEvent[], since: string, now: Date): string {
   const window = since === 'all' ? 'in all transcripts' : `since ${since}`;
   if (events.length === 0) return `No API failures or retries ${window}.`;
-  const rows = events.map((event) => rowCells(event, now));
+  const rows = events.map((event) => rowCells(event, now).map((cell) => displayText(cell)));
   const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
   const render = (cells: readonly string[]) =>
     cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ');

@@ -4,6 +4,7 @@
 import { CommandId } from './commandIds';
 import { familyOf } from './episodes';
 import { baseName } from './paths';
+import { displayText, sanitizeText } from './text/sanitize';
 import { describePlanLimit, resetPhraseIn } from './planLimit';
 import { settingName } from './settingNames';
 import type { TrackerSnapshot } from './tracker';
@@ -168,7 +169,7 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
     accessibilityLabel: label,
     command: CommandId.showActions,
     actions,
-    detail: failure.wording ?? failure.message,
+    detail: displayText(failure.wording ?? failure.message),
   };
 }
 
@@ -215,7 +216,7 @@ function renderRecovered(snapshot: TrackerSnapshot, options: StatusViewOptions):
     accessibilityLabel: 'Claude API recovered',
     command: CommandId.showActions,
     actions,
-    detail: snapshot.failure ? (snapshot.failure.wording ?? snapshot.failure.message) : null,
+    detail: snapshot.failure ? displayText(snapshot.failure.wording ?? snapshot.failure.message) : null,
   };
 }
 
@@ -283,8 +284,8 @@ function failureSummary(snapshot: TrackerSnapshot, failure: ApiFailureEvent, now
   const title = failure.status !== null ? `Claude API ${failure.status}` : 'Claude API failure';
   const lines = [`**${title}** · ${CLASS_WORDS[c]}`, CLASS_EXPLANATIONS[c]];
   // Claude Code's whole wording where it says more (the reset time, the limit, the advice), else the short message.
-  if (failure.wording) lines.push(`Claude Code said: ${escapeMarkdown(failure.wording)}`);
-  else if (failure.message) lines.push(`Message: ${escapeMarkdown(failure.message)}`);
+  if (failure.wording) lines.push(`Claude Code said: ${escapeMarkdown(displayText(failure.wording))}`);
+  else if (failure.message) lines.push(`Message: ${escapeMarkdown(displayText(failure.message))}`);
   if (c === 'rate_limit' && (failure.resetsAt || failure.limitWindow)) lines.push(escapeMarkdown(describePlanLimit(failure, new Date(now))));
   if (snapshot.failureAt !== null) lines.push(`When: ${when(snapshot.failureAt, now)}`);
   const retry = snapshot.state === 'retrying' ? snapshot.retry : null;
@@ -380,7 +381,7 @@ function joinSections(sections: string[]): string {
  */
 export function escapeMarkdown(text: string): string {
   // One pass over each run of blanks (linear time even on a megabyte of them).
-  return text.replace(/\s+/g, (blanks) => (/[\r\n]/.test(blanks) ? ' ' : blanks)).replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, '\\$&');
+  return sanitizeText(text).replace(/\s+/g, (blanks) => (/[\r\n]/.test(blanks) ? ' ' : blanks)).replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, '\\$&');
 }
 
 /**

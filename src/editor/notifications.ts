@@ -7,6 +7,7 @@ import { familyOf } from '../core/episodes';
 import { backToWorkMessage, limitResetMessage, type ReturnNotice } from '../core/session/backToWork';
 import type { OutageNotice, SessionNotice, SessionState, WatchSession } from '../core/session/watchSession';
 import { resumeTargetIn } from './commands/resume';
+import { displayText } from '../core/text/sanitize';
 
 const t = vscode.l10n.t;
 
@@ -14,7 +15,7 @@ const t = vscode.l10n.t;
 export function noticeContent(notice: OutageNotice): { message: string; actions: [string, string][] } {
   const { failure } = notice;
   // Claude Code's whole wording: a limit's reset time, the limit exceeded, what to do.
-  const what = failure.wording ?? failure.message;
+  const what = displayText(failure.wording ?? failure.message);
   switch (familyOf(failure.failureClass)) {
     case 'anthropic':
       return {
@@ -85,7 +86,7 @@ export function showNotice(notice: SessionNotice, session: WatchSession): Promis
 
 /** The words and buttons of a limit reset or of the API's return: Resume Session where the session can be resumed from here. */
 export function returnNoticeContent(notice: ReturnNotice): { message: string; actions: [string, string][] } {
-  const message = notice.reason === 'limitReset' ? limitResetMessage(notice) : backToWorkMessage(notice);
+  const message = displayText(notice.reason === 'limitReset' ? limitResetMessage(notice) : backToWorkMessage(notice));
   return { message, actions: resumeTargetIn(notice.failure) ? [[t('Resume Session'), CommandId.resumeSession]] : [] };
 }
 

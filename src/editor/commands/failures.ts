@@ -4,6 +4,7 @@ import { CommandId } from '../../core/commandIds';
 import { groupEpisodes } from '../../core/episodes';
 import { describeFailureClass, formatRelativeTime, NO_FAILURES_SEEN } from '../../core/statusView';
 import { baseName } from '../../core/paths';
+import { displayText } from '../../core/text/sanitize';
 import type { ApiFailureEvent } from '../../core/types';
 import type { CommandContext, CommandHandler } from './context';
 import { copyBugReport } from './reports';
@@ -98,7 +99,7 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   const actions = buttonsFor(failure);
   const action = await vscode.window.showQuickPick(
     actions.map((button) => ({ label: button.tooltip, button })),
-    { title: t('{0} (2/2)', chosen.label.replace(/^\$\([a-z-]+\)\s*/, '')), placeHolder: failure.wording ? t('Claude Code said: {0}', failure.wording) : undefined },
+    { title: t('{0} (2/2)', chosen.label.replace(/^\$\([a-z-]+\)\s*/, '')), placeHolder: failure.wording ? t('Claude Code said: {0}', displayText(failure.wording)) : undefined },
   );
   if (action) await run(failure, action.button);
 }
@@ -132,7 +133,7 @@ function failureTime(failure: ApiFailureEvent, now: number): string {
 /** Claude Code's whole wording first (the separator already names the class), then where to find it. */
 function failureDetail(failure: ApiFailureEvent): string {
   const project = failure.cwd ? baseName(failure.cwd) : undefined;
-  return [failure.wording ?? describeFailureClass(failure.failureClass), failure.requestId ?? 'no request ID', project, failure.sessionId?.slice(0, 8)]
+  return displayText([failure.wording ?? describeFailureClass(failure.failureClass), failure.requestId ?? 'no request ID', project, failure.sessionId?.slice(0, 8)]
     .filter(Boolean)
-    .join(' · ');
+    .join(' · '));
 }
