@@ -17,9 +17,6 @@ import type {
 } from './types';
 
 const SYNTHETIC_MODEL = '<synthetic>';
-const MAX_MESSAGE_LENGTH = 240;
-/** Claude Code's whole wording is kept up to this length (its advice runs to a few sentences). */
-const MAX_WORDING_LENGTH = 600;
 /** Regexes see at most this much of an error text (DESIGN §4: linear time, bounded input). */
 const MAX_SCANNED_TEXT = 64 * 1024;
 const REQUEST_ID_PATTERN = /\breq_[A-Za-z0-9]{6,}/g;
@@ -299,17 +296,18 @@ function describe<K extends 'retry' | 'failure'>(
 }
 
 /**
- * Claude Code's text on one line without its `API Error:` prefix, capped; null when it adds nothing
+ * Claude Code's text on one line without its `API Error:` prefix; null when it adds nothing
  * to the short `message` (the same words, give or take a final full stop or a 1.0.x reset suffix).
  */
 function wholeWording(text: string | null, message: string): string | null {
   if (!text) return null;
   // `API Error:` says nothing every place that shows the wording does not already say.
-  let line = text.slice(0, MAX_SCANNED_TEXT).replace(/\s+/g, ' ').trim().replace(/\|\d{9,13}$/, '').replace(/^API Error:?\s*/i, '');
+  const line = text.slice(0, MAX_SCANNED_TEXT).replace(/\s+/g, ' ').trim().replace(/\|\d{9,13}$/, '').replace(/^API Error:?\s*/i, '');
   if (!line) return null;
   const bare = line.replace(/\.$/, '');
   if (bare === message || bare === message.replace(/^\d{3} /, '')) return null;
-  if (line.length > MAX_WORDING_LENGTH) line = `${line.slice(0, MAX_WORDING_LENGTH - 1)}…`;
+  // Not cut: a report redacts the whole text first and cuts after (a cut here could leave a piece
+  // of a token no rule recognises); every place that shows it cuts it for display.
   return line;
 }
 
@@ -335,7 +333,8 @@ function humanMessage(
   if (networkCode && !line.includes(networkCode)) line += ` (${networkCode})`;
   if (newer.midResponse && !/mid-(?:response|stream)/i.test(line)) line += ' (mid-response: the response was cut off)';
   if (newer.transient && !/not your usage limit/i.test(line)) line += ' — temporary capacity limit, not your usage limit';
-  return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : line;
+  // Not cut, like the wording (see `wholeWording`).
+  return line;
 }
 
 /** The first candidate with a value, with its source; `{ status: null, statusSource: null }` if none. */

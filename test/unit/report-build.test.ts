@@ -57,11 +57,13 @@ describe('buildBugReport: title and what failed', () => {
   });
 
   it('counts failures and retries, the span, the sessions and projects', async () => {
+    const one = { sessionId: 'aaaaaaaa-0000-4000-8000-000000000001', file: '/cfg/projects/-one/aaaaaaaa-0000-4000-8000-000000000001.jsonl', cwd: '/home/alice/src/one' };
+    const two = { sessionId: 'bbbbbbbb-0000-4000-8000-000000000002', file: '/cfg/projects/-two/bbbbbbbb-0000-4000-8000-000000000002.jsonl', cwd: '/srv/work/two' };
     const events = [
-      retryEvent(1, { timestamp: at(0), sessionId: 'aaaaaaaa-1', cwd: '/home/alice/src/one' }),
-      retryEvent(2, { timestamp: at(1), sessionId: 'aaaaaaaa-1', cwd: '/home/alice/src/one' }),
-      failureEvent({ timestamp: at(2), sessionId: 'aaaaaaaa-1', cwd: '/home/alice/src/one' }),
-      failureEvent({ timestamp: at(3, 30), sessionId: 'bbbbbbbb-2', cwd: '/srv/work/two' }),
+      retryEvent(1, { timestamp: at(0), ...one }),
+      retryEvent(2, { timestamp: at(1), ...one }),
+      failureEvent({ timestamp: at(2), ...one }),
+      failureEvent({ timestamp: at(3, 30), ...two }),
     ];
     const built = (await report(events));
     assert.equal(built.summary.failures, 2);
@@ -69,7 +71,7 @@ describe('buildBugReport: title and what failed', () => {
     assert.deepEqual(built.summary.sessions, ['aaaaaaaa', 'bbbbbbbb']);
     assert.deepEqual(built.summary.projects, ['one', 'two']);
     assert.match(built.fields.actual, /How often: 2 final failures after 2 retries over 3 min 30 s/);
-    assert.match(built.fields.actual, /Sessions: aaaaaaaa \(project one\), bbbbbbbb \(project two\)/);
+    assert.match(built.fields.actual, /Sessions: `aaaaaaaa` \(project `one`\), `bbbbbbbb` \(project `two`\)/);
     assert.match(built.fields.reproduction, /The same failure hit 2 sessions in 2 projects over 3 min 30 s\./);
   });
 
@@ -157,10 +159,10 @@ describe('buildBugReport: environment and dropdowns', () => {
       terminal: 'VS Code integrated terminal',
     });
     for (const line of [
-      '- Claude Model: Opus — claude-opus-4-5',
+      '- Claude Model: Opus — `claude-opus-4-5`',
       "- Is this a regression?: I don't know",
       '- Platform: Anthropic API',
-      '- Operating System: Ubuntu/Debian Linux (Ubuntu 24.04.1 LTS, kernel 6.8.0-45-generic, x64)',
+      '- Operating System: Ubuntu/Debian Linux (`Ubuntu 24.04.1 LTS, kernel 6.8.0-45-generic, x64`)',
       '- Terminal/Shell: VS Code integrated terminal',
     ]) {
       assert.ok(built.fields.additional.includes(line), `missing "${line}" in:\n${built.fields.additional}`);

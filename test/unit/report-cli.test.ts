@@ -98,7 +98,7 @@ describe('claude-api-watch report', () => {
     assert.match(markdown, /### Claude Code Version\n\n2\.1\.110 \(Claude Code\)/);
     assert.match(markdown, /### Last Working Version\n\n2\.1\.101/);
     assert.match(markdown, /### Platform\n\nAWS Bedrock/, 'the env block of settings.json is read');
-    assert.match(markdown, /Opus — claude-opus-4-5-20251101/);
+    assert.match(markdown, /Opus — `claude-opus-4-5-20251101`/);
     assert.doesNotMatch(markdown, /req_011COlder0000001/, 'an earlier outage stays out');
   });
 
@@ -137,7 +137,7 @@ describe('claude-api-watch report', () => {
     const { out, io } = runIo(env);
     assert.equal(await runReportCommand(['--config-dir', configDir, '--request-id', 'req_011COlder0000001'], io), 0);
     const markdown = out.join('\n');
-    assert.match(markdown, /API Error 529: Overloaded \(Claude Code 2\.1\.\d+\)/);
+    assert.match(markdown, /API Error 529: `Overloaded` \(Claude Code 2\.1\.\d+\)/);
     assert.doesNotMatch(markdown, /req_011CRetry/);
   });
 

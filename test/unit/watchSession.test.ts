@@ -242,23 +242,25 @@ describe('WatchSession: one outage for the status bar and the report', () => {
     const h = harness();
     // A 500/529 outage over two sessions, a 401 of another session in between, and an older 500
     // more than a quiet period before: only the outage counts.
+    const [A, B] = ['aaaaaaaa-0000-4000-8000-00000000000a', 'bbbbbbbb-0000-4000-8000-00000000000b'];
     h.live(failure(T0 - 20 * MIN, { sessionId: 'old' }));
-    h.live(retry(T0, 1, { sessionId: 'a' }));
-    h.live(retry(T0 + 2 * SEC, 2, { sessionId: 'a' }));
-    h.live(failure(T0 + 5 * SEC, { sessionId: 'a', ...overloaded }));
+    h.live(retry(T0, 1, { sessionId: A }));
+    h.live(retry(T0 + 2 * SEC, 2, { sessionId: A }));
+    h.live(failure(T0 + 5 * SEC, { sessionId: A, ...overloaded }));
     h.live(failure(T0 + 6 * SEC, { sessionId: 'c', status: 401, failureClass: 'auth', errorType: null, message: 'Not logged in' }));
-    h.live(failure(T0 + 8 * SEC, { sessionId: 'b' }));
+    h.live(failure(T0 + 8 * SEC, { sessionId: B }));
     const { snapshot, view } = h.session.state;
     assert.equal(snapshot.failureCount, 4);
     assert.match(view.text, /×4$/);
 
     const environment = collectEnvironment({ env: {}, platform: 'linux', osRelease: '6.1', arch: 'x64' });
     const fromStatusBar = await buildBugReport({ events: h.session.currentOutage(), environment, now: new Date(h.time.now) });
-    const chosen = h.session.recentFailures(10).find((event) => event.sessionId === 'a' && event.kind === 'retry')!;
+    const chosen = h.session.recentFailures(10).find((event) => event.sessionId === A && event.kind === 'retry')!;
     const fromRecentFailures = await buildBugReport({ events: h.session.episodeOf(chosen), chosen, environment, now: new Date(h.time.now) });
     for (const report of [fromStatusBar, fromRecentFailures]) {
       assert.equal(report.summary.failures + report.summary.retries, snapshot.failureCount);
-      assert.deepEqual(report.summary.sessions, ['a', 'b']);
+      // (A report shows a session by the first 8 characters of its ID, a UUID naming its transcript.)
+      assert.deepEqual(report.summary.sessions, [A.slice(0, 8), B.slice(0, 8)]);
     }
   });
 });

@@ -63,6 +63,22 @@ export interface EnvironmentFacts {
   redaction: RedactionContext;
 }
 
+/** Every option of the form's terminal dropdown. */
+export const TERMINAL_OPTIONS: readonly TerminalOption[] = [
+  'Terminal.app (macOS)',
+  'Warp',
+  'Cursor',
+  'iTerm2',
+  'IntelliJ IDEA terminal',
+  'VS Code integrated terminal',
+  'PyCharm terminal',
+  'Windows Terminal',
+  'PowerShell',
+  'WSL (Windows Subsystem for Linux)',
+  'Xterm',
+  'Non-interactive/CI environment',
+  'Other',
+];
 
 /** TERM_PROGRAM values (lowercased) the form names. */
 const TERMINAL_BY_TERM_PROGRAM: Readonly<Record<string, TerminalOption>> = {

@@ -1,7 +1,8 @@
 // A pre-filled GitHub issue URL for the claude-code bug form. Only the form's text fields go in the
 // query: dropdowns and checkboxes cannot be pre-filled and can blank the form. GitHub answers 414
 // above about 8 KB, so the *encoded* URL is kept under a limit by trimming the least useful text.
-import { toWellFormed as wellFormed } from './wellFormed';
+import { sanitizeText } from '../text/sanitize';
+import { UNRECOGNISED } from './fields';
 import { ISSUE_FIELD_IDS, type BugReport, type IssueFieldId } from './report';
 
 export const DEFAULT_REPOSITORY = 'anthropics/claude-code';
@@ -41,7 +42,8 @@ export function buildIssueUrl(report: BugReport, options: IssueUrlOptions = {}):
 
   const values = new Map<IssueFieldId, string>();
   for (const id of ISSUE_FIELD_IDS) {
-    const value = wellFormed(report.fields[id] ?? '');
+    // (The report's values are sanitised already; a report from elsewhere is too, here.)
+    const value = sanitizeText(report.fields[id] ?? '');
     if (value) values.set(id, value);
   }
   const encodedLength = (id: IssueFieldId, value: string): number =>
@@ -81,9 +83,10 @@ export function buildIssueUrl(report: BugReport, options: IssueUrlOptions = {}):
 export function buildIssueSearchUrl(report: BugReport, options: Pick<IssueUrlOptions, 'repository'> = {}): string {
   const { status, errorType, networkCode } = report.summary;
   const terms = ['is:issue', status === null ? '"API Error"' : `"API Error" ${status}`];
-  if (errorType) terms.push(errorType);
-  else if (networkCode) terms.push(networkCode);
-  const query = encodeURIComponent(wellFormed(terms.join(' ')));
+  // Parsed values only (the summary's): an unrecognised one is left out of the search.
+  if (errorType && errorType !== UNRECOGNISED) terms.push(errorType);
+  else if (networkCode && networkCode !== UNRECOGNISED) terms.push(networkCode);
+  const query = encodeURIComponent(sanitizeText(terms.join(' ')));
   return `https://github.com/${validRepository(options.repository) ?? DEFAULT_REPOSITORY}/issues?q=${query}`;
 }
 

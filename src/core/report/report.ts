@@ -1,14 +1,33 @@
 // The bug report a support engineer wishes they always got: what failed, when, how often, every
 // request ID, and the environment, laid out in the order of the claude-code bug form
 // (.github/ISSUE_TEMPLATE/bug_report.yml). Only error messages, IDs, versions and names go in —
-// never prompt or file content — and every field is redacted before it is returned.
-// Every string taken from a transcript or the environment is redacted first (then cut to length),
-// and quoted where GitHub renders Markdown, so it cannot add links, images, HTML, lists,
-// @mentions or #references to the issue (DESIGN §4).
+// never prompt or file content. Safe by its shape, not by a list of rules:
+// - a value with a shape (status, error type, model, version, entrypoint, network code, limit
+//   window, request ID, session ID) is parsed, and only the parsed value is printed (fields.ts);
+// - free text (the error message, Claude Code's wording, a project's name, a local value) is
+//   sanitised and redacted once, whole, before anything cuts it; cuts come after, on redacted text;
+// - each free value is quoted on its own, in a code span no text can close, and nothing redacts
+//   the assembled Markdown again: transcript text adds no link, image, HTML, @mention or #reference.
 import { eventTime } from '../episodes';
 import { describePlanLimit } from '../planLimit';
 import type { ApiFailureEvent, FailureClass } from '../types';
-import type { EnvironmentFacts, OsOption, PlatformOption, TerminalOption } from './environment';
+import { TERMINAL_OPTIONS, type EnvironmentFacts, type OsOption, type PlatformOption, type TerminalOption } from './environment';
+import { cutText, sanitizeText } from '../text/sanitize';
+import {
+  parseEntrypoint,
+  parseErrorType,
+  parseFailureClass,
+  parseLimitWindow,
+  parseModel,
+  parseNetworkCode,
+  parseRequestId,
+  parseSessionId,
+  parseStatus,
+  parseCount,
+  parseTime,
+  parseVersion,
+  UNRECOGNISED,
+} from './fields';
 import { redactionFor } from './knownSecrets';
 import { capLength, MAX_REDACTED_LENGTH, redact, type RedactionContext } from './redact';
 import { baseName } from '../paths';
@@ -117,21 +136,19 @@ const EXPECTED_BY_CLASS: Readonly<Record<FailureClass, string>> = {
   unknown: "Claude Code's API requests should succeed.",
 };
 
-const SHORT_SESSION_ID = 8;
-const TITLE_MESSAGE_MAX = 90;
-const TITLE_VERSION_MAX = 24;
-const MAX_LOG_LINES = 100;
-
 /** Async: the rule set for known token shapes is loaded (once) when the first report is built. */
 export async function buildBugReport(input: BugReportInput): Promise<BugReport> {
-  const facts = gatherFacts(input, await redactionFor(reportTexts(input), input.environment.redaction));
-  const { chosen, environment, clean } = facts;
+  if (input.events.length === 0 && !input.chosen) throw new RangeError('buildBugReport needs at least one event');
+  const shown = shownEvents(input);
+  const redaction = await redactionFor(reportTexts(input, shown), input.environment.redaction);
+  const facts = gatherFacts(input, shown, redaction);
+  const { chosen, environment } = facts;
   const summary: FailureSummary = {
     status: chosen.status,
     failureClass: chosen.failureClass,
-    errorType: facts.errorType,
-    networkCode: facts.networkCode,
-    message: facts.message,
+    errorType: chosen.errorType,
+    networkCode: chosen.networkCode,
+    message: cutText(chosen.message, MESSAGE_MAX),
     firstAt: facts.firstAt,
     lastAt: facts.lastAt,
     failures: facts.failures,
@@ -144,20 +161,23 @@ export async function buildBugReport(input: BugReportInput): Promise<BugReport> 
   };
   const detected: DetectedDropdowns = {
     model: modelOption(facts.models.length > 1 ? null : facts.model, facts.models.length > 1),
-    regression: facts.lastWorkingVersion ? 'yes' : 'unknown',
+    regression: facts.lastWorkingVersion && facts.lastWorkingVersion !== UNRECOGNISED ? 'yes' : 'unknown',
     platform: environment.platformOption,
     os: environment.os,
     terminal: environment.terminalOption,
   };
+  const details = additionalDetails(facts);
+  // Each section is assembled from values already redacted and quoted one by one: nothing redacts
+  // the assembled text again (a second pass could read our own quoting as part of a secret).
   const fields: IssueFields = {
-    title: clean(buildTitle(chosen)),
-    actual: clean(whatsWrong(facts)),
+    title: buildTitle(chosen),
+    actual: whatsWrong(facts),
     expected: EXPECTED_BY_CLASS[chosen.failureClass],
-    error_output: clean(errorLog(chosen, facts.events, facts.sessions.length > 1)),
-    reproduction: clean(stepsToReproduce(facts)),
-    working_version: facts.lastWorkingVersion ? code(facts.lastWorkingVersion) : '',
-    version: facts.version ? `${code(facts.version)} (Claude Code)` : '',
-    additional: clean(`${detectedValues(facts, detected)}\n\n${additionalDetails(facts)}`),
+    error_output: errorLog(chosen, facts.events, facts.sessions.length > 1),
+    reproduction: stepsToReproduce(facts),
+    working_version: facts.lastWorkingVersion ?? '',
+    version: facts.version ? `${facts.version} (Claude Code)` : '',
+    additional: `${detectedValues(facts, detected)}\n\n${details}`,
   };
   return {
     title: fields.title,
@@ -165,29 +185,60 @@ export async function buildBugReport(input: BugReportInput): Promise<BugReport> 
     summary,
     fields,
     detected,
-    markdown: renderMarkdown(fields, facts, detected),
+    markdown: renderMarkdown(fields, details, facts, detected),
   };
 }
 
-/** Everything the sections are written from, taken once from the events; strings already redacted. */
+/** The longest text a report shows of one message, of Claude Code's wording, in its title. */
+const MESSAGE_MAX = 240;
+const WORDING_MAX = 600;
+const TITLE_MESSAGE_MAX = 90;
+const MAX_LOG_LINES = 100;
+
+/**
+ * An event as a report may print it. Values with a shape are parsed (`UNRECOGNISED` when present
+ * but not of their shape); free text is sanitised and redacted whole, not yet cut.
+ */
+interface ReportEvent {
+  source: ApiFailureEvent;
+  kind: 'failure' | 'retry';
+  timestamp: string | null;
+  status: number | null;
+  failureClass: FailureClass;
+  errorType: string | null;
+  networkCode: string | null;
+  /** Redacted, whole. */
+  message: string;
+  /** Redacted, whole. */
+  wording: string | null;
+  /** The project folder's name, from the redacted cwd. */
+  project: string | null;
+  /** The short session ID (`parseSessionId`). */
+  session: string | null;
+  model: string | null;
+  version: string | null;
+  entrypoint: string | null;
+  lastSuccessVersion: string | null;
+  requestIds: string[];
+  attempt: number | null;
+  maxRetries: number | null;
+  limitWindow: string | null;
+  resetsAt: string | null;
+  isSidechain: boolean;
+}
+
+/** Everything the sections are written from, taken once from the events. */
 interface ReportFacts {
   input: BugReportInput;
   environment: EnvironmentFacts;
-  /** Redacts composed text (a second line of defence: every value in it is already redacted). */
-  clean: (text: string) => string;
-  /** One value: redacted, on one line. */
-  value: (text: string) => string;
-  /** A value from this machine (OS, terminal, gateway host): redacted, and quoted unless plain words. */
-  local: (text: string) => string;
+  /** Free text (a health check's summary, a local value): sanitised and redacted whole, on one line. */
+  free: (text: string) => string;
   clock: Clock;
   /** Oldest first. */
-  events: ApiFailureEvent[];
-  chosen: ApiFailureEvent;
-  /** One line: `API Error 500 (api_error): Internal server error`. */
+  events: ReportEvent[];
+  chosen: ReportEvent;
+  /** One line, quoted: `API Error 500 (api_error): Internal server error`. */
   headline: string;
-  message: string;
-  errorType: string | null;
-  networkCode: string | null;
   failures: number;
   retries: number;
   sessions: string[];
@@ -201,17 +252,23 @@ interface ReportFacts {
   lastAt: string | null;
 }
 
-/** Every string of the input that can reach the report: what the rule set is asked about. */
-function reportTexts(input: BugReportInput): string[] {
+/** The input's events, each once, oldest first, and the chosen one. */
+function shownEvents(input: BugReportInput): { all: ApiFailureEvent[]; chosen: ApiFailureEvent; logged: Set<ApiFailureEvent> } {
+  const all = sortByTime([...new Set(input.chosen ? [...input.events, input.chosen] : input.events)]);
+  const chosen = input.chosen ?? latestFailure(all);
+  const logged = new Set([chosen, ...[...all].reverse()].slice(0, MAX_LOG_LINES));
+  return { all, chosen, logged };
+}
+
+/** Every free text the report can print: what the rule set for known token shapes is asked about. */
+function reportTexts(input: BugReportInput, shown: ReturnType<typeof shownEvents>): string[] {
   const texts = new Set<string>();
   const add = (text: string | null | undefined): void => {
-    if (text) texts.add(capLength(text, MAX_REDACTED_LENGTH));
+    if (text) texts.add(capLength(sanitizeText(text), MAX_REDACTED_LENGTH));
   };
-  for (const event of input.chosen ? [...input.events, input.chosen] : input.events) {
-    for (const text of [event.message, event.wording, event.errorType, event.networkCode, event.cwd, event.sessionId, event.model]) add(text);
-    for (const text of [event.version, event.entrypoint, event.requestId, event.lastSuccessVersion, event.timestamp]) add(text);
-    event.requestIds.forEach(add);
-  }
+  for (const event of shown.logged) add(event.message);
+  add(shown.chosen.wording);
+  for (const event of shown.all) add(event.cwd);
   const { environment } = input;
   for (const text of [environment.apiPlatform, environment.osDetail, environment.terminal, environment.editor, environment.extensionVersion]) add(text);
   add(input.healthCheck?.summary);
@@ -221,57 +278,66 @@ function reportTexts(input: BugReportInput): string[] {
   return [...texts];
 }
 
-function gatherFacts(input: BugReportInput, redaction: RedactionContext): ReportFacts {
-  if (input.events.length === 0 && !input.chosen) throw new RangeError('buildBugReport needs at least one event');
+function gatherFacts(input: BugReportInput, shown: ReturnType<typeof shownEvents>, redaction: RedactionContext): ReportFacts {
   const { environment } = input;
-  const clean = (text: string): string => redact(text, redaction);
-  // A value is redacted whole, then kept on one line: it can neither start a Markdown block nor
-  // close the fence of the log.
-  const value = (text: string): string => oneLine(clean(text));
-  const valueOrNull = (text: string | null): string | null => (text === null ? null : value(text));
-  const cleanEvent = (event: ApiFailureEvent): ApiFailureEvent => ({
-    ...event,
-    timestamp: isTime(event.timestamp) ? new Date(Date.parse(event.timestamp)).toISOString() : null,
-    message: value(event.message),
-    wording: valueOrNull(event.wording ?? null),
-    errorType: valueOrNull(event.errorType),
-    networkCode: valueOrNull(event.networkCode),
-    cwd: valueOrNull(event.cwd),
-    sessionId: valueOrNull(event.sessionId),
-    model: valueOrNull(event.model),
-    version: valueOrNull(event.version),
-    entrypoint: valueOrNull(event.entrypoint),
-    requestId: valueOrNull(event.requestId),
-    requestIds: event.requestIds.map(value),
-    lastSuccessVersion: valueOrNull(event.lastSuccessVersion),
-  });
-  const cleaned = new Map<ApiFailureEvent, ApiFailureEvent>();
-  for (const event of input.chosen ? [...input.events, input.chosen] : input.events) {
-    if (!cleaned.has(event)) cleaned.set(event, cleanEvent(event));
-  }
-  const events = sortByTime([...cleaned.values()]);
-  const chosen = input.chosen ? cleaned.get(input.chosen)! : latestFailure(events);
+  // Free text is sanitised, then redacted once and whole, and kept on one line; it is cut only
+  // where it is printed, on the redacted text.
+  const redacted = new Map<string, string>();
+  const free = (text: string): string => {
+    let out = redacted.get(text);
+    if (out === undefined) {
+      out = oneLine(redact(sanitizeText(text), redaction));
+      redacted.set(text, out);
+    }
+    return out;
+  };
+  const typed = (value: unknown, parse: (value: unknown) => string | null): string | null =>
+    value === null || value === undefined || value === '' ? null : (parse(value) ?? UNRECOGNISED);
+  const toReport = (event: ApiFailureEvent): ReportEvent => {
+    const printed = shown.logged.has(event);
+    return {
+      source: event,
+      kind: event.kind === 'retry' ? 'retry' : 'failure',
+      timestamp: parseTime(event.timestamp),
+      status: parseStatus(event.status),
+      failureClass: parseFailureClass(event.failureClass),
+      errorType: typed(event.errorType, parseErrorType),
+      networkCode: typed(event.networkCode, parseNetworkCode),
+      // Only what is printed is redacted: an outage of thousands of events logs its latest hundred.
+      message: printed ? free(event.message ?? '') : '',
+      wording: event === shown.chosen && event.wording ? free(event.wording) : null,
+      project: event.cwd ? projectName(free(event.cwd)) || null : null,
+      session: parseSessionId(event.sessionId, event.file) ?? (event.sessionId ? UNRECOGNISED : null),
+      model: typed(event.model, parseModel),
+      version: typed(event.version, parseVersion),
+      entrypoint: typed(event.entrypoint, parseEntrypoint),
+      lastSuccessVersion: typed(event.lastSuccessVersion, parseVersion),
+      requestIds: unique([event.requestId, ...(Array.isArray(event.requestIds) ? event.requestIds : [])].map((id) => typed(id, parseRequestId))),
+      attempt: parseCount(event.attempt),
+      maxRetries: parseCount(event.maxRetries),
+      limitWindow: typed(event.limitWindow, parseLimitWindow),
+      resetsAt: parseTime(event.resetsAt),
+      isSidechain: event.isSidechain === true,
+    };
+  };
+  const events = shown.all.map(toReport);
+  const chosen = events[shown.all.indexOf(shown.chosen)];
   const failures = events.filter((event) => event.kind === 'failure').length;
   const models = unique(events.map((event) => event.model));
-  const times = events.map((event) => event.timestamp).filter(isTime);
+  const times = events.map((event) => event.timestamp).filter((time): time is string => time !== null);
   return {
     input,
     environment,
-    clean,
-    value,
-    local: (text: string) => plainOrCode(value(text)),
+    free,
     clock: new Clock(input.timeZone),
     events,
     chosen,
     headline: code(describeError(chosen)),
-    message: chosen.message,
-    errorType: chosen.errorType,
-    networkCode: chosen.networkCode,
     failures,
     retries: events.length - failures,
-    sessions: unique(events.map((event) => event.sessionId?.slice(0, SHORT_SESSION_ID))),
-    projects: unique(events.map((event) => (event.cwd ? projectName(event.cwd) : null))),
-    requestIds: unique([chosen, ...[...events].reverse()].flatMap(idsOf)),
+    sessions: unique(events.map((event) => event.session)),
+    projects: unique(events.map((event) => event.project)),
+    requestIds: unique([chosen, ...[...events].reverse()].flatMap((event) => event.requestIds)),
     models,
     model: chosen.model ?? models[models.length - 1] ?? null,
     version: chosen.version,
@@ -283,25 +349,25 @@ function gatherFacts(input: BugReportInput, redaction: RedactionContext): Report
 
 function whatsWrong(facts: ReportFacts): string {
   const { chosen, headline, firstAt, lastAt } = facts;
-  const target = platformPhrase(facts.environment.apiPlatform);
+  const target = platformPhrase(facts.environment.apiPlatform, facts);
   return [
     chosen.kind === 'failure'
       ? `Claude Code's requests to ${target} failed with ${headline}.`
       : `Claude Code's requests to ${target} were failing with ${headline} while Claude Code retried${attemptText(chosen)}.`,
     '',
-    // Claude Code's whole wording (redacted): the reset time, the limit exceeded, its advice.
-    ...(chosen.wording ? [`- Claude Code said: ${code(chosen.wording)}`] : []),
+    // Claude Code's whole wording (redacted, then cut): the reset time, the limit exceeded, its advice.
+    ...(chosen.wording ? [`- Claude Code said: ${code(cutText(chosen.wording, WORDING_MAX))}`] : []),
     `- When: ${describeWhen(firstAt, lastAt, facts.clock)}`,
     `- How often: ${countText(facts.failures, facts.retries)}${spanText(firstAt, lastAt)}`,
     ...(chosen.limitWindow || chosen.resetsAt ? [`- Limit: ${describePlanLimit(chosen, facts.input.now, facts.input.timeZone)}`] : []),
     `- Sessions: ${describeSessions(facts.events) || 'unknown'}`,
-    `- Request IDs: ${facts.requestIds.length ? facts.requestIds.map(code).join(', ') : 'none recorded'}`,
+    `- Request IDs: ${facts.requestIds.length ? facts.requestIds.join(', ') : 'none recorded'}`,
   ].join('\n');
 }
 
 function stepsToReproduce(facts: ReportFacts): string {
   const { environment, sessions, projects } = facts;
-  const setting = `on ${environment.os}; terminal: ${facts.local(environment.terminal)}; API: ${facts.local(environment.apiPlatform)}; model: ${facts.model ? code(facts.model) : 'unknown'}`;
+  const setting = `on ${environment.os}; terminal: ${local(facts, environment.terminal)}; API: ${local(facts, environment.apiPlatform)}; model: ${facts.model ? identifier(facts.model) : 'unknown'}`;
   const spread =
     sessions.length > 1 || projects.length > 1
       ? [
@@ -310,7 +376,7 @@ function stepsToReproduce(facts: ReportFacts): string {
       : [];
   return [
     "Observed in Claude Code's own transcripts (no prompt or file content included):",
-    `1. Claude Code ${facts.version ? code(facts.version) : '(version unknown)'} ${setting}.`,
+    `1. Claude Code ${facts.version ?? '(version unknown)'} ${setting}.`,
     `2. An ordinary request in a session got ${facts.headline}.`,
     `3. ${outcomeText(facts.chosen, facts.events)}`,
     ...spread,
@@ -318,49 +384,50 @@ function stepsToReproduce(facts: ReportFacts): string {
 }
 
 function regressionText(facts: ReportFacts, detected: DetectedDropdowns): string {
-  return facts.lastWorkingVersion
-    ? `${REGRESSION_LABEL.yes} (last success on ${code(facts.lastWorkingVersion)}, failing on ${facts.version ? code(facts.version) : 'unknown'})`
+  return detected.regression === 'yes'
+    ? `${REGRESSION_LABEL.yes} (last success on ${facts.lastWorkingVersion}, failing on ${facts.version ?? 'unknown'})`
     : REGRESSION_LABEL[detected.regression];
 }
 
 /** The dropdowns a URL cannot fill, stated so the user can pick them. */
 function detectedValues(facts: ReportFacts, detected: DetectedDropdowns): string {
-  const { environment, local } = facts;
-  const withDetail = (option: string, detail: string): string => (option === detail ? option : `${option} (${local(detail)})`);
+  const { environment } = facts;
+  const withDetail = (option: string, detail: string): string => (option === detail ? option : `${option} (${local(facts, detail)})`);
   return [
     'Detected values for the dropdowns above (please select them):',
     `- Claude Model: ${modelDescription(detected.model, facts.model, facts.models)}`,
     `- Is this a regression?: ${regressionText(facts, detected)}`,
     `- Platform: ${withDetail(environment.platformOption, environment.apiPlatform)}`,
-    `- Operating System: ${environment.os} (${local(environment.osDetail)})`,
+    `- Operating System: ${environment.os} (${local(facts, environment.osDetail)})`,
     `- Terminal/Shell: ${withDetail(environment.terminalOption, environment.terminal)}`,
   ].join('\n');
 }
 
 function additionalDetails(facts: ReportFacts): string {
-  const { environment, events, input, local } = facts;
+  const { environment, events, input, free } = facts;
   const versionsSeen = unique(events.map((event) => event.version));
   const fromSubagents = events.filter((event) => event.isSidechain).length;
-  const generatedBy = `Claude API Watch${environment.extensionVersion ? ` ${local(environment.extensionVersion)}` : ''}`;
+  const ownVersion = environment.extensionVersion ? (parseVersion(environment.extensionVersion) ?? local(facts, environment.extensionVersion)) : null;
+  const generatedBy = `Claude API Watch${ownVersion ? ` ${ownVersion}` : ''}`;
   return [
     `- Error: ${classText(facts.chosen)}`,
-    ...(versionsSeen.length > 1 ? [`- Claude Code versions in this outage: ${versionsSeen.map(code).join(', ')}`] : []),
+    ...(versionsSeen.length > 1 ? [`- Claude Code versions in this outage: ${versionsSeen.join(', ')}`] : []),
     ...(fromSubagents ? [`- From subagents: ${fromSubagents} of ${events.length}`] : []),
-    `- Entrypoint: ${unique(events.map((event) => event.entrypoint)).map(code).join(', ') || 'unknown'}`,
-    `- API platform: ${local(environment.apiPlatform)}`,
-    ...(environment.editor ? [`- Editor: ${local(environment.editor)}`] : []),
+    `- Entrypoint: ${unique(events.map((event) => event.entrypoint)).join(', ') || 'unknown'}`,
+    `- API platform: ${local(facts, environment.apiPlatform)}`,
+    ...(environment.editor ? [`- Editor: ${local(facts, environment.editor)}`] : []),
     // Network text (an API's answer, the status page's wording): always quoted.
-    ...(input.healthCheck ? [`- Health check: ${code(facts.value(input.healthCheck.summary))}`] : []),
-    ...(input.anthropicStatus ? [`- Anthropic status (status.claude.com): ${code(facts.value(input.anthropicStatus.summary))}`] : []),
-    ...(input.anthropicIncident ? [`- Anthropic incident: ${code(facts.value(input.anthropicIncident.summary))}`] : []),
-    ...(input.backToWork ? [`- Back to work: ${code(facts.value(input.backToWork.summary))}`] : []),
+    ...(input.healthCheck ? [`- Health check: ${code(cutText(free(input.healthCheck.summary), WORDING_MAX))}`] : []),
+    ...(input.anthropicStatus ? [`- Anthropic status (status.claude.com): ${code(cutText(free(input.anthropicStatus.summary), WORDING_MAX))}`] : []),
+    ...(input.anthropicIncident ? [`- Anthropic incident: ${code(cutText(free(input.anthropicIncident.summary), WORDING_MAX))}`] : []),
+    ...(input.backToWork ? [`- Back to work: ${code(cutText(free(input.backToWork.summary), WORDING_MAX))}`] : []),
     `- Report generated ${facts.clock.utc(input.now)} by ${generatedBy}`,
   ].join('\n');
 }
 
 /** The whole report for the clipboard: the form's sections in the form's order, as GitHub renders them. */
-function renderMarkdown(fields: IssueFields, facts: ReportFacts, detected: DetectedDropdowns): string {
-  const { environment, clean, local } = facts;
+function renderMarkdown(fields: IssueFields, details: string, facts: ReportFacts, detected: DetectedDropdowns): string {
+  const { environment } = facts;
   const fence = codeFence(fields.error_output);
   const sections = [
     `**${fields.title}**`,
@@ -372,10 +439,10 @@ function renderMarkdown(fields: IssueFields, facts: ReportFacts, detected: Detec
     section('Is this a regression?', regressionText(facts, detected)),
     section('Last Working Version', fields.working_version || 'Unknown'),
     section('Claude Code Version', fields.version || 'Unknown'),
-    section('Platform', local(environment.apiPlatform)),
-    section('Operating System', `${environment.os} (${local(environment.osDetail)})`),
-    section('Terminal/Shell', local(environment.terminal)),
-    section('Additional Information', clean(additionalDetails(facts))),
+    section('Platform', local(facts, environment.apiPlatform)),
+    section('Operating System', `${environment.os} (${local(facts, environment.osDetail)})`),
+    section('Terminal/Shell', local(facts, environment.terminal)),
+    section('Additional Information', details),
   ];
   return `${sections.join('\n\n')}\n`;
 }
@@ -387,12 +454,8 @@ function latestFailure(sorted: ApiFailureEvent[]): ApiFailureEvent {
   return pool[pool.length - 1];
 }
 
-/**
- * The regression hint: the version of the last success before the first failure, when it differs
- * from the failing version; else the caller's value under the same rule.
- */
 /** The version of the last success before the first failure that has one, when it is not the failing version. */
-function regressionHint(sorted: ApiFailureEvent[], failingVersion: string | null): string | null {
+function regressionHint(sorted: ReportEvent[], failingVersion: string | null): string | null {
   const fromEvents = sorted.find((event) => event.lastSuccessVersion)?.lastSuccessVersion ?? null;
   return fromEvents && fromEvents !== failingVersion ? fromEvents : null;
 }
@@ -404,38 +467,47 @@ function sortByTime(events: ApiFailureEvent[]): ApiFailureEvent[] {
     .map(({ event }) => event);
 }
 
-function isTime(value: string | null): value is string {
-  return value !== null && Number.isFinite(Date.parse(value));
-}
-
-function idsOf(event: ApiFailureEvent): string[] {
-  return event.requestId ? [event.requestId, ...event.requestIds] : event.requestIds;
-}
-
 function unique(values: readonly (string | null | undefined)[]): string[] {
   return [...new Set(values.filter((value): value is string => !!value))];
 }
 
-/** The last path segment, whichever separator the transcript's machine used. */
+/** The last path segment (of a redacted path), whichever separator the transcript's machine used. */
 function projectName(cwd: string): string {
   return baseName(cwd) || cwd;
 }
 
-/** `the Anthropic API`, `AWS Bedrock`, `an inference gateway (llm-gw.example.com)`. */
-function platformPhrase(apiPlatform: string): string {
+/** A value from this machine (OS, terminal, gateway host, editor): our own words bare, anything else redacted and quoted. */
+function local(facts: ReportFacts, text: string): string {
+  return OWN_WORDS.has(text) ? text : code(facts.free(text));
+}
+
+/** Values of this machine that are our own words, shown bare. */
+const OWN_WORDS = new Set<string>([
+  'Anthropic API',
+  'AWS Bedrock',
+  'Google Vertex AI',
+  'Microsoft Foundry',
+  'unknown',
+  'Claude Code VS Code extension',
+  'Cursor integrated terminal',
+  ...TERMINAL_OPTIONS,
+]);
+
+/** `the Anthropic API`, `AWS Bedrock`, ``an inference gateway (`llm-gw.example.com`)``. */
+function platformPhrase(apiPlatform: string, facts: ReportFacts): string {
   if (apiPlatform === 'Anthropic API') return 'the Anthropic API';
   const gateway = /^Gateway \((.*)\)$/.exec(apiPlatform);
-  return gateway ? `an inference gateway (${gateway[1]})` : apiPlatform;
+  return gateway ? `an inference gateway (${code(facts.free(gateway[1]))})` : local(facts, apiPlatform);
 }
 
 /** `API Error 500 (api_error): Internal server error`, `API Error: Unable to connect to API (ECONNRESET)`. */
-function describeError(event: ApiFailureEvent): string {
+function describeError(event: ReportEvent): string {
   const type = event.errorType ? ` (${event.errorType})` : '';
-  if (event.status === null) return `API Error${type}: ${event.message}`;
-  return `API Error ${event.status}${type}: ${messageWithoutStatus(event)}`;
+  if (event.status === null) return `API Error${type}: ${cutText(event.message, MESSAGE_MAX)}`;
+  return `API Error ${event.status}${type}: ${cutText(messageWithoutStatus(event), MESSAGE_MAX)}`;
 }
 
-function messageWithoutStatus(event: ApiFailureEvent): string {
+function messageWithoutStatus(event: ReportEvent): string {
   const status = String(event.status);
   const text = event.message.startsWith(`${status} `) ? event.message.slice(status.length + 1) : event.message;
   // (endsWith, not a regex: `\s*\(500\)$` costs quadratic time on a long run of blanks.)
@@ -447,32 +519,25 @@ function messageWithoutStatus(event: ApiFailureEvent): string {
  * `[BUG] API Error 500: Internal server error (Claude Code 2.1.120)`: the error and the version,
  * never a request ID, so the same outage reads the same in every report and duplicates are found.
  */
-function buildTitle(event: ApiFailureEvent): string {
-  // The event's strings are redacted already: cutting them now cannot leave half a secret.
-  const message = code(truncate(event.status === null ? event.message : messageWithoutStatus(event), TITLE_MESSAGE_MAX));
+function buildTitle(event: ReportEvent): string {
+  // The message is redacted already: cutting it now cannot leave half a secret.
+  const message = code(cutText(event.status === null ? event.message : messageWithoutStatus(event), TITLE_MESSAGE_MAX));
   const head = event.status === null ? `API Error: ${message}` : `API Error ${event.status}: ${message}`;
-  const version = event.version ? ` (Claude Code ${code(truncate(event.version, TITLE_VERSION_MAX))})` : '';
+  const version = event.version && event.version !== UNRECOGNISED ? ` (Claude Code ${event.version})` : '';
   return `[BUG] ${head}${version}`;
 }
 
-function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
-}
-
-function attemptText(event: ApiFailureEvent): string {
+function attemptText(event: ReportEvent): string {
   if (event.attempt === null) return '';
   return event.maxRetries === null ? ` (attempt ${event.attempt})` : ` (attempt ${event.attempt} of ${event.maxRetries})`;
 }
 
-function outcomeText(chosen: ApiFailureEvent, events: ApiFailureEvent[]): string {
-  const retriesBefore = events.filter(
-    (event) => event.kind === 'retry' && event.sessionId === chosen.sessionId && (eventTime(event) ?? 0) <= (eventTime(chosen) ?? 0),
-  );
+function outcomeText(chosen: ReportEvent, events: ReportEvent[]): string {
+  const sameSession = (event: ReportEvent): boolean => event.source.sessionId === chosen.source.sessionId;
+  const time = (event: ReportEvent): number => eventTime(event.source) ?? 0;
+  const retriesBefore = events.filter((event) => event.kind === 'retry' && sameSession(event) && time(event) <= time(chosen));
   if (chosen.kind === 'retry') {
-    const laterFailure = events.find(
-      (event) => event.kind === 'failure' && event.sessionId === chosen.sessionId && (eventTime(event) ?? 0) >= (eventTime(chosen) ?? 0),
-    );
+    const laterFailure = events.find((event) => event.kind === 'failure' && sameSession(event) && time(event) >= time(chosen));
     return laterFailure
       ? `Claude Code kept retrying, then stopped the turn with ${code(describeError(laterFailure))}.`
       : `Claude Code was retrying${attemptText(chosen)}; no final error was recorded.`;
@@ -490,7 +555,7 @@ function countText(failures: number, retries: number): string {
 }
 
 function spanText(from: string | null, to: string | null): string {
-  if (!isTime(from) || !isTime(to)) return '';
+  if (!from || !to) return '';
   const ms = Date.parse(to) - Date.parse(from);
   return ms > 0 ? ` over ${formatDuration(ms)}` : '';
 }
@@ -513,84 +578,81 @@ function describeWhen(firstAt: string | null, lastAt: string | null, clock: Cloc
   return clock.describe(new Date(firstAt), new Date(lastAt));
 }
 
-function describeSessions(events: ApiFailureEvent[]): string {
+function describeSessions(events: ReportEvent[]): string {
   const bySession = new Map<string, Set<string>>();
   for (const event of events) {
-    if (!event.sessionId) continue;
-    const id = event.sessionId.slice(0, SHORT_SESSION_ID);
-    const projects = bySession.get(id) ?? new Set<string>();
-    if (event.cwd) projects.add(projectName(event.cwd));
-    bySession.set(id, projects);
+    if (!event.session) continue;
+    const projects = bySession.get(event.session) ?? new Set<string>();
+    if (event.project) projects.add(event.project);
+    bySession.set(event.session, projects);
   }
   return [...bySession]
-    .map(([id, projects]) => (projects.size ? `${code(id)} (project ${[...projects].map(code).join(', ')})` : code(id)))
+    .map(([id, projects]) => (projects.size ? `${identifier(id)} (project ${[...projects].map(code).join(', ')})` : identifier(id)))
     .join(', ');
 }
 
-function classText(event: ApiFailureEvent): string {
+function classText(event: ReportEvent): string {
   const parts = [
     event.status === null ? null : `HTTP ${event.status}`,
-    event.errorType === event.failureClass || !event.errorType ? null : code(event.errorType),
-    event.networkCode && !event.errorType?.includes(event.networkCode) ? code(event.networkCode) : null,
+    event.errorType === event.failureClass || !event.errorType ? null : event.errorType,
+    event.networkCode && event.networkCode !== event.errorType ? event.networkCode : null,
   ].filter(Boolean);
   return `${event.failureClass}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
 function modelOption(model: string | null, several: boolean): ModelOption {
-  if (several || !model) return 'Not sure / Multiple models';
-  if (/opus/i.test(model)) return 'Opus';
-  if (/sonnet/i.test(model)) return 'Sonnet (default)';
+  if (several || !model || model === UNRECOGNISED) return 'Not sure / Multiple models';
+  if (/opus/.test(model)) return 'Opus';
+  if (/sonnet/.test(model)) return 'Sonnet (default)';
   return 'Other';
 }
 
 function modelDescription(option: ModelOption, model: string | null, models: string[]): string {
-  if (models.length > 1) return `${option} — ${models.map(code).join(', ')}`;
-  return model ? `${option} — ${code(model)}` : `${option} — no model recorded before the failure`;
+  if (models.length > 1) return `${option} — ${models.map(identifier).join(', ')}`;
+  return model ? `${option} — ${identifier(model)}` : `${option} — no model recorded before the failure`;
 }
 
 /** The chosen event first, then the others newest first: trimming a long log keeps what matters. */
-function errorLog(chosen: ApiFailureEvent, events: ApiFailureEvent[], showSession: boolean): string {
+function errorLog(chosen: ReportEvent, events: ReportEvent[], showSession: boolean): string {
   const ordered = [chosen, ...[...events].reverse().filter((event) => event !== chosen)];
   const lines = ordered.slice(0, MAX_LOG_LINES).map((event) => logLine(event, showSession));
   if (ordered.length > MAX_LOG_LINES) lines.push(`... and ${ordered.length - MAX_LOG_LINES} earlier events`);
   return lines.join('\n');
 }
 
-function logLine(event: ApiFailureEvent, showSession: boolean): string {
+/** One line of the log (a fenced block: text in it is literal, and no line of it can close the fence). */
+function logLine(event: ReportEvent, showSession: boolean): string {
   const kind =
     event.kind === 'failure'
       ? 'failure'
       : `retry ${event.attempt ?? '?'}${event.maxRetries === null ? '' : `/${event.maxRetries}`}`;
+  const message = cutText(event.status === null ? event.message : messageWithoutStatus(event), MESSAGE_MAX);
   const parts = [
     event.timestamp ?? 'unknown-time',
     kind.padEnd(11),
-    `API Error${event.status === null ? ':' : ` ${event.status}:`} ${event.status === null ? event.message : messageWithoutStatus(event)}`,
+    `API Error${event.status === null ? ':' : ` ${event.status}:`} ${message}`,
     event.errorType ? `[${event.errorType}]` : null,
-    ...idsOf(event).filter((id, index, ids) => ids.indexOf(id) === index),
-    showSession && event.sessionId ? `session=${event.sessionId.slice(0, SHORT_SESSION_ID)}` : null,
+    ...event.requestIds,
+    showSession && event.session ? `session=${event.session}` : null,
   ];
   return parts.filter(Boolean).join('  ');
 }
 
-/** Identifiers (`req_...`, versions, model ids, `api_error`): nothing in them can be Markdown. */
-const PLAIN_IDENTIFIER = /^[A-Za-z\d](?:[\w.-]*[A-Za-z\d])?…?$/;
-/** Plain words from this machine (`Ubuntu 24.04.1 LTS, kernel 6.8.0-45-generic, x64`, `Gateway (host)`). */
-const PLAIN_WORDS = /^[A-Za-z\d][\w .,;:()/+-]*$/;
-
 /**
- * Text from a transcript as a code span: inside one, GitHub renders no link, image, HTML,
- * emphasis, @mention or #reference. Identifiers stay bare (they cannot be any of those).
+ * Free text as a code span: inside one, GitHub renders no link, image, HTML, emphasis, @mention,
+ * #reference or commit link. Its fence is one backtick longer than the longest run inside, so
+ * nothing in the text can close it; the text is on one line, so it cannot end the span's paragraph.
  */
 export function code(text: string): string {
-  if (PLAIN_IDENTIFIER.test(text) && !/www\./i.test(text)) return text;
   if (!text) return '(empty)';
   const ticks = '`'.repeat(longestBacktickRun(text) + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') || text.startsWith(' ') ? ' ' : '';
+  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ')) ? ' ' : '';
   return `${ticks}${pad}${text}${pad}${ticks}`;
 }
 
-function plainOrCode(text: string): string {
-  return PLAIN_WORDS.test(text) && !/:\/\/|www\.|^\d+[.)]\s/i.test(text) ? text : code(text);
+/** A parsed identifier (model id, session ID) in a code span; `UNRECOGNISED` as it is. */
+function identifier(text: string): string {
+  return text === UNRECOGNISED ? text : code(text);
 }
 
 /** Control characters and line breaks as spaces: a value stays on its line. */
@@ -600,7 +662,13 @@ function oneLine(text: string): string {
 }
 
 function longestBacktickRun(text: string): number {
-  return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    run = text.charCodeAt(i) === 96 ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
 }
 
 function codeFence(content: string): string {
