@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FormatCanary } from '../core/canary';
 import { resolveConfigDirs } from '../core/files/configDir';
 import { ConfigDirError, type SkippedEntry } from '../core/files/discover';
+import { displayPath } from '../core/files/fsPath';
 import { parseSince, scanConfigDirs } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
 import { escapeJsonText } from '../core/text/sanitize';
@@ -109,7 +110,7 @@ export async function scanOrExplain(
 const SKIPPED_LISTED = 50;
 
 function describeSkipped(skipped: SkippedEntry[]): string {
-  const lines = skipped.slice(0, SKIPPED_LISTED).map((entry) => `  ${entry.path}: ${entry.reason} (${entry.code})`);
+  const lines = skipped.slice(0, SKIPPED_LISTED).map((entry) => `  ${displayPath(entry.path)}: ${entry.reason} (${entry.code})`);
   if (skipped.length > SKIPPED_LISTED) lines.push(`  ... and ${skipped.length - SKIPPED_LISTED} more`);
   const count = `${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'}`;
   return [`claude-api-watch: skipped ${count} that cannot be read:`, ...lines].join('\n');

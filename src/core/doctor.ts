@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { FormatCanary, type CanarySnapshot, compareVersions, isVersion, NEWEST_KNOWN_CLAUDE_CODE_VERSION } from './canary';
 import { expandHome } from './files/configDir';
+import { displayPath, fsPath } from './files/fsPath';
 import { ConfigDirError, walkProjectsDir, type SkippedEntry, type TranscriptFile } from './files/discover';
 import { resolveWatchMode, type WatchMode } from './files/watcher';
 import { isJsonObject } from './json';
@@ -83,7 +84,7 @@ export async function runDiagnostics(input: DoctorInput): Promise<DoctorReport> 
   const skipped: SkippedEntry[] = [];
   const files: TranscriptFile[] = [];
   let folders = 0;
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   for (const [index, configDir] of input.configDirs.entries()) {
     const diagnosis: ConfigDirDiagnosis = {
       path: configDir,
@@ -202,7 +203,7 @@ function inotifyDiagnosis(folders: number, read: () => number | null): DoctorRep
 function lastLineFacts(file: string): { version: string | null; timestamp: string | null } {
   let fd: number | null = null;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(fsPath(file), 'r');
     const buffer = Buffer.alloc(TAIL_BYTES);
     const { size } = fstatSync(fd);
     const start = Math.max(0, size - TAIL_BYTES);
@@ -312,7 +313,7 @@ export async function renderDoctorMarkdown(report: DoctorReport, context: Redact
 
   out.push('## Skipped entries', '');
   if (report.skipped.length === 0) out.push('None.');
-  for (const entry of report.skipped.slice(0, 50)) out.push(`- ${code(entry.path)}: ${entry.reason} (${entry.code})`);
+  for (const entry of report.skipped.slice(0, 50)) out.push(`- ${code(displayPath(entry.path))}: ${entry.reason} (${entry.code})`);
   if (report.skipped.length > 50) out.push(`- … and ${report.skipped.length - 50} more`);
   out.push('');
 

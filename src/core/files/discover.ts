@@ -5,12 +5,17 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdirSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { decodeFileName, displayPath, fsPath, hasLossyName } from './fsPath';
 import { fileKind, NotRegularFileError } from './regularFile';
 
 export interface TranscriptFile {
+  /** A name that is not valid UTF-8 has its bad bytes escaped (`fsPath` gives the bytes back). */
   path: string;
   size: number;
   mtimeMs: number;
+  /** Identity: the file however it is reached (0 and 0 where unknown). */
+  dev: number;
+  ino: number;
 }
 
 /**
@@ -52,7 +57,24 @@ const REASONS: Readonly<Record<string, string>> = {
   ENXIO: 'a device or socket that cannot be opened',
   EMFILE: 'too many open files',
   ENFILE: 'too many open files',
+  EILSEQ: 'a name that cannot be read (not valid text here)',
 };
+
+/**
+ * Codes of entries skipped on purpose rather than for an error: what lies below them is searched
+ * elsewhere (a link to a folder already searched, a loop) or not at all (too deep).
+ */
+export const SKIPPED_ON_PURPOSE: ReadonlySet<string> = new Set(['EALIAS', 'ELOOP', 'EDEPTH']);
+
+/** A folder or file reached again by another path (a link, a second config dir): searched once, under `first`. */
+export function aliasEntry(entryPath: string, first: string, isDir: boolean): SkippedEntry {
+  if (isDir && isInside(entryPath, first)) return { path: entryPath, code: 'ELOOP', reason: 'a link back to a folder that holds it (a loop): not searched again' };
+  return { path: entryPath, code: 'EALIAS', reason: `the same ${isDir ? 'folder' : 'file'} as ${displayPath(first)}: ${isDir ? 'searched' : 'read'} there` };
+}
+
+function isInside(entryPath: string, dir: string): boolean {
+  return entryPath.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
 
 export type ConfigDirProblem = 'missing' | 'not-a-directory' | 'unreadable';
 
@@ -85,6 +107,8 @@ export interface ProjectsDir {
   path: string;
   depth: number;
   mtimeMs: number;
+  dev: number;
+  ino: number;
 }
 
 /**
@@ -99,7 +123,7 @@ export async function listTranscriptFiles(
 ): Promise<TranscriptFile[]> {
   const since = options.modifiedSinceMs ?? Number.NEGATIVE_INFINITY;
   const found = new Map<string, TranscriptFile>();
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   for (const configDir of configDirs) {
     await checkConfigDir(configDir);
     const tree = await walkProjectsDir(path.join(configDir, 'projects'), configDir, seen);
@@ -125,18 +149,20 @@ export async function checkConfigDir(configDir: string): Promise<void> {
  * has already walked (so a directory cycle ends). Null when `projectsDir` does not exist. An entry
  * that cannot be used (a symlink loop or a dangling link named `*.jsonl`, a FIFO or socket named so,
  * a folder that cannot be listed or entered, an I/O error) goes to `skipped` and the walk goes on;
- * only an unreadable `projectsDir` throws, `ConfigDirError` for `configDir`.
- * Files reached twice (through a link) are listed once, under the first path found; pass the same
- * `seen` set to several walks to extend that across them.
+ * only an unreadable `projectsDir` throws, `ConfigDirError` for `configDir`. So do entries skipped
+ * on purpose (`SKIPPED_ON_PURPOSE`): a folder or file reached again through a link (walked and
+ * listed once, under the first path found), a folder deeper than the limit.
+ * Names are read as bytes where UTF-8 cannot hold them (`fsPath`). Pass the same `seen` map
+ * (identity → first path) to several walks to extend the one-path-per-entry rule across them.
  */
 export async function walkProjectsDir(
   projectsDir: string,
   configDir: string,
-  seen = new Set<string>(),
+  seen = new Map<string, string>(),
 ): Promise<ProjectsTree | null> {
   let rootStats: Stats;
   try {
-    rootStats = await stat(projectsDir);
+    rootStats = await stat(fsPath(projectsDir));
   } catch (error) {
     if (problemOf(error) === 'missing') return null;
     throw new ConfigDirError(configDir, 'unreadable', { cause: error });
@@ -144,18 +170,22 @@ export async function walkProjectsDir(
   if (!rootStats.isDirectory()) throw new ConfigDirError(configDir, 'unreadable', { cause: new Error(`${projectsDir} is not a directory`) });
 
   const tree: ProjectsTree = { files: [], skipped: [], dirs: [] };
-  if (seen.has(identity(rootStats))) return tree;
-  seen.add(identity(rootStats));
+  const rootFirst = seen.get(identity(rootStats));
+  if (rootFirst !== undefined) {
+    tree.skipped.push(aliasEntry(projectsDir, rootFirst, true));
+    return tree;
+  }
+  seen.set(identity(rootStats), projectsDir);
   // Blocking calls, yielding every few hundred: thousands of small async stats cost several
   // times the CPU (a thread-pool round trip and a promise each) for no gain here. None of them
   // opens anything, so no entry can block.
   let sinceYield = 0;
-  const pending: ProjectsDir[] = [{ path: projectsDir, depth: 0, mtimeMs: rootStats.mtimeMs }];
+  const pending: ProjectsDir[] = [{ path: projectsDir, depth: 0, mtimeMs: rootStats.mtimeMs, dev: rootStats.dev, ino: rootStats.ino }];
   for (let dir = pending.shift(); dir !== undefined; dir = pending.shift()) {
     tree.dirs.push(dir);
     let entries: Dirent[];
     try {
-      entries = readdirSync(dir.path, { withFileTypes: true });
+      entries = readDirEntries(dir.path);
     } catch (error) {
       if (dir.depth === 0) throw new ConfigDirError(configDir, 'unreadable', { cause: error });
       // Vanished meanwhile: nothing to say. Anything else (EACCES, EIO, ...) is named.
@@ -171,7 +201,8 @@ export async function walkProjectsDir(
         if (isTranscript) tree.skipped.push({ path: full, code: 'ENOTREG', reason: `${direntKind(entry)}, not a regular file` });
         continue;
       }
-      const mayBeDir = dir.depth < MAX_PROJECT_DEPTH && !entry.isFile();
+      const deepest = dir.depth >= MAX_PROJECT_DEPTH;
+      const mayBeDir = !entry.isFile() && (!deepest || entry.isDirectory() || entry.isSymbolicLink());
       if (!isTranscript && !mayBeDir) continue;
       if (++sinceYield >= STATS_PER_YIELD) {
         sinceYield = 0;
@@ -180,7 +211,7 @@ export async function walkProjectsDir(
       // Follows links; also tells the type where the file system does not report it.
       let stats: Stats | undefined;
       try {
-        stats = statSync(full, { throwIfNoEntry: false });
+        stats = statSync(fsPath(full), { throwIfNoEntry: false });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EACCES' || code === 'EPERM') {
@@ -192,19 +223,31 @@ export async function walkProjectsDir(
         continue;
       }
       if (!stats) {
-        // Vanished since the listing (nothing to say), or a dangling link.
-        if (isTranscript && entry.isSymbolicLink()) tree.skipped.push(skippedEntryOf(full, Object.assign(new Error('dangling'), { code: 'ENOENT' })));
+        // Vanished since the listing (nothing to say), or a dangling link, or a name this platform
+        // cannot give back (on Windows, one that is not valid UTF-16): said, never silently skipped.
+        if (entry.name.includes('\uFFFD')) tree.skipped.push(skippedEntryOf(full, Object.assign(new Error('bad name'), { code: 'EILSEQ' })));
+        else if (isTranscript && entry.isSymbolicLink()) tree.skipped.push(skippedEntryOf(full, Object.assign(new Error('dangling'), { code: 'ENOENT' })));
         continue;
       }
       const id = identity(stats);
       if (stats.isDirectory()) {
-        if (dir.depth >= MAX_PROJECT_DEPTH || seen.has(id)) continue;
-        seen.add(id);
-        pending.push({ path: full, depth: dir.depth + 1, mtimeMs: stats.mtimeMs });
+        const first = seen.get(id);
+        if (first !== undefined) {
+          tree.skipped.push(aliasEntry(full, first, true));
+        } else if (deepest) {
+          tree.skipped.push({ path: full, code: 'EDEPTH', reason: `more than ${MAX_PROJECT_DEPTH} folders below projects: not searched` });
+        } else {
+          seen.set(id, full);
+          pending.push({ path: full, depth: dir.depth + 1, mtimeMs: stats.mtimeMs, dev: stats.dev, ino: stats.ino });
+        }
       } else if (isTranscript && stats.isFile()) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        tree.files.push({ path: full, size: stats.size, mtimeMs: stats.mtimeMs });
+        const first = seen.get(id);
+        if (first !== undefined) {
+          tree.skipped.push(aliasEntry(full, first, false));
+          continue;
+        }
+        seen.set(id, full);
+        tree.files.push({ path: full, size: stats.size, mtimeMs: stats.mtimeMs, dev: stats.dev, ino: stats.ino });
       } else if (isTranscript) {
         tree.skipped.push({ path: full, code: 'ENOTREG', reason: `${fileKind(stats)}, not a regular file` });
       }
@@ -213,13 +256,26 @@ export async function walkProjectsDir(
   return tree;
 }
 
+/**
+ * The entries of `dir`, with each name as a string that names it (`fsPath`): read as UTF-8, and
+ * again as bytes only if a name did not survive that (rare, and nothing more is paid otherwise).
+ */
+export function readDirEntries(dir: string): Dirent[] {
+  const entries = readdirSync(fsPath(dir), { withFileTypes: true });
+  if (!hasLossyName(entries)) return entries;
+  const raw = readdirSync(fsPath(dir), { withFileTypes: true, encoding: 'buffer' }) as unknown as Array<Dirent & { name: Buffer | string }>;
+  for (const entry of raw) entry.name = decodeFileName(entry.name as Buffer);
+  return raw as Dirent[];
+}
+
 function direntKind(entry: Dirent): string {
   if (entry.isFIFO()) return 'a FIFO';
   if (entry.isSocket()) return 'a socket';
   return entry.isCharacterDevice() ? 'a character device' : 'a block device';
 }
 
-function identity(stats: Stats): string {
+/** Device and inode: one file (or folder) however it is reached. */
+export function identity(stats: { dev: number; ino: number }): string {
   return `${stats.dev}:${stats.ino}`;
 }
 

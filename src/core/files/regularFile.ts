@@ -4,6 +4,7 @@
 // thread pool or the event loop.
 import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { displayPath, fsPath } from './fsPath';
 
 /** Read-only, non-blocking, never a controlling terminal (the last two are 0 where undefined, as on Windows). */
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
@@ -15,7 +16,7 @@ export class NotRegularFileError extends Error {
     readonly path: string,
     readonly kind: string,
   ) {
-    super(`${kind}, not a regular file: ${path}`);
+    super(`${kind}, not a regular file: ${displayPath(path)}`);
     this.name = 'NotRegularFileError';
   }
 }
@@ -36,9 +37,9 @@ export function fileKind(stats: Stats): string {
  * what `stat`/`open` throw (ENOENT, ELOOP, EACCES, ...) or `NotRegularFileError`.
  */
 export async function openRegularFile(file: string): Promise<{ handle: FileHandle; stats: Stats }> {
-  const before = await stat(file);
+  const before = await stat(fsPath(file));
   if (!before.isFile()) throw new NotRegularFileError(file, fileKind(before));
-  const handle = await open(file, READ_FLAGS);
+  const handle = await open(fsPath(file), READ_FLAGS);
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw new NotRegularFileError(file, fileKind(stats));
@@ -54,7 +55,7 @@ export async function openRegularFile(file: string): Promise<{ handle: FileHandl
  * regular: the open is non-blocking and what was opened is checked, so no extra `stat` is paid.
  */
 export function openRegularFileSync(file: string): number {
-  const fd = openSync(file, READ_FLAGS);
+  const fd = openSync(fsPath(file), READ_FLAGS);
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new NotRegularFileError(file, fileKind(stats));

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TranscriptEventReader } from '../eventReader';
 import { listTranscriptFiles, type SkippedEntry } from '../files/discover';
+import { fsPath } from '../files/fsPath';
 import { readCompleteLinesSync } from '../files/lines';
 import { isJsonObject } from '../json';
 import { scanInParallel, scanThreadsFor } from '../scan';
@@ -114,7 +115,7 @@ function fingerprint(fd: number, endOffset: number): string {
 function fingerprintOf(file: string, endOffset: number): string | null {
   let fd: number | null = null;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(fsPath(file), 'r');
     return fingerprint(fd, endOffset);
   } catch {
     return null;
@@ -146,7 +147,7 @@ export async function refreshIndex(index: IndexData, options: RefreshOptions = {
   for (const { path: file } of listed) {
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(file);
+      stat = fs.statSync(fsPath(file));
     } catch {
       delete index.files[file];
       continue;
