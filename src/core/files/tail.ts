@@ -1,6 +1,8 @@
 // Follows transcript files: each read delivers only the lines completed since the last one.
 import type { Stats } from 'node:fs';
 import { stat, type FileHandle } from 'node:fs/promises';
+import { identity } from './discover';
+import { fsPath } from './fsPath';
 import { readCompleteLinesFromHandle } from './lines';
 import { NotRegularFileError, openRegularFile } from './regularFile';
 
@@ -31,6 +33,21 @@ export interface TranscriptTailOptions {
   onReset?(file: string, reason: TailResetReason): void;
   /** A file that cannot be read: reported once, then skipped until its size, time or identity changes. */
   onProblem?(file: string, error: Error): void;
+  /**
+   * A file that left the path it was followed under (`from`: deleted or replaced there, or
+   * detached) is found under `file`, renamed or back under the same name, with the bytes read
+   * before unchanged: its lines go on from where they stopped, numbered on, and none is delivered
+   * again. `from` had its reset when the file left it.
+   */
+  onMoved?(file: string, from: string): void;
+}
+
+export interface TailReadOptions {
+  /**
+   * Check the fingerprint even when size, time and identity are unchanged (a watch event came): a
+   * rewrite in place of the same size within the file system's time granularity shows only there.
+   */
+  verify?: boolean;
 }
 
 /** What the tail knows of a file it follows. */
@@ -39,16 +56,30 @@ export interface TailPosition {
   offset: number;
   /** The number the next line will get (1-based). */
   lineNumber: number;
-  /** Size and mtime at the last read. */
+  /** Size, mtime and ctime at the last read. */
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
   dev: number;
   ino: number;
   /** 0 where the file system does not record it. */
   birthtimeMs: number;
+  /**
+   * Its content was last checked so soon after its last change (within `RACY_MS`) that a rewrite
+   * of the same size could still keep that time: only reading tells (as git's "racily clean").
+   */
+  racy: boolean;
 }
 
-interface TrackedFile extends TailPosition {
+/**
+ * File systems keep times as coarse as 2 s (FAT) or 1 s (ext3, HFS+): a file checked less than
+ * this after its mtime could be rewritten, same size, under the same mtime.
+ */
+export const RACY_MS = 3000;
+/** Positions of files that left their path, kept this many at most (the oldest go first). */
+const MAX_DETACHED = 4096;
+
+interface TrackedFile extends Omit<TailPosition, 'racy'> {
   /** `[offset, scannedTo)` is a partial line already searched: no newline there. */
   scannedTo: number;
   /**
@@ -56,6 +87,16 @@ interface TrackedFile extends TailPosition {
    * in place (same inode, any new size) almost surely does, and is then read again from its start.
    */
   fingerprint: Buffer;
+  /** Wall-clock time of the last read or check of its content. */
+  checkedAt: number;
+}
+
+/** A file that left its path, by identity: where it stood, so it goes on from there if it turns up again. */
+interface Detached {
+  path: string;
+  position: TrackedFile;
+  /** Set while a read of it, detached mid-way, has not ended: its position is final only then. */
+  settling: Promise<void> | null;
 }
 
 /** Bytes of the fingerprint taken from the start of the file, and from just before `scannedTo`. */
@@ -68,11 +109,20 @@ const SHRANK = Buffer.alloc(FINGERPRINT_HEAD + FINGERPRINT_TAIL + 1);
 interface RunningRead {
   again: boolean;
   forgotten: boolean;
+  /** Detached rather than forgotten: where delivery stopped is kept (`Detached`) at its end. */
+  keepPosition: boolean;
+  verify: boolean;
   done: Promise<void>;
 }
 
 export class TranscriptTail {
   private readonly tracked = new Map<string, TrackedFile>();
+  /** Identity → the path it is followed under. */
+  private readonly byIdentity = new Map<string, string>();
+  /** Identity → a file that left its path (deleted, replaced, detached). */
+  private readonly detached = new Map<string, Detached>();
+  /** Paths found to name a file followed under another path, at the last read: that path. */
+  private readonly aliases = new Map<string, string>();
   /** Files reported unreadable, with the stat signature they had then. */
   private readonly problems = new Map<string, string>();
   private readonly running = new Map<string, RunningRead>();
@@ -86,19 +136,21 @@ export class TranscriptTail {
    * while one runs waits for it and one more pass (or, if the file was forgotten meanwhile, for a
    * fresh read of its own: the forgotten one delivers nothing more).
    */
-  read(file: string, startAt?: TailStart): Promise<void> {
+  read(file: string, startAt?: TailStart, options: TailReadOptions = {}): Promise<void> {
     const current = this.running.get(file);
-    if (current?.forgotten) return current.done.catch(() => undefined).then(() => this.read(file, startAt));
+    if (current?.forgotten) return current.done.catch(() => undefined).then(() => this.read(file, startAt, options));
     if (current) {
       current.again = true;
+      current.verify ||= options.verify === true;
       return current.done;
     }
-    const run: RunningRead = { again: false, forgotten: false, done: Promise.resolve() };
+    const run: RunningRead = { again: false, forgotten: false, keepPosition: false, verify: options.verify === true, done: Promise.resolve() };
     run.done = (async () => {
       try {
         do {
           run.again = false;
           await this.readOnce(file, startAt ?? 'start', run);
+          run.verify = false;
         } while (run.again && !run.forgotten);
       } finally {
         if (this.running.get(file) === run) this.running.delete(file);
@@ -110,18 +162,87 @@ export class TranscriptTail {
 
   /** Drops what the tail knows of `file`: the next read starts it afresh. */
   forget(file: string): void {
-    this.tracked.delete(file);
+    const tracked = this.tracked.get(file);
+    if (tracked) this.untrack(file, tracked);
     this.problems.delete(file);
+    this.aliases.delete(file);
     const current = this.running.get(file);
     if (current) current.forgotten = true;
+  }
+
+  /**
+   * `file` no longer names what was followed there (gone from a listing, say): stop following it
+   * under that name, but keep where it stood, by identity, in case it turns up again (a rename):
+   * it then goes on from there (`onMoved`). No reset is reported here; the caller says it.
+   */
+  detach(file: string): void {
+    this.problems.delete(file);
+    this.aliases.delete(file);
+    const tracked = this.tracked.get(file);
+    const current = this.running.get(file);
+    if (tracked) {
+      this.untrack(file, tracked);
+      this.keepDetached(file, tracked, current && !current.forgotten ? current.done : null);
+    }
+    if (current && !current.forgotten) {
+      current.forgotten = true;
+      current.keepPosition = true;
+    }
   }
 
   /** Where the tail stands in `file`, or undefined if it does not follow it. */
   position(file: string): TailPosition | undefined {
     const tracked = this.tracked.get(file);
     if (!tracked) return undefined;
-    const { offset, lineNumber, size, mtimeMs, dev, ino, birthtimeMs } = tracked;
-    return { offset, lineNumber, size, mtimeMs, dev, ino, birthtimeMs };
+    const { offset, lineNumber, size, mtimeMs, ctimeMs, dev, ino, birthtimeMs } = tracked;
+    return { offset, lineNumber, size, mtimeMs, ctimeMs, dev, ino, birthtimeMs, racy: isRacy(tracked) };
+  }
+
+  /** The path the file at `file` is followed under, when `file` was found to be another name for it. */
+  aliasOf(file: string): string | undefined {
+    return this.aliases.get(file);
+  }
+
+  /** The path a file is followed under, by identity (device and inode). */
+  pathOf(stats: { dev: number; ino: number }): string | undefined {
+    return this.byIdentity.get(identity(stats));
+  }
+
+  /** Whether a file that left its path is remembered, to go on where it stood if it turns up. */
+  isDetached(stats: { dev: number; ino: number }): boolean {
+    return this.detached.has(identity(stats));
+  }
+
+  private track(file: string, tracked: TrackedFile): void {
+    const previous = this.tracked.get(file);
+    if (previous && identity(previous) !== identity(tracked) && this.byIdentity.get(identity(previous)) === file) this.byIdentity.delete(identity(previous));
+    this.tracked.set(file, tracked);
+    this.byIdentity.set(identity(tracked), file);
+  }
+
+  private untrack(file: string, tracked: TrackedFile): void {
+    this.tracked.delete(file);
+    if (this.byIdentity.get(identity(tracked)) === file) this.byIdentity.delete(identity(tracked));
+  }
+
+  private keepDetached(file: string, position: TrackedFile, running: Promise<void> | null): void {
+    const key = identity(position);
+    const entry: Detached = { path: file, position, settling: null };
+    if (running) {
+      entry.settling = running.then(
+        () => void (entry.settling = null),
+        () => void (entry.settling = null),
+      );
+    }
+    this.detached.delete(key);
+    this.detached.set(key, entry);
+    if (this.detached.size > MAX_DETACHED) this.detached.delete(this.detached.keys().next().value as string);
+  }
+
+  /** Stops following `file` because its file left it (deleted, replaced), keeping where it stood. */
+  private leave(file: string, tracked: TrackedFile): void {
+    this.untrack(file, tracked);
+    this.keepDetached(file, tracked, null);
   }
 
   /** Whether `file` was reported unreadable and has not changed since. */
@@ -146,7 +267,12 @@ export class TranscriptTail {
       // Deleted, or now something else (a FIFO, a loop): whatever comes back under this name is a
       // new file. A file that cannot be read for now (EACCES) is still the file that was read.
       if (isMissing(error) || isNoLongerAFile(error)) {
-        if (this.tracked.delete(file)) this.options.onReset?.(file, 'deleted');
+        const tracked = this.tracked.get(file);
+        if (tracked) {
+          this.leave(file, tracked);
+          this.options.onReset?.(file, 'deleted');
+        }
+        this.aliases.delete(file);
       }
       if (!isMissing(error)) this.report(file, error, await statSignature(file));
       return;
@@ -154,14 +280,28 @@ export class TranscriptTail {
 
     const signature = signatureOf(stats);
     let listenerError: { error: unknown } | undefined;
+    /** Where delivery stopped when the read was detached mid-way: the first line not delivered. */
+    let stoppedAt: { offset: number; lineNumber: number } | null = null;
+    let tracked: TrackedFile | undefined;
     try {
-      let tracked = this.tracked.get(file);
-      const reset = tracked === undefined ? null : await changedUnderUs(handle, stats, tracked);
-      if (reset !== null) {
-        tracked = fresh(stats, 0, 1);
-        this.options.onReset?.(file, reset);
+      tracked = this.tracked.get(file);
+      if (tracked && !sameFile(tracked, stats)) {
+        // Another file under the name: the one followed may turn up elsewhere (a rename).
+        this.leave(file, tracked);
+        this.options.onReset?.(file, 'replaced');
+        tracked = undefined;
       }
-      if (!tracked) tracked = await this.startPosition(handle, stats, startAt);
+      if (tracked) {
+        const reset = await changedUnderUs(handle, stats, tracked, run.verify);
+        if (reset !== null) {
+          tracked = fresh(stats, 0, 1);
+          this.options.onReset?.(file, reset);
+        }
+      } else {
+        const arrived = await this.arrival(file, handle, stats, startAt);
+        if (arrived === null) return;
+        tracked = arrived;
+      }
 
       if (stats.size > tracked.scannedTo) {
         // The head of what the lines about to be read build on: as checked before (or, from line 1,
@@ -175,7 +315,10 @@ export class TranscriptTail {
           tracked.offset,
           tracked.lineNumber,
           (line, lineNumber, byteOffset) => {
-            if (run.forgotten) return;
+            if (run.forgotten) {
+              stoppedAt ??= { offset: lineNumber === 1 ? 0 : byteOffset, lineNumber };
+              return;
+            }
             delivered++;
             try {
               this.options.onLine(file, line, lineNumber, byteOffset);
@@ -201,13 +344,65 @@ export class TranscriptTail {
       }
       tracked.size = stats.size;
       tracked.mtimeMs = stats.mtimeMs;
-      if (!run.forgotten) this.tracked.set(file, tracked);
+      tracked.ctimeMs = stats.ctimeMs;
+      tracked.checkedAt = Date.now();
+      if (!run.forgotten) this.track(file, tracked);
+      else if (run.keepPosition) {
+        // Detached mid-read: keep where delivery stopped, for the path it may turn up under.
+        if (stoppedAt !== null) {
+          const { offset, lineNumber } = stoppedAt;
+          tracked = { ...tracked, offset, lineNumber, scannedTo: offset, fingerprint: (await fingerprintOf(handle, offset)) ?? SHRANK };
+        }
+        this.keepDetached(file, tracked, null);
+      }
     } catch (error) {
       this.report(file, error, signature);
     } finally {
       await handle.close();
     }
     if (listenerError) throw listenerError.error;
+  }
+
+  /**
+   * The position to read `file` from, its file being new under this name: where it stood if it is
+   * a followed file that left its path (renamed here); null, reading nothing, if it is another name
+   * of a file followed under a path that still names it (an alias: that path is read), or if a
+   * read of where it came from has not ended yet (read again once it has).
+   */
+  private async arrival(file: string, handle: FileHandle, stats: Stats, startAt: TailStart): Promise<TrackedFile | null> {
+    const key = identity(stats);
+    this.aliases.delete(file);
+    const elsewhere = this.byIdentity.get(key);
+    if (elsewhere !== undefined && elsewhere !== file) {
+      if (await stillNames(elsewhere, stats)) {
+        this.aliases.set(file, elsewhere);
+        return null;
+      }
+      // It left there for here: what was read there goes on here.
+      const other = this.tracked.get(elsewhere);
+      if (other) {
+        this.detach(elsewhere);
+        this.options.onReset?.(elsewhere, 'deleted');
+      }
+    }
+    const left = this.detached.get(key);
+    if (left && sameFile(left.position, stats)) {
+      if (left.settling !== null) {
+        // Its last read there has not ended: read here once it has.
+        void left.settling.then(() => this.read(file, startAt, { verify: true }));
+        return null;
+      }
+      this.detached.delete(key);
+      const reset = await changedUnderUs(handle, stats, left.position, true);
+      if (reset === null) {
+        this.options.onMoved?.(file, left.path);
+        return { ...left.position };
+      }
+      // Changed since: read from line 1, and say so where the earlier lines were not said gone.
+      if (left.path !== file) this.options.onReset?.(file, reset);
+      return fresh(stats, 0, 1);
+    }
+    return this.startPosition(handle, stats, startAt);
   }
 
   private async startPosition(handle: FileHandle, stats: Stats, startAt: TailStart): Promise<TrackedFile> {
@@ -230,8 +425,22 @@ export class TranscriptTail {
 }
 
 function fresh(stats: Stats, offset: number, lineNumber: number): TrackedFile {
-  const { size, mtimeMs, dev, ino, birthtimeMs } = stats;
-  return { offset, lineNumber, scannedTo: offset, fingerprint: NO_BYTES, size, mtimeMs, dev, ino, birthtimeMs };
+  const { size, mtimeMs, ctimeMs, dev, ino, birthtimeMs } = stats;
+  return { offset, lineNumber, scannedTo: offset, fingerprint: NO_BYTES, size, mtimeMs, ctimeMs, dev, ino, birthtimeMs, checkedAt: Date.now() };
+}
+
+/** Changed so shortly before it was last checked that a same-size rewrite could keep its times. */
+function isRacy(tracked: TrackedFile): boolean {
+  return tracked.checkedAt - Math.max(tracked.mtimeMs, tracked.ctimeMs) < RACY_MS;
+}
+
+/** Whether `file` still names the file `stats` describes. */
+async function stillNames(file: string, stats: Stats): Promise<boolean> {
+  try {
+    return sameFile(stats, await stat(fsPath(file)));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -239,10 +448,13 @@ function fresh(stats: Stats, offset: number, lineNumber: number): TrackedFile {
  * under the name, shorter than what was searched, or (when its size or time changed) different
  * bytes where the fingerprint was taken.
  */
-async function changedUnderUs(handle: FileHandle, stats: Stats, tracked: TrackedFile): Promise<TailResetReason | null> {
+async function changedUnderUs(handle: FileHandle, stats: Stats, tracked: TrackedFile, verify: boolean): Promise<TailResetReason | null> {
   if (!sameFile(tracked, stats)) return 'replaced';
   if (stats.size < tracked.scannedTo) return 'truncated';
-  if (tracked.scannedTo === 0 || (stats.size === tracked.size && stats.mtimeMs === tracked.mtimeMs)) return null;
+  if (tracked.scannedTo === 0) return null;
+  // Size and both times unchanged: unchanged, unless asked to look (a watch event) or the last
+  // check came so soon after the last change that a same-size rewrite could hide (racy).
+  if (!verify && !isRacy(tracked) && stats.size === tracked.size && stats.mtimeMs === tracked.mtimeMs && stats.ctimeMs === tracked.ctimeMs) return null;
   const now = await fingerprintOf(handle, tracked.scannedTo);
   if (now === null) return 'truncated';
   return now.equals(tracked.fingerprint) ? null : 'rewritten';
@@ -284,7 +496,7 @@ function signatureOf(stats: Stats): string {
 
 async function statSignature(file: string): Promise<string> {
   try {
-    return signatureOf(await stat(file));
+    return signatureOf(await stat(fsPath(file)));
   } catch (error) {
     return `error:${(error as NodeJS.ErrnoException).code ?? String(error)}`;
   }

@@ -1,11 +1,16 @@
 // Follows every transcript under the config dirs live: OS file events for speed, a slow stat poll
 // for what events miss (network drives, overflowed queues, watch limits).
-import { watch, type FSWatcher } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { watch, type FSWatcher, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
+  aliasEntry,
   checkConfigDir,
   ConfigDirError,
+  identity,
+  MAX_PROJECT_DEPTH,
+  readDirEntries,
+  SKIPPED_ON_PURPOSE,
   skippedEntryError,
   skippedEntryOf,
   walkProjectsDir,
@@ -13,8 +18,9 @@ import {
   type SkippedEntry,
   type TranscriptFile,
 } from './discover';
+import { decodeFileName, fsPath } from './fsPath';
 import { fileKind, NotRegularFileError } from './regularFile';
-import { sameFile, TranscriptTail } from './tail';
+import { sameFile, TranscriptTail, type TailResetReason } from './tail';
 
 /**
  * `recursive`: one `fs.watch(projects, { recursive: true })` — native on macOS and Windows. On
@@ -37,7 +43,13 @@ export interface TranscriptWatcherOptions {
   /** After each batch of lines read from a file. */
   onBatchEnd?(file: string, endOffset: number, nextLineNumber: number): void;
   /** A file was deleted, truncated or replaced: forget what its earlier lines said. */
-  onFileGone?(file: string): void;
+  onFileGone?(file: string, reason?: TailResetReason): void;
+  /**
+   * The file read as `from` (which had its `onFileGone`) is now `file`, renamed, with what was read
+   * of it unchanged: its next lines come under `file`, numbered on from where `from` stopped, and
+   * none of its earlier lines comes again.
+   */
+  onFileMoved?(file: string, from: string): void;
   /**
    * A file, folder or config dir that cannot be read or watched: said once (again only if the
    * error changes). Entries below `projects` are also listed by `skippedEntries()`.
@@ -69,12 +81,22 @@ interface Root {
   projectsDir: string;
   /** Whether `projects` existed at the last look (and is being watched). */
   attached: boolean;
+  /** The identity of the `projects` folder attached: another one under the name is attached again. */
+  id: string | null;
   recursiveWatcher: FSWatcher | null;
+  /** While `projects` is missing: a watcher on the config dir, to see it come (back) at once. */
+  configWatcher: FSWatcher | null;
+  /** The walk of this root running now, and whether another was asked for meanwhile. */
+  syncing: Promise<void> | null;
+  syncAgain: boolean;
 }
 
 interface KnownFile {
+  dev: number;
+  ino: number;
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
   /** Recently active: stat-ed by every safety poll. Cold files are only checked by the walk. */
   hot: boolean;
   /** For a file first seen already old: where its new content starts. */
@@ -84,6 +106,8 @@ interface KnownFile {
 interface DirWatch {
   watcher: FSWatcher;
   root: Root;
+  /** The folder watched: another one under the same path needs a watcher of its own. */
+  id: string;
 }
 
 export class TranscriptWatcher {
@@ -94,10 +118,15 @@ export class TranscriptWatcher {
   private readonly roots: Root[];
   private readonly tail: TranscriptTail;
   private readonly known = new Map<string, KnownFile>();
+  /** Identity → the path a known file is known under (one file, however many paths reach it). */
+  private readonly byIdentity = new Map<string, string>();
+  /** Identity → path of the folders found (by the walks and since): a second path to one is an alias. */
+  private readonly dirIds = new Map<string, string>();
   private readonly dirWatches = new Map<string, DirWatch>();
   /** Session folders already looked for next to their `<session>.jsonl`. */
   private readonly sessionDirsChecked = new Set<string>();
-  private readonly debounced = new Map<string, NodeJS.Timeout>();
+  /** Reads waiting out the debounce; `verify`: a watch event asked (check the content, not only the size). */
+  private readonly debounced = new Map<string, { timer: NodeJS.Timeout; verify: boolean }>();
   /** Problems already reported for paths that are not files (config dirs, watch failures). */
   private readonly reported = new Map<string, string>();
   /**
@@ -120,7 +149,11 @@ export class TranscriptWatcher {
       configDir,
       projectsDir: path.join(configDir, 'projects'),
       attached: false,
+      id: null,
       recursiveWatcher: null,
+      configWatcher: null,
+      syncing: null,
+      syncAgain: false,
     }));
     this.tail = new TranscriptTail({
       onLine: (file, line, lineNumber, byteOffset) => {
@@ -130,8 +163,12 @@ export class TranscriptWatcher {
         if (!this.disposed) options.onBatchEnd?.(file, endOffset, nextLineNumber);
       },
       onReset: (file, reason) => {
-        if (reason === 'deleted') this.known.delete(file);
-        if (!this.disposed) options.onFileGone?.(file);
+        if (reason === 'deleted') this.dropKnown(file);
+        else if (reason === 'replaced') this.forgetIdentity(file);
+        if (!this.disposed) options.onFileGone?.(file, reason);
+      },
+      onMoved: (file, from) => {
+        if (!this.disposed) options.onFileMoved?.(file, from);
       },
       onProblem: (file, error) => this.noteSkipped(this.culpritOf(file, error), 'read'),
     });
@@ -150,7 +187,7 @@ export class TranscriptWatcher {
     for (const root of this.roots) await checkConfigDir(root.configDir);
 
     const backlog: TranscriptFile[] = [];
-    for (const root of this.roots) await this.syncRoot(root, backlog);
+    for (const root of this.roots) await this.sync(root, backlog);
     this.lastWalkAt = Date.now();
     if (this.disposed) return;
     const safetyPollMs = this.options.safetyPollMs ?? 5000;
@@ -159,7 +196,7 @@ export class TranscriptWatcher {
     backlog.sort((a, b) => a.mtimeMs - b.mtimeMs);
     for (const file of backlog) {
       if (this.disposed) return;
-      await this.readFile(file.path);
+      await this.readFile(file.path, false);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     // Files created between the first walk and their folder's watcher: one more walk finds them.
@@ -172,11 +209,15 @@ export class TranscriptWatcher {
     this.disposed = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
-    for (const timer of this.debounced.values()) clearTimeout(timer);
+    for (const { timer } of this.debounced.values()) clearTimeout(timer);
     this.debounced.clear();
     for (const { watcher } of this.dirWatches.values()) watcher.close();
     this.dirWatches.clear();
-    for (const root of this.roots) this.detachRoot(root);
+    for (const root of this.roots) {
+      this.detachRoot(root);
+      root.configWatcher?.close();
+      root.configWatcher = null;
+    }
   }
 
   /**
@@ -190,10 +231,30 @@ export class TranscriptWatcher {
 
   /** How many OS watchers are open: how tests see that watchers follow folders and none outlives dispose(). */
   get watcherCount(): number {
-    return this.dirWatches.size + this.roots.filter((root) => root.recursiveWatcher !== null).length;
+    return this.dirWatches.size + this.roots.filter((root) => root.recursiveWatcher !== null).length + this.roots.filter((root) => root.configWatcher !== null).length;
   }
 
   // ---- discovery ---------------------------------------------------------------------------
+
+  /** Walks `root` (one walk at a time per root: one asked for meanwhile runs after). */
+  private async sync(root: Root, backlog: TranscriptFile[] | null): Promise<void> {
+    if (root.syncing) {
+      root.syncAgain = true;
+      return root.syncing;
+    }
+    root.syncing = (async () => {
+      try {
+        do {
+          root.syncAgain = false;
+          await this.syncRoot(root, backlog);
+          backlog = null;
+        } while (root.syncAgain && !this.disposed);
+      } finally {
+        root.syncing = null;
+      }
+    })();
+    return root.syncing;
+  }
 
   /**
    * Walks one root and brings the watchers and the known files up to date with it. New files go to
@@ -210,12 +271,15 @@ export class TranscriptWatcher {
     }
     if (this.disposed) return;
     const stillSkipped = new Set<string>();
+    /** Folders that could not be searched (for an error, not on purpose): what they hold was not seen. */
+    const notSearched = new Set<string>();
     for (const entry of tree?.skipped ?? []) {
       stillSkipped.add(entry.path);
+      if (!SKIPPED_ON_PURPOSE.has(entry.code)) notSearched.add(entry.path);
       this.noteSkipped(entry, 'walk');
     }
     // What lies in a folder the walk could not list or enter was not seen, not found gone.
-    const unseen = (entryPath: string) => hasAncestorIn(entryPath, stillSkipped, root.projectsDir);
+    const unseen = (entryPath: string) => hasAncestorIn(entryPath, notSearched, root.projectsDir);
     const fine = new Set([...(tree?.dirs ?? []).map((dir) => dir.path), ...(tree?.files ?? []).map((file) => file.path)]);
     for (const [entryPath, { by }] of [...this.skipped]) {
       if (stillSkipped.has(entryPath) || unseen(entryPath)) continue;
@@ -224,22 +288,34 @@ export class TranscriptWatcher {
         this.skipped.delete(entryPath);
       }
     }
+    for (const [id, dir] of [...this.dirIds]) if (dir === root.projectsDir || isInside(dir, root.projectsDir)) this.dirIds.delete(id);
     if (!tree) {
-      // `projects` is gone (or not there yet): the poll looks for it.
+      // `projects` is gone (or not there yet): what was in it is gone too; the config dir's watcher
+      // and the poll look for it.
+      for (const file of [...this.known.keys()]) if (isInside(file, root.projectsDir)) this.fileGone(file);
       if (root.attached) this.detachRoot(root);
+      this.watchConfigDir(root);
       return;
     }
-    if (!root.attached) this.attachRoot(root);
+    for (const dir of tree.dirs) this.dirIds.set(identity(dir), dir.path);
+    const rootId = identity(tree.dirs[0]);
+    if (root.attached && root.id !== rootId) this.detachRoot(root); // another folder under the name
+    if (!root.attached) this.attachRoot(root, rootId);
 
     const cutoff = Date.now() - this.lookbackMs;
     const present = new Set<string>();
+    for (const file of tree.files) present.add(file.path);
     for (const file of tree.files) {
-      present.add(file.path);
       const known = this.known.get(file.path);
       if (!known) {
-        this.noticeFile(file, cutoff, backlog);
-      } else if (file.size !== known.size || file.mtimeMs !== known.mtimeMs) {
-        this.scheduleRead(file.path);
+        // Known under another path the walk did not list that way (renamed, or reached first
+        // through another link now): it goes on under this one.
+        const other = this.byIdentity.get(identity(file));
+        const was = other === undefined ? undefined : this.known.get(other);
+        if (other !== undefined && was) this.fileGone(other);
+        this.noticeFile(file, cutoff, backlog, was);
+      } else if (known.dev !== file.dev || known.ino !== file.ino || file.size !== known.size || file.mtimeMs !== known.mtimeMs) {
+        this.scheduleRead(file.path, false);
       }
     }
     for (const file of [...this.known.keys()]) {
@@ -249,20 +325,44 @@ export class TranscriptWatcher {
     if (this.mode === 'per-directory') this.syncDirWatches(root, tree, cutoff);
   }
 
-  private noticeFile(file: TranscriptFile, cutoff: number, backlog: TranscriptFile[] | null): void {
-    const recent = file.mtimeMs >= cutoff;
-    this.known.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, hot: recent, baseline: recent ? null : file.size });
-    this.options.onFileSeen?.(file);
+  /**
+   * A transcript new under its path. `movedFrom`: what was known of it under another path (renamed):
+   * it keeps being followed (or not) as it was, and is not counted again.
+   */
+  private noticeFile(file: TranscriptFile, cutoff: number, backlog: TranscriptFile[] | null, movedFrom?: KnownFile): void {
+    // A followed file that left its path turns up here: it goes on where it stood, whatever its age.
+    const followed = movedFrom ? movedFrom.hot || movedFrom.baseline === null : this.tail.isDetached(file);
+    const recent = followed || file.mtimeMs >= cutoff;
+    const baseline = movedFrom ? movedFrom.baseline : recent ? null : file.size;
+    this.setKnown(file.path, { dev: file.dev, ino: file.ino, size: file.size, mtimeMs: file.mtimeMs, ctimeMs: 0, hot: recent, baseline });
+    if (!movedFrom) this.options.onFileSeen?.(file);
     if (!recent) return;
     if (backlog) backlog.push(file);
-    else this.scheduleRead(file.path);
+    else this.scheduleRead(file.path, true);
   }
 
+  private setKnown(file: string, known: KnownFile): void {
+    this.forgetIdentity(file);
+    this.known.set(file, known);
+    this.byIdentity.set(identity(known), file);
+  }
+
+  private dropKnown(file: string): void {
+    this.forgetIdentity(file);
+    this.known.delete(file);
+  }
+
+  private forgetIdentity(file: string): void {
+    const known = this.known.get(file);
+    if (known && this.byIdentity.get(identity(known)) === file) this.byIdentity.delete(identity(known));
+  }
+
+  /** `file` no longer names what it did: stop following it there, keeping its position by identity. */
   private fileGone(file: string): void {
     const wasFollowed = this.tail.position(file) !== undefined;
-    this.known.delete(file);
-    this.tail.forget(file);
-    if (wasFollowed) this.options.onFileGone?.(file);
+    this.dropKnown(file);
+    this.tail.detach(file);
+    if (wasFollowed) this.options.onFileGone?.(file, 'deleted');
   }
 
   private async walkAll(): Promise<void> {
@@ -275,19 +375,25 @@ export class TranscriptWatcher {
         if (root.attached) this.detachRoot(root);
         continue;
       }
-      await this.syncRoot(root, null);
+      await this.sync(root, null);
     }
   }
 
   // ---- watching ----------------------------------------------------------------------------
 
-  private attachRoot(root: Root): void {
+  private attachRoot(root: Root, id: string): void {
     root.attached = true;
+    root.id = id;
+    root.configWatcher?.close();
+    root.configWatcher = null;
     if (this.mode !== 'recursive') return; // per-directory watchers are added by syncDirWatches
     try {
-      const watcher = watch(root.projectsDir, { recursive: true }, (event, name) => {
+      const watcher = watch(fsPath(root.projectsDir), { recursive: true, encoding: 'buffer' }, (event, raw) => {
         if (this.disposed) return;
+        const name = nameOf(raw);
         if (name === null) this.requestWalk();
+        // `projects` itself deleted or replaced: walk it again now.
+        else if (name === '' || name === '.') void this.sync(root, null);
         else this.onPathEvent(root, path.join(root.projectsDir, name), event, name.split(/[\\/]/).length);
       });
       watcher.on('error', () => this.detachRoot(root));
@@ -299,10 +405,30 @@ export class TranscriptWatcher {
 
   private detachRoot(root: Root): void {
     root.attached = false;
+    root.id = null;
     root.recursiveWatcher?.close();
     root.recursiveWatcher = null;
     for (const [dir, entry] of this.dirWatches) {
       if (entry.root === root) this.unwatchDir(dir);
+    }
+  }
+
+  /** While `projects` is missing, watches the config dir for it: a new one is walked at once. */
+  private watchConfigDir(root: Root): void {
+    if (this.mode === 'poll' || root.configWatcher || this.disposed) return;
+    try {
+      const watcher = watch(fsPath(root.configDir), { persistent: true, encoding: 'buffer' }, (_event, raw) => {
+        if (this.disposed) return;
+        const name = nameOf(raw);
+        if (name === null || name === 'projects') void this.sync(root, null);
+      });
+      watcher.on('error', () => {
+        watcher.close();
+        if (root.configWatcher === watcher) root.configWatcher = null;
+      });
+      root.configWatcher = watcher;
+    } catch {
+      // The config dir itself is checked by every walk; the poll looks for `projects` meanwhile.
     }
   }
 
@@ -329,7 +455,7 @@ export class TranscriptWatcher {
       if (dir.depth > WATCH_DEPTH) continue;
       const sessionDir = dir.depth < SESSION_DIR_DEPTH ? null : sessionDirOf(root.projectsDir, dir.path);
       if (sessionDir === null || activeSessionDirs.has(sessionDir) || this.dirWatches.has(sessionDir)) {
-        this.watchDir(root, dir.path, dir.depth);
+        this.watchDir(root, dir.path, dir.depth, identity(dir));
       }
     }
     for (const dir of [...this.dirWatches.keys()]) {
@@ -337,14 +463,24 @@ export class TranscriptWatcher {
     }
   }
 
-  private watchDir(root: Root, dir: string, depth: number): void {
-    if (this.disposed || this.dirWatches.has(dir) || depth > WATCH_DEPTH) return;
+  private watchDir(root: Root, dir: string, depth: number, id: string): void {
+    if (this.disposed || depth > WATCH_DEPTH) return;
+    const existing = this.dirWatches.get(dir);
+    if (existing?.id === id) return;
+    // Another folder under the same path (deleted and made again): its old watcher sees nothing.
+    if (existing) this.unwatchDir(dir);
     let watcher: FSWatcher;
+    const ownName = path.basename(dir);
     try {
-      watcher = watch(dir, { persistent: true }, (event, name) => {
+      watcher = watch(fsPath(dir), { persistent: true, encoding: 'buffer' }, (event, raw) => {
         if (this.disposed) return;
+        const name = nameOf(raw);
         if (name === null) this.requestWalk();
-        else this.onPathEvent(root, path.join(dir, name), event, depth + 1);
+        else {
+          // The folder itself deleted or moved (the event names it): look again now.
+          if (event === 'rename' && name === ownName) void this.checkDir(root, dir, depth, id);
+          this.onPathEvent(root, path.join(dir, name), event, depth + 1);
+        }
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -354,8 +490,26 @@ export class TranscriptWatcher {
       return;
     }
     // The folder was deleted or became unwatchable: the walk decides what happens next.
-    watcher.on('error', () => this.unwatchDir(dir));
-    this.dirWatches.set(dir, { watcher, root });
+    watcher.on('error', () => {
+      if (this.dirWatches.get(dir)?.watcher === watcher) this.unwatchDir(dir);
+      else watcher.close();
+    });
+    this.dirWatches.set(dir, { watcher, root, id });
+  }
+
+  /** A watched folder's own event: gone, or another folder under its path, and it is walked again. */
+  private async checkDir(root: Root, dir: string, depth: number, id: string): Promise<void> {
+    let now: string | null = null;
+    try {
+      const stats = await stat(fsPath(dir));
+      if (stats.isDirectory()) now = identity(stats);
+    } catch {
+      // gone
+    }
+    if (this.disposed || now === id) return;
+    if (depth === 0) return void this.sync(root, null);
+    if (this.dirWatches.get(dir)?.id === id) this.unwatchDir(dir);
+    if (now !== null) void this.noticeNewDir(root, dir, depth);
   }
 
   private unwatchDir(dir: string): void {
@@ -368,7 +522,9 @@ export class TranscriptWatcher {
   /** `depth`: of the changed path below `projects` (a project folder is 1). */
   private onPathEvent(root: Root, changed: string, event: string, depth: number): void {
     if (changed.endsWith('.jsonl')) {
-      this.scheduleRead(changed);
+      // Deeper than the walk searches: skipped on purpose (the walk names the folder).
+      if (depth > MAX_PROJECT_DEPTH + 1) return;
+      this.scheduleRead(changed, true);
       if (depth === SESSION_DIR_DEPTH && this.mode === 'per-directory') this.noticeSessionFile(root, changed);
       return;
     }
@@ -387,43 +543,67 @@ export class TranscriptWatcher {
   private async noticeNewDir(root: Root, dir: string, depth: number): Promise<void> {
     let entries;
     try {
-      if (!(await stat(dir)).isDirectory()) return;
-      if (this.mode === 'per-directory') this.watchDir(root, dir, depth);
-      entries = await readdir(dir, { withFileTypes: true });
+      const stats = await stat(fsPath(dir));
+      if (!stats.isDirectory()) return;
+      const id = identity(stats);
+      const other = this.dirIds.get(id);
+      if (other !== undefined && other !== dir && (await this.stillNamesDir(other, id))) {
+        // Another path to a folder already followed (a link to it, a loop): not read twice.
+        this.noteSkipped(aliasEntry(dir, other, true), 'walk');
+        return;
+      }
+      this.dirIds.set(id, dir);
+      if (this.mode === 'per-directory') this.watchDir(root, dir, depth, id);
+      entries = readDirEntries(dir);
     } catch {
-      // Gone: drop its watchers and forget its files.
+      // Gone: drop its watchers and look at its files.
       for (const watched of [...this.dirWatches.keys()]) if (isInside(watched, dir) || watched === dir) this.unwatchDir(watched);
-      for (const file of [...this.known.keys()]) if (isInside(file, dir)) this.scheduleRead(file);
+      for (const file of [...this.known.keys()]) if (isInside(file, dir)) this.scheduleRead(file, false);
       return;
     }
     if (this.disposed) return;
     for (const entry of entries) {
       const child = path.join(dir, entry.name);
-      if (entry.name.endsWith('.jsonl') && !entry.isDirectory()) this.scheduleRead(child);
-      else if (entry.isDirectory() && depth < WATCH_DEPTH) void this.noticeNewDir(root, child, depth + 1);
+      if (entry.name.endsWith('.jsonl') && !entry.isDirectory()) this.scheduleRead(child, true);
+      else if ((entry.isDirectory() || entry.isSymbolicLink()) && depth < WATCH_DEPTH) void this.noticeNewDir(root, child, depth + 1);
+    }
+  }
+
+  private async stillNamesDir(dir: string, id: string): Promise<boolean> {
+    try {
+      return identity(await stat(fsPath(dir))) === id;
+    } catch {
+      return false;
     }
   }
 
   // ---- reading -----------------------------------------------------------------------------
 
-  private scheduleRead(file: string): void {
-    if (this.disposed || this.debounced.has(file)) return;
-    this.debounced.set(
-      file,
-      setTimeout(() => {
+  /** `verify`: check the content even if size and times are unchanged (a watch event came). */
+  private scheduleRead(file: string, verify: boolean): void {
+    if (this.disposed) return;
+    const pending = this.debounced.get(file);
+    if (pending) {
+      pending.verify ||= verify;
+      return;
+    }
+    const entry = {
+      verify,
+      timer: setTimeout(() => {
         this.debounced.delete(file);
-        void this.readFile(file);
+        void this.readFile(file, entry.verify);
       }, this.debounceMs),
-    );
+    };
+    this.debounced.set(file, entry);
   }
 
-  private async readFile(file: string): Promise<void> {
+  private async readFile(file: string, verify: boolean, again = true): Promise<void> {
     if (this.disposed) return;
     let known = this.known.get(file);
     if (!known || !known.hot) {
-      let stats;
+      let stats: Stats;
       try {
-        stats = await stat(file);
+        stats = await stat(fsPath(file));
         if (stats.isDirectory()) {
           // A folder named like a transcript is a folder: the walk goes into it, and so does this.
           if (known) this.fileGone(file);
@@ -441,28 +621,80 @@ export class TranscriptWatcher {
       }
       if (this.disposed) return;
       known = this.known.get(file);
+      if (known && (known.dev !== stats.dev || known.ino !== stats.ino)) {
+        // Another file under the name (of a file only listed, never read): look at it afresh.
+        this.fileGone(file);
+        known = undefined;
+      }
       if (!known) {
-        const seen: TranscriptFile = { path: file, size: stats.size, mtimeMs: stats.mtimeMs };
-        this.noticeFile(seen, Date.now() - this.lookbackMs, []);
+        if (!(await this.arrive(file, stats))) return;
         known = this.known.get(file);
         if (!known) return;
-      } else if (stats.size === known.size && stats.mtimeMs === known.mtimeMs) {
+      } else if (!verify && stats.size === known.size && stats.mtimeMs === known.mtimeMs && stats.ctimeMs === known.ctimeMs) {
         return; // an event without a change (or one for an old file we only list)
       }
       known.hot = true;
     }
     try {
-      await this.tail.read(file, known.baseline ?? 'start');
+      await this.tail.read(file, known.baseline ?? 'start', { verify });
     } catch (error) {
       // onLine threw: a consumer's bug, reported like a problem so it is seen.
       if (!this.disposed) this.options.onProblem?.(file, error instanceof Error ? error : new Error(String(error)));
     }
-    const position = this.tail.position(file);
-    if (position) {
-      known.size = position.size;
-      known.mtimeMs = position.mtimeMs;
-      if (!this.tail.hasProblem(file)) this.clearSkipped(file, 'read');
+    if (this.disposed) return;
+    const aliasOf = this.tail.aliasOf(file);
+    if (aliasOf !== undefined) {
+      // Another name of a file followed under `aliasOf`: read there, not twice.
+      if (this.known.get(file) === known) this.dropKnown(file);
+      this.noteSkipped(aliasEntry(file, aliasOf, false), 'walk');
+      this.scheduleRead(aliasOf, true);
+      return;
     }
+    const position = this.tail.position(file);
+    const now = this.known.get(file);
+    if (position && now) {
+      now.size = position.size;
+      now.mtimeMs = position.mtimeMs;
+      now.ctimeMs = position.ctimeMs;
+      if (now.dev !== position.dev || now.ino !== position.ino) this.setKnown(file, { ...now, dev: position.dev, ino: position.ino });
+      if (!this.tail.hasProblem(file)) this.clearSkipped(file, 'read');
+    } else if (!now && again && !this.disposed) {
+      // Dropped during the read (a file that replaced it, deleted): look at what the name holds now.
+      await this.readFile(file, true, false);
+    }
+  }
+
+  /**
+   * `file` names a file not known under that path: another name of a known one (an alias: read
+   * there, returns false), a known one renamed (it goes on under this name), or a new one.
+   */
+  private async arrive(file: string, stats: Stats): Promise<boolean> {
+    const root = this.roots.find((candidate) => isInside(file, candidate.projectsDir));
+    if (root && path.relative(root.projectsDir, file).split(path.sep).length > MAX_PROJECT_DEPTH + 1) return false;
+    const other = this.byIdentity.get(identity(stats));
+    let movedFrom: KnownFile | undefined;
+    if (other !== undefined && other !== file) {
+      let still = false;
+      try {
+        still = sameFile({ dev: stats.dev, ino: stats.ino, birthtimeMs: stats.birthtimeMs }, await stat(fsPath(other)));
+      } catch {
+        still = false;
+      }
+      if (this.disposed) return false;
+      if (still) {
+        this.noteSkipped(aliasEntry(file, other, false), 'walk');
+        this.scheduleRead(other, true);
+        return false;
+      }
+      movedFrom = this.known.get(other);
+      if (movedFrom) this.fileGone(other);
+    }
+    if (this.known.has(file)) return true; // noticed meanwhile
+    const seen: TranscriptFile = { path: file, size: stats.size, mtimeMs: stats.mtimeMs, dev: stats.dev, ino: stats.ino };
+    this.noticeFile(seen, Date.now() - this.lookbackMs, [], movedFrom);
+    const known = this.known.get(file);
+    if (known) known.ctimeMs = stats.ctimeMs;
+    return known !== undefined && known.hot;
   }
 
   private noticeFolderNamedLikeATranscript(dir: string): void {
@@ -482,19 +714,32 @@ export class TranscriptWatcher {
         if (!known.hot || this.disposed) continue;
         let stats;
         try {
-          stats = await stat(file);
+          stats = await stat(fsPath(file));
         } catch {
-          this.scheduleRead(file); // vanished: the read tells the tail
+          this.scheduleRead(file, false); // vanished: the read tells the tail
           continue;
         }
         const position = this.tail.position(file);
+        // Racy: changed so shortly before it was last read that a same-size rewrite could keep
+        // its times; the content is checked until that can no longer be.
         const changed = position
-          ? stats.size !== position.size || stats.mtimeMs !== position.mtimeMs || !sameFile(position, stats)
+          ? stats.size !== position.size || stats.mtimeMs !== position.mtimeMs || stats.ctimeMs !== position.ctimeMs || !sameFile(position, stats) || position.racy
           : stats.size !== known.size || stats.mtimeMs !== known.mtimeMs;
         // A file reported unreadable is asked again each time: a chmod changes neither its size nor
         // its time, and the tail tries it again only if its signature (mode included) changed.
-        if (changed || this.tail.hasProblem(file)) this.scheduleRead(file);
+        if (changed || this.tail.hasProblem(file)) this.scheduleRead(file, true);
         else if (stats.mtimeMs < cutoff) known.hot = false;
+      }
+      // A `projects` folder deleted, or replaced by another: walked again now, not at the next rediscovery.
+      for (const root of this.roots) {
+        if (!root.attached || this.disposed) continue;
+        let id: string | null = null;
+        try {
+          id = identity(await stat(fsPath(root.projectsDir)));
+        } catch {
+          id = null;
+        }
+        if (id !== root.id) await this.sync(root, null);
       }
       const rediscoverMs = this.options.rediscoverMs ?? (this.mode === 'poll' ? 30_000 : 300_000);
       const missingProjects = this.roots.some((root) => !root.attached);
@@ -510,7 +755,7 @@ export class TranscriptWatcher {
     for (const root of this.roots) {
       if (root.attached) continue;
       try {
-        if ((await stat(root.projectsDir)).isDirectory()) return true;
+        if ((await stat(fsPath(root.projectsDir))).isDirectory()) return true;
       } catch {
         // still missing
       }
@@ -558,6 +803,12 @@ export class TranscriptWatcher {
   private clearSkipped(entryPath: string, by: 'walk' | 'read'): void {
     if (this.skipped.get(entryPath)?.by === by) this.skipped.delete(entryPath);
   }
+}
+
+/** A watch event's file name (asked for as bytes, so that a name that is not UTF-8 survives). */
+function nameOf(raw: Buffer | string | null): string | null {
+  if (raw === null) return null;
+  return typeof raw === 'string' ? raw : decodeFileName(raw);
 }
 
 function isInside(file: string, dir: string): boolean {

@@ -3,6 +3,7 @@
 import type { FormatCanary } from '../canary';
 import { TranscriptEventReader } from '../eventReader';
 import { ConfigDirError } from '../files/discover';
+import { displayPath } from '../files/fsPath';
 import { TranscriptWatcher } from '../files/watcher';
 import type { ApiEvent, WatchingState } from '../types';
 import type { Disposable, Schedule } from '../events';
@@ -51,7 +52,7 @@ export const followTranscripts: TranscriptSourceFactory = (options) => {
     const reader = new TranscriptEventReader(
       options.onEvent,
       (file, lineNumber, error) =>
-        options.log.warn(`${file}:${lineNumber} looks like an API error line but is not JSON (${error.message}); later problems in this file are not logged`),
+        options.log.warn(`${displayPath(file)}:${lineNumber} looks like an API error line but is not JSON (${error.message}); later problems in this file are not logged`),
       options.canary,
       { wantsAnySuccess: options.wantsAnySuccess },
     );
@@ -66,8 +67,11 @@ export const followTranscripts: TranscriptSourceFactory = (options) => {
         if (state.phase === 'live') publish({});
       },
       onFileGone: (file) => reader.forget(file),
+      // What the reader held of it under the old name would be looked up there: it starts afresh
+      // under the new one (mid-file, as for a file first seen with lines before).
+      onFileMoved: (_file, from) => reader.forget(from),
       onFileSeen: () => void state.transcripts++,
-      onProblem: (file, error) => options.log.warn(`Cannot read ${file}: ${error.message}`),
+      onProblem: (file, error) => options.log.warn(`Cannot read ${displayPath(file)}: ${error.message}`),
     });
     watcher = current;
     if (!lastProblem) {
