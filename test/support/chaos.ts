@@ -1,24 +1,37 @@
 // A seeded chaos run against the transcript watcher: random appends in random chunks (partial lines,
-// CRLF, cuts inside UTF-8 characters, very long lines), truncations, rewrites in place shorter and
-// longer, renames away and back, deletes and recreations, new files, and hostile entries (symlink
-// loops, dangling links, FIFOs, sockets, folders named `*.jsonl`, permission flips) while it
-// follows the config dir live. Shared by the unit test (small, fixed seed) and `npm run bench` (larger).
+// CRLF, cuts inside UTF-8 characters, very long lines), truncations, rewrites in place shorter,
+// longer and of the same size under the same mtime, renames away and back, rename rotations (renamed
+// to another transcript name, a new file under the old one), deletes and recreations, project
+// folders deleted and made again, new files, files with odd names (not UTF-8, U+FFFD, a newline,
+// a backslash), and hostile entries (symlink loops, dangling links, FIFOs, sockets, folders named
+// `*.jsonl`, links back to a folder or to another project, permission flips) while it follows the
+// config dir live. Shared by the unit test (small, fixed seed) and `npm run bench` (larger).
 //
 // Invariants checked:
-// - every complete line of every regular transcript is delivered exactly once, or again only after a
-//   reported reset of that file (`onFileGone`); a line no writer wrote (a read racing a rewrite) is
-//   allowed only if a reset of that file follows;
+// - every complete line of every regular transcript is delivered exactly once (however many paths
+//   reach it, under whatever name it was renamed to), or again only after a reported reset of that
+//   file that reads it again (`onFileGone`, truncated or rewritten); a line no writer wrote (a read
+//   racing a rewrite) is allowed only if a reset of that file follows;
 // - after each fault a canary line appended to another file is delivered (the watcher is still live);
 // - each hostile entry is named once, and is listed by `skippedEntries()`;
 // - nothing hangs: every wait has a limit that turns a hang into a failure naming the step.
 import assert from 'node:assert/strict';
-import { appendFile, chmod, mkdir, mkdtemp, open, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { appendFile as appendFileAt, chmod as chmodAt, mkdir, mkdtemp, open as openAt, rename as renameAt, rm, stat, symlink, unlink as unlinkAt, utimes, writeFile as writeFileAt } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { decodeFileName, fsPath, hasEscapedBytes } from '../../src/core/files/fsPath';
 import { TranscriptWatcher, type WatchMode } from '../../src/core/files/watcher';
 import { listeningSocket, mkfifo } from '../fixtures/hostileEntries';
 import { prng } from '../fixtures/prng';
 import { asUnprivileged } from './unprivileged';
+
+// Every file call by path goes through fsPath: a subject's path may hold bytes that are not UTF-8 (escaped).
+const appendFile = (file: string, data: Buffer | string) => appendFileAt(fsPath(file), data);
+const chmod = (file: string, mode: number) => chmodAt(fsPath(file), mode);
+const open = (file: string, flags: string) => openAt(fsPath(file), flags);
+const rename = (from: string, to: string) => renameAt(fsPath(from), fsPath(to));
+const unlink = (file: string) => unlinkAt(fsPath(file));
+const writeFile = (file: string, data: Buffer | string) => writeFileAt(fsPath(file), data);
 
 export interface ChaosOptions {
   seed: number;
@@ -50,7 +63,12 @@ export interface ChaosCounts {
   rewritesShorter: number;
   rewritesLonger: number;
   renames: number;
+  rotations: number;
   recreations: number;
+  folderRecreations: number;
+  sameSizeRewrites: number;
+  oddNames: number;
+  aliases: number;
   newFiles: number;
   loops: number;
   danglingLinks: number;
@@ -76,6 +94,8 @@ interface Subject {
   file: string;
   /** Complete lines on disk, in order. */
   lines: LineOnDisk[];
+  /** When a reset of the path the watcher read it under said it is read again from line 1. */
+  rereadAt: number;
   /** The line being written: its whole text (with its line end), and how many bytes are on disk. */
   current: { bytes: Buffer; written: number } | null;
   away: boolean;
@@ -85,9 +105,9 @@ interface Subject {
 }
 
 interface Delivery {
-  /** Ids delivered since the last reset of the file. */
-  sinceReset: Set<string>;
   resets: number;
+  /** When the path last had a reset that reads its file again (truncated, rewritten). */
+  rereadAt: number;
   /** Lines no writer wrote, delivered since the last reset: a reset must follow. */
   tornSinceReset: number;
 }
@@ -98,7 +118,12 @@ const KINDS = [
   'rewriteShorter',
   'rewriteLonger',
   'renameAwayAndBack',
+  'rotate',
   'deleteAndRecreate',
+  'recreateFolder',
+  'rewriteSameSize',
+  'oddName',
+  'alias',
   'newFile',
   'loop',
   'dangling',
@@ -117,7 +142,12 @@ const WEIGHTS: Record<Kind, number> = {
   rewriteShorter: 3,
   rewriteLonger: 3,
   renameAwayAndBack: 3,
+  rotate: 3,
   deleteAndRecreate: 3,
+  recreateFolder: 1,
+  rewriteSameSize: 3,
+  oddName: 2,
+  alias: 1,
   newFile: 2,
   loop: 2,
   dangling: 2,
@@ -129,7 +159,36 @@ const WEIGHTS: Record<Kind, number> = {
   replaceByFifo: 1,
   replaceByLoop: 1,
 };
-const FAULTS = new Set<Kind>(['replaceByFifo', 'replaceByLoop', 'loop', 'dangling', 'fifo', 'socket', 'folder', 'flipFile', 'flipFolder', 'truncate', 'rewriteShorter', 'rewriteLonger', 'renameAwayAndBack', 'deleteAndRecreate', 'newFile']);
+const FAULTS = new Set<Kind>([
+  'replaceByFifo',
+  'replaceByLoop',
+  'loop',
+  'dangling',
+  'fifo',
+  'socket',
+  'folder',
+  'flipFile',
+  'flipFolder',
+  'truncate',
+  'rewriteShorter',
+  'rewriteLonger',
+  'renameAwayAndBack',
+  'rotate',
+  'deleteAndRecreate',
+  'recreateFolder',
+  'rewriteSameSize',
+  'oddName',
+  'alias',
+  'newFile',
+]);
+/** Names no ordinary transcript has: Latin-1 bytes (not UTF-8), a genuine U+FFFD, a newline, a backslash, an emoji. */
+const ODD_NAMES: readonly Buffer[] = [
+  Buffer.from([0x63, 0x61, 0x66, 0xe9]), // "café" in Latin-1
+  Buffer.from('repl\uFFFDaced'),
+  Buffer.from('two\nlines'),
+  Buffer.from('back\\slash and space'),
+  Buffer.concat([Buffer.from('mixed-'), Buffer.from([0xff, 0xfe]), Buffer.from('-😀')]),
+];
 const ALPHABET = ['a', 'Z', '7', ' ', '{', ':', '"', '\\', 'é', '€', '😀', '中'];
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosCounts> {
@@ -154,7 +213,12 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
     rewritesShorter: 0,
     rewritesLonger: 0,
     renames: 0,
+    rotations: 0,
     recreations: 0,
+    folderRecreations: 0,
+    sameSizeRewrites: 0,
+    oddNames: 0,
+    aliases: 0,
     newFiles: 0,
     loops: 0,
     danglingLinks: 0,
@@ -188,9 +252,17 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
 
   const deliveryOf = (file: string): Delivery => {
     let d = deliveries.get(file);
-    if (!d) deliveries.set(file, (d = { sinceReset: new Set(), resets: 0, tornSinceReset: 0 }));
+    if (!d) deliveries.set(file, (d = { resets: 0, rereadAt: -1, tornSinceReset: 0 }));
     return d;
   };
+  /** A clock of what the watcher said: lines, resets, moves. */
+  let clock = 0;
+  /** Every line ever written, by id (ids are unique in the run): its subject and its text. */
+  const lineOwners = new Map<string, { subject: Subject; text: string }>();
+  /** When each line was last delivered. */
+  const deliveredAt = new Map<string, number>();
+  /** The subject whose lines the watcher last gave under a path (to tie a reset to a file). */
+  const viewAt = new Map<string, Subject>();
 
   // ---- the model of what is on disk --------------------------------------------------------
 
@@ -211,6 +283,7 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
     }
     const line = JSON.stringify({ id, text });
     subject.written.set(id, line);
+    lineOwners.set(id, { subject, text: line });
     counts.linesWritten++;
     const bytes = Buffer.from(line + (random() < 0.3 ? '\r\n' : '\n'));
     lineIds.set(bytes, id);
@@ -233,20 +306,38 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
     return { content: Buffer.concat(parts), lines };
   };
 
+  /** Complete new lines of exactly `size` bytes (`size` ≥ 120): a few, the last padded to fit. */
+  const contentOfSize = (subject: Subject, size: number): { content: Buffer; lines: LineOnDisk[] } => {
+    for (;;) {
+      const { content, lines } = freshContent(subject, Math.floor(size * random() * 0.6), true);
+      const id = `${path.basename(subject.file)}#${nextLineId++}`;
+      const bare = JSON.stringify({ id, text: '' }) + '\n';
+      const room = size - content.length - Buffer.byteLength(bare);
+      if (room < 0) continue;
+      const line = JSON.stringify({ id, text: 'p'.repeat(room) });
+      subject.written.set(id, line);
+      lineOwners.set(id, { subject, text: line });
+      counts.linesWritten++;
+      const last = Buffer.from(line + '\n');
+      lineIds.set(last, id);
+      return { content: Buffer.concat([content, last]), lines: [...lines, onDisk(last)] };
+    }
+  };
+
   const sizeOf = (subject: Subject): number => subject.lines.reduce((sum, line) => sum + line.size, 0) + (subject.current?.written ?? 0);
 
   const inLockedDir = (file: string): boolean => [...lockedDirs].some((dir) => file.startsWith(dir + path.sep));
   const usable = (subject: Subject): boolean => !subject.away && !inLockedDir(subject.file);
 
   const addSubject = async (file: string, lineCount: number): Promise<Subject> => {
-    const subject: Subject = { file, lines: [], current: null, away: false, locked: false, written: new Map() };
+    const subject: Subject = { file, lines: [], rereadAt: -1, current: null, away: false, locked: false, written: new Map() };
     const parts: Buffer[] = [];
     for (let i = 0; i < lineCount; i++) {
       const line = newLine(subject);
       parts.push(line);
       subject.lines.push(onDisk(line));
     }
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(fsPath(path.dirname(file)), { recursive: true });
     await writeFile(file, Buffer.concat(parts));
     subjects.set(file, subject);
     return subject;
@@ -267,6 +358,7 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
     rediscoverMs: 200,
     onLine: (file, line) => {
       counts.linesDelivered++;
+      const now = ++clock;
       const text = line.toString('utf8');
       const d = deliveryOf(file);
       let id: unknown;
@@ -275,22 +367,44 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
       } catch {
         id = undefined;
       }
-      const subject = subjects.get(file);
-      if (typeof id !== 'string' || subject?.written.get(id) !== text) {
+      const owner = typeof id === 'string' ? lineOwners.get(id) : undefined;
+      if (typeof id !== 'string' || owner?.text !== text) {
         // Bytes no writer put together: a read that raced a rewrite. A reset must follow.
         counts.tornLines++;
         d.tornSinceReset++;
         return;
       }
-      if (d.sinceReset.has(id)) violations.push(`${step}: ${id} delivered twice without a reset of ${file}`);
-      d.sinceReset.add(id);
+      // Again only after a reset that reads the file again: of the path it comes under, or of the
+      // path the watcher read that file under.
+      const before = deliveredAt.get(id);
+      if (before !== undefined && !(d.rereadAt > before || owner.subject.rereadAt > before)) {
+        violations.push(`${step}: ${id} delivered twice without a reset (now under ${file})`);
+      }
+      deliveredAt.set(id, now);
+      viewAt.set(file, owner.subject);
     },
-    onFileGone: (file) => {
+    onFileGone: (file, reason) => {
+      if (process.env.CHAOS_DEBUG) console.error(`[${step}] gone ${file} (${reason})`);
       counts.resets++;
+      const now = ++clock;
       const d = deliveryOf(file);
       d.resets++;
-      d.sinceReset.clear();
       d.tornSinceReset = 0;
+      const subject = viewAt.get(file);
+      if (reason === 'truncated' || reason === 'rewritten') {
+        d.rereadAt = now;
+        if (subject) subject.rereadAt = now;
+      } else {
+        viewAt.delete(file);
+      }
+    },
+    onFileMoved: (file, from) => {
+      if (process.env.CHAOS_DEBUG) console.error(`[${step}] moved ${from} -> ${file}`);
+      ++clock;
+      // The file now there (what was said under `from` may be of another file since).
+      const subject = subjects.get(file);
+      if (subject) viewAt.set(file, subject);
+      else viewAt.delete(file);
     },
     onProblem: (file, error) => {
       if (process.env.CHAOS_DEBUG) console.error(`[${step}] problem ${file}: ${error.message}`);
@@ -317,16 +431,18 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
     counts.canaries++;
     await appendLine(canary);
     const { id } = canary.lines[canary.lines.length - 1];
-    await waitUntil(`the canary ${id}`, () => deliveryOf(canary.file).sinceReset.has(id));
+    await waitUntil(`the canary ${id}`, () => deliveredAt.has(id));
   };
 
-  /** Missing lines of every readable transcript (delivered since its last reset). */
+  /** Missing lines of every readable transcript: never delivered, or not since a reset that reads it again. */
   const missing = (): string[] => {
     const out: string[] = [];
     for (const subject of subjects.values()) {
       if (subject.away || subject.locked || inLockedDir(subject.file)) continue;
-      const d = deliveryOf(subject.file);
-      for (const { id } of subject.lines) if (!d.sinceReset.has(id)) out.push(`${id} in ${subject.file}`);
+      for (const { id } of subject.lines) {
+        const at = deliveredAt.get(id);
+        if (at === undefined || at < subject.rereadAt) out.push(`${id} in ${JSON.stringify(subject.file)}`);
+      }
     }
     return out;
   };
@@ -352,7 +468,7 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
     const deadline = Date.now() + waitLimitMs;
     for (let gaps = missing(); gaps.length > 0; gaps = missing()) {
       if (Date.now() > deadline) {
-        assert.fail(`seed ${options.seed}, ${step}: ${gaps.length} complete line(s) never delivered since their file's last reset, e.g. ${gaps.slice(0, 5).join('; ')}`);
+        assert.fail(`seed ${options.seed}, ${step}: ${gaps.length} complete line(s) never delivered (or not since a reset that reads their file again), e.g. ${gaps.slice(0, 5).join('; ')}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -471,6 +587,77 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
       counts.folders++;
       return true;
     },
+    rotate: async () => {
+      // Log rotation: renamed to another transcript name, a new file made under the old one.
+      const candidates = active().filter((s) => usable(s) && !s.locked);
+      if (candidates.length === 0) return false;
+      const subject = pick(candidates);
+      const old = subject.file;
+      const rotated = old.replace(/\.jsonl$/, `.r${counts.rotations}.jsonl`);
+      await rename(old, rotated);
+      subjects.delete(old);
+      subject.file = rotated;
+      subjects.set(rotated, subject);
+      if (random() < 0.5) await canaryRoundTrip(); // seen renamed, or not: both must hold
+      await addSubject(old, 1 + Math.floor(random() * 4));
+      counts.rotations++;
+      return true;
+    },
+    recreateFolder: async () => {
+      // A project folder deleted and made again at once, with transcripts under the same names.
+      const dir = pick(projectDirs);
+      if (lockedDirs.has(dir)) return false;
+      const inside = [...subjects.values()].filter((s) => s.file.startsWith(dir + path.sep));
+      if (inside.some((s) => s.away)) return false;
+      for (const subject of inside) subjects.delete(subject.file);
+      // What was planted there goes with it.
+      for (const entry of [...hostile.keys()]) if (entry.startsWith(dir + path.sep)) hostile.delete(entry);
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir);
+      for (const subject of inside.slice(0, 3)) {
+        if (path.dirname(subject.file) === dir && subject.file.endsWith('.jsonl')) await addSubject(subject.file, 1 + Math.floor(random() * 3));
+      }
+      counts.folderRecreations++;
+      return true;
+    },
+    rewriteSameSize: async () => {
+      // Rewritten in place to the very same size, and given back its mtime (a sync tool on a
+      // coarse-time file system): nothing but the content tells.
+      const candidates = active().filter((s) => usable(s) && !s.locked && sizeOf(s) >= 120);
+      if (candidates.length === 0) return false;
+      const subject = pick(candidates);
+      const size = sizeOf(subject);
+      const { mtime } = await stat(fsPath(subject.file));
+      const { content, lines } = contentOfSize(subject, size);
+      const handle = await open(subject.file, 'r+');
+      await handle.write(content, 0, content.length, 0);
+      await handle.close();
+      await utimes(fsPath(subject.file), mtime, mtime);
+      subject.lines = lines;
+      subject.current = null;
+      counts.sameSizeRewrites++;
+      return true;
+    },
+    oddName: async () => {
+      const dir = pick(projectDirs);
+      if (lockedDirs.has(dir)) return false;
+      const bytes = Buffer.concat([Buffer.from(dir + path.sep), ODD_NAMES[counts.oddNames % ODD_NAMES.length], Buffer.from(`-${counts.oddNames}.jsonl`)]);
+      await addSubject(decodeFileName(bytes), 1 + Math.floor(random() * 4));
+      counts.oddNames++;
+      return true;
+    },
+    alias: async () => {
+      // A link back to the project folder itself, or to another project: read through neither.
+      const dir = pick(projectDirs);
+      if (lockedDirs.has(dir)) return false;
+      const link = path.join(dir, `alias-${counts.aliases}`);
+      const toSelf = counts.aliases % 2 === 0;
+      const target = toSelf ? '.' : path.join('..', path.basename(pick(projectDirs.filter((other) => other !== dir))));
+      await symlink(target, link);
+      hostile.set(link, toSelf ? 'ELOOP' : 'EALIAS');
+      counts.aliases++;
+      return true;
+    },
     flipFile: async () => {
       const candidates = active().filter((s) => usable(s));
       if (candidates.length === 0) return false;
@@ -510,14 +697,15 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
 
   /** A followed transcript becomes a FIFO or a symlink loop under the same name: it must never be opened. */
   async function replaceBy(kind: 'fifo' | 'loop'): Promise<boolean> {
-    const candidates = active().filter((s) => usable(s) && !s.locked);
+    // mkfifo(1) takes a name as text: a name that is not UTF-8 cannot be given to it.
+    const candidates = active().filter((s) => usable(s) && !s.locked && (kind === 'loop' || !hasEscapedBytes(s.file)));
     if (candidates.length <= 2) return false;
     const subject = pick(candidates);
     // Counted before the entry exists: a walk may name it before `await symlink` resumes here.
     namedBefore.set(subject.file, problems.get(subject.file) ?? 0);
     await unlink(subject.file);
     if (kind === 'fifo') mkfifo(subject.file);
-    else await symlink(path.basename(subject.file), subject.file);
+    else await symlink(fsPath(path.basename(subject.file)), fsPath(subject.file));
     subjects.delete(subject.file);
     hostile.set(subject.file, kind === 'fifo' ? 'ENOTREG' : 'ELOOP');
     if (kind === 'fifo') counts.fifos++;
@@ -562,7 +750,7 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
     await bounded(checkpoint);
     // Every kind once in a fixed order, then at random by weight; five FIFOs early and five
     // followed transcripts turned FIFOs, more than the thread pool has threads.
-    const plan: Kind[] = [...KINDS, 'fifo', 'fifo', 'fifo', 'fifo', 'replaceByFifo', 'replaceByFifo', 'replaceByFifo', 'replaceByFifo'];
+    const plan: Kind[] = [...KINDS, 'rotate', 'alias', 'oddName', 'oddName', 'oddName', 'oddName', 'fifo', 'fifo', 'fifo', 'fifo', 'replaceByFifo', 'replaceByFifo', 'replaceByFifo', 'replaceByFifo'];
     const totalWeight = KINDS.reduce((sum, kind) => sum + WEIGHTS[kind], 0);
     for (let i = 0; i < options.steps; i++) {
       let r = random() * totalWeight;
@@ -581,9 +769,12 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
     await bounded(checkpoint);
 
     // Every hostile entry named exactly once, and listed while it is there.
-    await waitUntil('every hostile entry to be listed as skipped', () => {
+    const unlisted = () => {
       const listed = new Set(watcher.skippedEntries().map((entry) => `${entry.path}\0${entry.code}`));
-      return [...hostile].every(([file, code]) => listed.has(`${file}\0${code}`));
+      return [...hostile].filter(([file, code]) => !listed.has(`${file}\0${code}`)).map(([file, code]) => `${file} (${code})`);
+    };
+    await waitUntil('every hostile entry to be listed as skipped', () => unlisted().length === 0).catch((error: Error) => {
+      throw new assert.AssertionError({ message: `${error.message}: ${unlisted().join(', ')}` });
     });
     counts.skippedAtEnd = watcher.skippedEntries().length;
     for (const file of hostile.keys()) {
@@ -594,6 +785,7 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
       assert.equal(d.tornSinceReset, 0, `seed ${options.seed}: ${file} delivered lines no writer wrote, and no reset followed`);
     }
     assert.equal(deliveryOf(canary.file).resets, 0, 'the canary was never reset');
+    assert.deepEqual(violations, [], `seed ${options.seed}`);
     counts.transcripts = subjects.size;
     return counts;
   } finally {

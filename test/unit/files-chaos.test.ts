@@ -21,6 +21,7 @@ describe('transcript watcher under chaos', { skip: posixOnly }, () => {
       assert.ok(counts.fifos >= 5 && counts.loops >= 1 && counts.sockets >= 1 && counts.danglingLinks >= 1 && counts.folders >= 1);
       assert.ok(counts.rewritesLonger >= 1 && counts.rewritesShorter >= 1 && counts.truncations >= 1 && counts.renames >= 1 && counts.recreations >= 1);
       assert.ok(counts.permissionFlips >= 2);
+      assert.ok(counts.rotations >= 2 && counts.aliases >= 2 && counts.folderRecreations >= 1 && counts.sameSizeRewrites >= 1 && counts.oddNames >= 3);
       if (!canDropRoot && process.getuid?.() === 0) assert.fail('running as root without seteuid: permission flips would prove nothing');
     });
   }
