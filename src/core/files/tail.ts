@@ -395,7 +395,8 @@ export class TranscriptTail {
       this.detached.delete(key);
       const reset = await changedUnderUs(handle, stats, left.position, true);
       if (reset === null) {
-        this.options.onMoved?.(file, left.path);
+        // Nothing was delivered of it yet: there is nothing to go on from, only where to read.
+        if (left.position.lineNumber > 1) this.options.onMoved?.(file, left.path);
         return { ...left.position };
       }
       // Changed since: read from line 1, and say so where the earlier lines were not said gone.

@@ -394,6 +394,7 @@ export class TranscriptWatcher {
         if (name === null) this.requestWalk();
         // `projects` itself deleted or replaced: walk it again now.
         else if (name === '' || name === '.') void this.sync(root, null);
+        else if (name.includes('\uFFFD')) this.noticeLossyName(root, name);
         else this.onPathEvent(root, path.join(root.projectsDir, name), event, name.split(/[\\/]/).length);
       });
       watcher.on('error', () => this.detachRoot(root));
@@ -529,6 +530,16 @@ export class TranscriptWatcher {
       return;
     }
     if (event === 'rename' && depth <= WATCH_DEPTH) void this.noticeNewDir(root, changed, depth);
+  }
+
+  /**
+   * An event whose path lost bytes to UTF-8 (Node's emulated recursive watcher on Linux reads names
+   * as UTF-8): the nearest folder above it with an intact name is listed again, as bytes.
+   */
+  private noticeLossyName(root: Root, relative: string): void {
+    const parts = relative.split(/[\\/]/);
+    const intact = parts.findIndex((part) => part.includes('\uFFFD'));
+    void this.noticeNewDir(root, path.join(root.projectsDir, ...parts.slice(0, intact)), intact);
   }
 
   /** A session came to life: follow its subagents too (their folder may predate our watchers). */
