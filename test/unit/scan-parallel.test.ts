@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FormatCanary } from '../../src/core/canary';
-import { scanConfigDirs } from '../../src/core/scan';
+import { PARALLEL_SCAN_MIN_BYTES, scanConfigDirs, scanThreadsFor } from '../../src/core/scan';
 import { prng } from '../fixtures/prng';
 import { assistantText, finalFailure, retryFlat, retrySdkError, syntheticNotFailure, toolResult, userPrompt, writeConfigDir } from '../fixtures/transcripts';
 
@@ -48,5 +48,18 @@ describe('scanConfigDirs on worker threads', () => {
 
     const since = Date.parse('2026-11-20T10:10:00.000Z');
     assert.deepEqual(await scanConfigDirs({ configDirs: [configDir], sinceMs: since, threads: 2 }), await scanConfigDirs({ configDirs: [configDir], sinceMs: since, threads: 1 }));
+  });
+
+  it('reads on one thread on two cores or fewer, and on one per core (at most 4) from three on when the files are big', () => {
+    const big = Array.from({ length: 8 }, () => ({ size: PARALLEL_SCAN_MIN_BYTES / 4 }));
+    const small = [{ size: PARALLEL_SCAN_MIN_BYTES / 2 }, { size: 10 }];
+    assert.equal(scanThreadsFor(big, undefined, 1), 1);
+    assert.equal(scanThreadsFor(big, undefined, 2), 1);
+    assert.equal(scanThreadsFor(big, undefined, 3), 3);
+    assert.equal(scanThreadsFor(big, undefined, 16), 4);
+    assert.equal(scanThreadsFor(small, undefined, 16), 1);
+    // Asked for: as many as asked, never more than there are files.
+    assert.equal(scanThreadsFor(big, 2, 2), 2);
+    assert.equal(scanThreadsFor(small, 3, 16), 2);
   });
 });
