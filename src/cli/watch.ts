@@ -14,14 +14,17 @@ import type { TrackerSnapshot } from '../core/tracker';
 import { isFailureEvent } from '../core/types';
 import { DEFAULT_QUIET_PERIOD_MS } from '../core/episodes';
 import { configDirsFor, ExitCode, parseFlags, runCommand, type CliIo } from './common';
+import { cliTeamTelemetry, TELEMETRY_FLAGS, TELEMETRY_USAGE, telemetryConfigFromFlags } from './watchTelemetry';
 
-export const WATCH_USAGE = `Usage: claude-api-watch watch [--config-dir DIR] [--json]
+export const WATCH_USAGE = `Usage: claude-api-watch watch [--config-dir DIR] [--json] [--metrics HOST:PORT] [--otlp-endpoint URL]
 
 Follows Claude Code's transcripts as the editor does, until interrupted. Prints each change of
 state (retrying, outage, recovered) and each notification the editor would show (Claude Code
 gave up, its retries keep failing, a plan limit has reset, the API answers again after an
 outage) with the time; with --json, each new API failure or retry as one JSON object per line
-instead (the fields of 'scan --json'), and each notification as {"kind":"notice","reason":...}.`;
+instead (the fields of 'scan --json'), and each notification as {"kind":"notice","reason":...}.
+
+${TELEMETRY_USAGE}`;
 
 export function runWatchCommand(args: string[], io: CliIo, signal: AbortSignal): Promise<number> {
   return runCommand('watch', WATCH_USAGE, io, () => watch(args, io, signal));
@@ -32,6 +35,7 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
     'config-dir': { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
+    ...TELEMETRY_FLAGS,
   });
   if (flags.help) {
     io.stdout(WATCH_USAGE);
@@ -39,6 +43,7 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
   }
   // Checked here as every command checks it (a blank flag is bad usage); the session resolves the same dirs.
   configDirsFor(flags['config-dir'], io.env);
+  const telemetryConfig = telemetryConfigFromFlags(flags);
   const settings: SessionSettings = {
     configDir: flags['config-dir'] ?? '',
     scope: 'all',
@@ -50,8 +55,8 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
     notifyAfterAttempts: DEFAULT_NOTIFY_AFTER_ATTEMPTS,
     notifyAfterMs: DEFAULT_NOTIFY_AFTER_MS,
     showWhenHealthy: true,
-    // A terminal tool sends nothing over the network unless asked: `health` asks the status page.
-    anthropicStatusEnabled: false,
+    // A terminal tool sends nothing over the network unless asked (--anthropic-status, or `health`).
+    anthropicStatusEnabled: flags['anthropic-status'],
     anthropicStatusUrl: '',
     healthBaseUrl: '',
   };
@@ -72,6 +77,8 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
     const hint = resume?.kind === 'terminal' ? ` — resume: ${resume.cwd ? `cd ${quoteForShell(resume.cwd, 'posix')} && ` : ''}${resume.commandLine}` : '';
     io.stdout(`${now.toISOString().slice(11, 19)}  notice: ${noticeMessage(notice)}${hint}`);
   };
+  const log = { info: () => undefined, warn: (message: string) => io.stderr(`claude-api-watch: ${message}`), error: (message: string) => io.stderr(`claude-api-watch: ${message}`) };
+  const telemetry = cliTeamTelemetry({ env: io.env, now: () => io.now().getTime(), schedule: realSchedule, log, quietPeriodMs: settings.quietPeriodMs });
   const session = new WatchSession({
     settings,
     env: io.env,
@@ -79,9 +86,9 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
     exists: fs.existsSync,
     now: () => io.now().getTime(),
     schedule: realSchedule,
-    log: { info: () => undefined, warn: (message) => io.stderr(`claude-api-watch: ${message}`), error: (message) => io.stderr(`claude-api-watch: ${message}`) },
+    log,
     // The editor's source, teed: what was on disk at start is context (model, retry IDs), not news.
-    source: (options) =>
+    source: telemetry.wrapSource((options) =>
       followTranscripts({
         ...options,
         onEvent: (event) => {
@@ -105,8 +112,10 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
         },
         log: { info: () => undefined, warn: options.log.warn, error: options.log.error },
       }),
+    ),
   });
   session.onDidNotify((notice) => (live ? printNotice(notice) : pendingNotices.push(notice)));
+  session.onDidChange((state) => telemetry.onState(state));
   session.onDidChange((state) => {
     if (!live || flags.json) return;
     const line = describeState(state.snapshot);
@@ -114,11 +123,20 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
     lastLine = line;
     io.stdout(`${io.now().toISOString().slice(11, 19)}  ${line}`);
   });
+  // The team view's ways out open before watching starts: a port in use is said now, not later.
+  const started = await telemetry.configure(telemetryConfig);
+  if (!started.ok) {
+    session.dispose();
+    io.stderr(`claude-api-watch: ${started.message}`);
+    return ExitCode.failure;
+  }
+  if (started.prometheusUrl) io.stderr(`Serving metrics on ${started.prometheusUrl}`);
   signal.addEventListener('abort', () => stop(), { once: true });
   session.start();
   if (signal.aborted) stop();
   await stopped;
   session.dispose();
+  await telemetry.shutdown();
   if (missing !== null) {
     io.stderr(`claude-api-watch: ${missing}`);
     return ExitCode.failure;
