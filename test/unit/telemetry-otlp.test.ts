@@ -150,7 +150,7 @@ describe('team view over OTLP/HTTP', () => {
     const resource = attributesOf(last.body.resourceMetrics[0].resource ?? {});
     assert.equal(resource['service.name'], 'claude-api-watch');
     assert.equal(resource['service.version'], '9.9.9');
-    assert.deepEqual(Object.keys(resource).filter((key) => /^(host|process|os|user)\./.test(key)), [], 'no host, process or user in the resource');
+    assert.deepEqual(Object.keys(resource).filter((key) => /^(?:host|process|os|user)\./.test(key)), [], 'no host, process or user in the resource');
 
     // Stopping ends the open episodes: their lengths go out with the last export.
     await h.telemetry.shutdown();
@@ -216,7 +216,7 @@ describe('team view over OTLP/HTTP', () => {
       { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/v1/metrics`, OTEL_METRIC_EXPORT_INTERVAL: '1000' },
       async () => {
         loaded++;
-        return import('../../src/core/telemetry/lazy/metricsExport');
+        return import('../../src/core/telemetry/lazy/metricsExport.js');
       },
     );
     assert.deepEqual(await h.telemetry.configure(null), { ok: true, prometheusUrl: null });
