@@ -422,7 +422,8 @@ describe('WatchSession: back to work', () => {
   });
 
   it('an outage, then a success in another session: back to work, with the time lost and the session that gave up', () => {
-    const h = harness();
+    // A quiet period longer than the outage: the sessions that gave up still show failing when the answer comes.
+    const h = harness({ settings: { quietPeriodMs: 60 * MIN } });
     h.live(retry(T0, 1, { sessionId: 'a' }));
     h.live(failure(T0 + 30 * SEC, { sessionId: 'a', ...overloaded }));
     h.live(failure(T0 + 2 * MIN, { sessionId: 'b' }));
@@ -437,8 +438,13 @@ describe('WatchSession: back to work', () => {
     assert.equal(backToWorkMessage(notice), "Anthropic's API answers again (a request succeeded in another session): down for 23 min");
     assert.match(h.session.state.view.tooltipMarkdown, /Back to work:.*down for 23 min/);
     assert.match(h.session.backToWorkSummary() ?? '', /down for 23 min \(outage 12:00 UTC to 12:23 UTC, 23 min\)/);
+    assert.equal(h.session.state.snapshot.state, 'recovered', 'the sessions that gave up no longer show failing');
+    assert.equal(h.session.state.view.text, '$(check) Claude API recovered');
     h.live(success(T0 + 24 * MIN, 'd'));
     assert.equal(returns(h).length, 1, 'once');
+    assert.equal(h.session.state.snapshot.state, 'healthy', 'after the all-clear minute');
+    h.live(failure(T0 + 25 * MIN, { sessionId: 'e' }));
+    assert.equal(h.session.state.snapshot.state, 'failing', 'a failure after the answer shows as usual');
   });
 
   it('a success in the session that gave up: the user went on by themselves, nothing to interrupt for', () => {

@@ -11,7 +11,7 @@ import { planHealthCheckIn, type ApiHealthResult, type HealthPlan } from '../hea
 import { AnthropicStatusMonitor, anthropicStatusApplies, describeAnthropicStatus, type AnthropicStatus } from '../health/statusPage';
 import { isCwdInScope, isPathInside } from '../scope';
 import { renderStatus, type AnthropicStatusSummary, type StatusView } from '../statusView';
-import { FailureTracker, type TrackerSnapshot } from '../tracker';
+import { DEFAULT_ALL_CLEAR_MS, FailureTracker, type TrackerSnapshot } from '../tracker';
 import type { ApiEvent, ApiFailureEvent, WatchingState } from '../types';
 import { Emitter, type Disposable, type Schedule } from '../events';
 import { BackToWork, backToWorkMessage, formatDuration, type AnsweredAgain, type ReturnNotice } from './backToWork';
@@ -359,10 +359,11 @@ export class WatchSession implements Disposable {
 
   #computeState(): SessionState {
     const now = this.#options.now();
-    const snapshot = this.#tracker.snapshot();
+    const tracked = this.#tracker.snapshot();
     const anthropicStatus = this.#statusPage.current();
     const answered = this.#backToWork.answered;
     const answeredAgain = answered && now - answered.answeredAt < this.#settings.quietPeriodMs ? answered : null;
+    const snapshot = answeredAgain ? afterAnswer(tracked, answeredAgain, now) : tracked;
     return {
       snapshot,
       view: renderStatus(snapshot, {
@@ -376,7 +377,7 @@ export class WatchSession implements Disposable {
       watching: this.#watching,
       anthropicStatus,
       health: this.#health,
-      notice: this.#noticeFor(snapshot, now),
+      notice: this.#noticeFor(tracked, now),
       answeredAgain,
     };
   }
@@ -446,6 +447,9 @@ export class WatchSession implements Disposable {
     }
     const returnDue = this.#backToWork.nextDueAt();
     if (returnDue !== null) candidates.push(returnDue - now);
+    // "Recovered" after the API answered again lasts as long as the tracker's own.
+    const answeredAt = state.answeredAgain?.answeredAt;
+    if (snapshot.state === 'recovered' && answeredAt !== undefined && answeredAt + DEFAULT_ALL_CLEAR_MS > now) candidates.push(answeredAt + DEFAULT_ALL_CLEAR_MS - now);
     if (candidates.length === 0) return;
     const delayMs = Math.max(50, Math.min(...candidates));
     this.#timerDueAt = now + delayMs;
@@ -456,6 +460,37 @@ export class WatchSession implements Disposable {
       this.#update();
     }, delayMs);
   }
+}
+
+/**
+ * The outage shown is over once the API answered again after its last failure (a session that gave
+ * up stays "failing" in the tracker until its quiet period ends): shown recovered, as after a success
+ * in the failing session, then healthy. A failure after the answer is a new state and shows as usual.
+ */
+function afterAnswer(snapshot: TrackerSnapshot, answered: AnsweredAgain, now: number): TrackerSnapshot {
+  const failure = snapshot.failure;
+  const over =
+    (snapshot.state === 'failing' || snapshot.state === 'retrying') &&
+    failure !== null &&
+    familyOf(failure.failureClass) === 'anthropic' &&
+    snapshot.lastFailureAt !== null &&
+    snapshot.lastFailureAt <= answered.answeredAt;
+  if (!over) return snapshot;
+  if (now < answered.answeredAt + DEFAULT_ALL_CLEAR_MS) return { ...snapshot, state: 'recovered', retry: null, affectedSessions: [], recoveredAt: answered.answeredAt };
+  return {
+    ...snapshot,
+    state: 'healthy',
+    failure: null,
+    failureAt: null,
+    failureClass: null,
+    status: null,
+    failureCount: 0,
+    retry: null,
+    affectedSessions: [],
+    outageStartedAt: null,
+    lastFailureAt: null,
+    recoveredAt: null,
+  };
 }
 
 /** `12:23 UTC`. */
