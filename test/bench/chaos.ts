@@ -40,7 +40,9 @@ export async function runChaosBench(
   const total = (key: keyof ChaosCounts) => runs.reduce((sum, run) => sum + Number(run[key]), 0);
   log(
     `   faults: ${total('truncations')} truncations, ${total('rewritesShorter')} rewrites shorter, ${total('rewritesLonger')} rewrites longer, ` +
-      `${total('renames')} renames away and back, ${total('recreations')} deletes and recreations, ${total('newFiles')} new files, ` +
+      `${total('renames')} renames away and back, ${total('rotations')} rename rotations, ${total('recreations')} deletes and recreations, ` +
+      `${total('folderRecreations')} project folders made again, ${total('sameSizeRewrites')} same-size rewrites under the same mtime, ` +
+      `${total('oddNames')} odd names, ${total('aliases')} links to folders, ${total('newFiles')} new files, ` +
       `${total('loops')} symlink loops, ${total('danglingLinks')} dangling links, ${total('fifos')} FIFOs, ${total('sockets')} sockets, ` +
       `${total('folders')} folders named *.jsonl, ${total('permissionFlips')} permission flips; ${total('canaries')} canaries seen, ` +
       `${total('problemsNamed')} problems named`,

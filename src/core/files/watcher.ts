@@ -300,7 +300,12 @@ export class TranscriptWatcher {
     for (const dir of tree.dirs) this.dirIds.set(identity(dir), dir.path);
     const rootId = identity(tree.dirs[0]);
     if (root.attached && root.id !== rootId) this.detachRoot(root); // another folder under the name
-    if (!root.attached) this.attachRoot(root, rootId);
+    if (!root.attached) {
+      this.attachRoot(root, rootId);
+      // What was made between this walk's listing and the new watchers: one more walk finds it
+      // (at start, `start()` walks once more itself).
+      if (!backlog) root.syncAgain = true;
+    }
 
     const cutoff = Date.now() - this.lookbackMs;
     const present = new Set<string>();
