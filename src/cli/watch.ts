@@ -1,5 +1,6 @@
 // `watch`: the editor's watch session in a terminal. People see its state changes ("retrying 529
-// 3/10", "outage: 500 ×3 in 2 sessions", "recovered"); scripts get each new event as a JSON line.
+// 3/10", "outage: 500 (2 failed requests after 3 retries) in 2 sessions", "recovered") at the time
+// they happened; scripts get each new event as a JSON line.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { familyOf } from '../core/episodes';
@@ -9,7 +10,7 @@ import { followTranscripts } from '../core/session/transcriptSource';
 import { noticeMessage, toNoticeJson } from '../core/session/notices';
 import { quoteForShell, resumeTargetFor } from '../core/session/resume';
 import { DEFAULT_NOTIFY_AFTER_ATTEMPTS, DEFAULT_NOTIFY_AFTER_MS, WatchSession, type SessionNotice, type SessionSettings } from '../core/session/watchSession';
-import { describeFailureClass } from '../core/statusView';
+import { describeFailureClass, describeRequestCounts, shortWhat } from '../core/statusView';
 import type { TrackerSnapshot } from '../core/tracker';
 import { isFailureEvent } from '../core/types';
 import { DEFAULT_QUIET_PERIOD_MS } from '../core/episodes';
@@ -121,7 +122,7 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
     const line = describeState(state.snapshot);
     if (line === lastLine) return;
     lastLine = line;
-    io.stdout(`${io.now().toISOString().slice(11, 19)}  ${line}`);
+    io.stdout(`${new Date(changedAt(state.snapshot, io.now().getTime())).toISOString().slice(11, 19)}  ${line}`);
   });
   // The team view's ways out open before watching starts: a port in use is said now, not later.
   const started = await telemetry.configure(telemetryConfig);
@@ -144,12 +145,26 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
   return ExitCode.ok;
 }
 
-/** One line per state a user cares about: `retrying 529 3/10`, `outage: 500 ×3 in 2 sessions`, `recovered`. */
+/**
+ * When the state changed: the time of the line that changed it (lines read in a burst, at start or
+ * after a pause, each keep their own time), else now (a failure going quiet, the all-clear ending).
+ */
+export function changedAt(snapshot: TrackerSnapshot, now: number): number {
+  if (snapshot.state === 'recovered' && snapshot.recoveredAt !== null) return snapshot.recoveredAt;
+  if ((snapshot.state === 'failing' || snapshot.state === 'retrying') && snapshot.failureAt !== null) return snapshot.failureAt;
+  return now;
+}
+
+/**
+ * One line per state a user cares about: `retrying 529 3/10`, `outage: 500 (1 failed request
+ * after 4 retries) in 2 sessions`, `failing (rate limited): 429 (1 failed request)`, `recovered`.
+ * Requests and retries are counted apart; an outage is only Anthropic's side.
+ */
 export function describeState(snapshot: TrackerSnapshot): string {
   const failure = snapshot.failure;
   if (snapshot.state === 'healthy' || !failure) return 'healthy';
   if (snapshot.state === 'recovered') return 'recovered';
-  const what = failure.status !== null ? String(failure.status) : (failure.networkCode ?? describeFailureClass(failure.failureClass));
+  const what = shortWhat(failure);
   const sessions = snapshot.affectedSessions.length;
   const where = sessions > 1 ? ` in ${sessions} sessions` : '';
   if (snapshot.state === 'retrying') {
@@ -157,7 +172,7 @@ export function describeState(snapshot: TrackerSnapshot): string {
     const max = snapshot.retry?.maxRetries;
     return `retrying ${what}${attempt != null ? ` ${attempt}${max != null ? `/${max}` : ''}` : ''}${where}`;
   }
-  const count = snapshot.failureCount > 1 ? ` ×${snapshot.failureCount}` : '';
+  const counts = describeRequestCounts(snapshot.failedRequests, snapshot.retries);
   const kind = familyOf(failure.failureClass) === 'anthropic' ? 'outage' : `failing (${describeFailureClass(failure.failureClass)})`;
-  return `${kind}: ${what}${count}${where}`;
+  return `${kind}: ${what}${counts ? ` (${counts})` : ''}${where}`;
 }

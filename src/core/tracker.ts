@@ -31,14 +31,21 @@ export interface TrackerSnapshot {
   failureAt: number | null;
   failureClass: FailureClass | null;
   status: number | null;
-  /** Failures and retries in the headline failure's episode (episodes.ts): the status bar's ×N. */
+  /** Failures and retries in the headline failure's episode (episodes.ts): every line, not requests. */
   failureCount: number;
+  /** Of those, final failures: requests Claude Code gave up on (the status bar's ×N). */
+  failedRequests: number;
+  /** Of those, retries: attempts Claude Code made again (one request can make ten). */
+  retries: number;
   /** The headline retry, else the most recent retry still in progress; null when none is. */
   retry: RetryProgress | null;
   /** Keys (session id, else transcript file) of the sessions failing or retrying now, most recent first. */
   affectedSessions: string[];
-  /** In-scope failed requests in the last hour, cleared or not (history, not current state). */
+  /** In-scope failures and retries in the last hour, cleared or not (history, not current state). */
   failuresLastHour: number;
+  /** Of those, final failures (failed requests) and retries, counted apart. */
+  failedRequestsLastHour: number;
+  retriesLastHour: number;
   /**
    * Epoch ms of the first and last event of the headline failure's episode: a run of one family
    * with gaps shorter than the quiet period, so a failure soon after a recovery joins it.
@@ -453,8 +460,13 @@ export class FailureTracker {
       }
     }
 
-    let failuresLastHour = 0;
-    for (const item of this.failures) if (item.inScope && item.at > now - HOUR_MS) failuresLastHour++;
+    let failedRequestsLastHour = 0;
+    let retriesLastHour = 0;
+    for (const item of this.failures) {
+      if (!item.inScope || item.at <= now - HOUR_MS) continue;
+      if (item.event.kind === 'retry') retriesLastHour++;
+      else failedRequestsLastHour++;
+    }
 
     const shown = headline ?? recovered?.recoveredFrom ?? null;
     const retryItem = headline?.event.kind === 'retry' ? headline : latestRetry;
@@ -467,6 +479,8 @@ export class FailureTracker {
         : 'healthy';
     const episode = this.episodeOf(shown);
     const episodeTime = (event: ApiFailureEvent | undefined) => (event ? Date.parse(event.timestamp!) : null);
+    let retries = 0;
+    for (const event of episode) if (event.kind === 'retry') retries++;
     return {
       state,
       failure: shown?.event ?? null,
@@ -474,6 +488,8 @@ export class FailureTracker {
       failureClass: shown?.event.failureClass ?? null,
       status: shown?.event.status ?? null,
       failureCount: episode.length,
+      failedRequests: episode.length - retries,
+      retries,
       retry: retryItem
         ? {
             attempt: retryItem.event.attempt,
@@ -483,7 +499,9 @@ export class FailureTracker {
           }
         : null,
       affectedSessions: (affected.length > 1 ? affected.sort((a, b) => b.at - a.at) : affected).map((a) => a.key),
-      failuresLastHour,
+      failuresLastHour: failedRequestsLastHour + retriesLastHour,
+      failedRequestsLastHour,
+      retriesLastHour,
       outageStartedAt: episodeTime(episode[0]),
       lastFailureAt: episodeTime(episode[episode.length - 1]),
       recoveredAt: state === 'recovered' ? recovered!.recoveredAt : null,
@@ -508,6 +526,8 @@ function sameSnapshot(a: TrackerSnapshot, b: TrackerSnapshot): boolean {
     a.failureCount === b.failureCount &&
     a.retry?.event === b.retry?.event &&
     a.failuresLastHour === b.failuresLastHour &&
+    a.failedRequestsLastHour === b.failedRequestsLastHour &&
+    a.failedRequests === b.failedRequests &&
     a.outageStartedAt === b.outageStartedAt &&
     a.lastFailureAt === b.lastFailureAt &&
     a.recoveredAt === b.recoveredAt &&

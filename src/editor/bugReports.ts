@@ -22,10 +22,10 @@ export class BugReports {
   ) {}
 
   /**
-   * The report for `chosen`'s episode, else the outage the status bar shows (the same events its
-   * ×N counts), else the latest failure's episode; undefined when none was seen.
+   * What a report would be about (the same choice as build()): the events and the failure they are
+   * headed by; undefined when no failure was seen. Commands ask first whether it is anything to file.
    */
-  async build(chosen?: ApiFailureEvent): Promise<BugReport | undefined> {
+  subject(chosen?: ApiFailureEvent): { events: ApiFailureEvent[]; subject: ApiFailureEvent } | undefined {
     const session = this.session;
     let events = chosen ? (this.history?.outageAround(chosen) ?? session.episodeOf(chosen)) : session.currentOutage();
     if (events.length === 0) {
@@ -36,6 +36,18 @@ export class BugReports {
     }
     // The failure the report is about: its file and entrypoint describe the environment.
     const subject = chosen ?? [...events].reverse().find((event) => event.kind === 'failure') ?? events[events.length - 1];
+    return { events, subject };
+  }
+
+  /**
+   * The report for `chosen`'s episode, else the outage the status bar shows (the same events its
+   * ×N counts), else the latest failure's episode; undefined when none was seen.
+   */
+  async build(chosen?: ApiFailureEvent): Promise<BugReport | undefined> {
+    const about = this.subject(chosen);
+    if (!about) return undefined;
+    const { events, subject } = about;
+    const session = this.session;
     const { buildBugReport, gatherEnvironment } = await import('./lazy/reporting.js');
     const environment = await gatherEnvironment({
       // The extension host's TERM_PROGRAM names whatever launched the editor, not the terminal

@@ -10,7 +10,7 @@ import { HistoryStore } from '../core/history/historyStore';
 import { realSchedule } from '../core/events';
 import { WatchSession, type SessionNotice, type SessionState } from '../core/session/watchSession';
 import { legacySettingName } from '../core/settingNames';
-import type { StatusView } from '../core/statusView';
+import { canFileReport, type StatusView } from '../core/statusView';
 import type { TrackerSnapshot } from '../core/tracker';
 import type { ApiFailureEvent } from '../core/types';
 import { BugReports } from './bugReports';
@@ -72,13 +72,21 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
       now: Date.now,
       schedule: realSchedule,
       log,
+      remote: vscode.env.remoteName !== undefined,
     }),
   );
   const statusBar = own(new StatusBarController());
   const packageJson = context.extension.packageJSON as { version: string; bugs?: { url?: string } };
 
   own(session.onDidChange((state) => statusBar.show(state.view)));
-  const contextKeys = own(trackContextKeys(session, context.secrets));
+  const history = own(createHistoryPanels(context, session, log));
+  const reports = new BugReports(session, packageJson.version, history);
+  const contextKeys = own(
+    trackContextKeys(session, context.secrets, () => {
+      const about = reports.subject();
+      return !!about && canFileReport(about.subject);
+    }),
+  );
   const shown: ShownNotice[] = [];
   own(
     session.onDidNotify((notice) => {
@@ -91,12 +99,11 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
   own(onDidChangeSettings((changed) => session.configure((settings = changed)), log));
   own(offerSettingsMove({ globalState: context.globalState, log }));
   own(vscode.workspace.onDidChangeWorkspaceFolders(() => session.setWorkspaceFolders(workspaceFolders())));
-  const history = own(createHistoryPanels(context, session, log));
   own(session.onDidChange(() => history.panels.onNewEvent()));
   for (const command of registerCommands({
     log,
     session,
-    reports: new BugReports(session, packageJson.version, history),
+    reports,
     showFailureHistory: () => history.panels.show(),
     reportDocuments: own(new ReportDocuments()),
     secrets: context.secrets,

@@ -9,6 +9,8 @@ import { findLegacySettings } from './settingsMove';
 export const ContextKey = {
   /** A failure was seen (within the lookback): there is something to report, list or open. */
   hasFailure: 'claudeApiWatch.hasFailure',
+  /** What a report would be about is something to file (not a login, a limit or the user's network). */
+  canFileReport: 'claudeApiWatch.canFileReport',
   /** The item shows a failure, a retry or a recovery: Clear Indicator does something visible. */
   showingFailure: 'claudeApiWatch.showingFailure',
   /** A key for health checks is stored: Forget Stored Key does something. */
@@ -18,7 +20,11 @@ export const ContextKey = {
 } as const;
 
 /** Keeps the keys in step with the session and the secret store; the values set, for tests. */
-export function trackContextKeys(session: WatchSession, secrets: vscode.SecretStorage): vscode.Disposable & { values: Map<string, boolean> } {
+export function trackContextKeys(
+  session: WatchSession,
+  secrets: vscode.SecretStorage,
+  canFileReport: () => boolean,
+): vscode.Disposable & { values: Map<string, boolean> } {
   const values = new Map<string, boolean>();
   const set = (key: string, value: boolean) => {
     if (values.get(key) === value) return;
@@ -28,6 +34,7 @@ export function trackContextKeys(session: WatchSession, secrets: vscode.SecretSt
   const fromSession = () => {
     const { snapshot } = session.state;
     set(ContextKey.hasFailure, session.recentFailures(1).length > 0);
+    set(ContextKey.canFileReport, canFileReport());
     set(ContextKey.showingFailure, snapshot.state !== 'healthy');
   };
   const fromSecrets = () => void secrets.get(API_KEY_SECRET).then((key) => set(ContextKey.hasStoredKey, !!key));

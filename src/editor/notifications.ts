@@ -36,7 +36,8 @@ export function noticeContent(notice: OutageNotice): { message: string; actions:
         actions: [],
       };
     case 'rate_limit':
-      return { message: t('Claude Code hit a limit: {0}', what), actions: [[t('Show Details'), CommandId.showActions]] };
+      // Details are the limit's lines in Recent Failures: the whole wording, when, which session.
+      return { message: t('Claude Code hit a limit: {0}', what), actions: [[t('Show Details'), CommandId.showRecentFailures]] };
     default:
       return { message: t('Claude Code API failure: {0}', what), actions: [[t('Copy Bug Report'), CommandId.copyBugReport], [t('Show Log'), CommandId.showLog]] };
   }

@@ -1,10 +1,10 @@
 // Puts the pure StatusView on the one status-bar item. All decisions live in core/statusView.
 import * as vscode from 'vscode';
 import { CommandId } from '../core/commandIds';
-import type { StatusView } from '../core/statusView';
+import { SETTINGS_COMMANDS, type StatusView } from '../core/statusView';
 
-/** Our own commands, and the settings editor that "Not watching" opens. */
-const TOOLTIP_COMMANDS = [...Object.values(CommandId), 'workbench.action.openSettings'];
+/** Our own commands, and the settings editor that "Not watching" opens (the User or the Remote tab). */
+const TOOLTIP_COMMANDS = [...Object.values(CommandId), ...SETTINGS_COMMANDS];
 
 export class StatusBarController implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('claudeApiWatch.status', vscode.StatusBarAlignment.Left, 100);

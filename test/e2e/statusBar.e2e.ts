@@ -151,6 +151,38 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     return (await page.locator('.quick-input-widget .quick-input-box input').first().getAttribute('placeholder')) ?? '';
   }
 
+  /** The open quick pick's rows: each one's label (icons left out), the group heading it starts, and whether it is active. */
+  async function quickPickRows(): Promise<{ label: string; separator: string; active: boolean }[]> {
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: WAIT_MS });
+    return rows.evaluateAll((elements) =>
+      elements
+        .map((row) => ({
+          top: parseFloat((row as HTMLElement).style.top || '0'),
+          label: (row.querySelector('.quick-input-list-label .label-name')?.textContent ?? '').trim(),
+          separator: (row.querySelector('.quick-input-list-separator')?.textContent ?? '').trim(),
+          active: row.classList.contains('focused'),
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map(({ label, separator, active }) => ({ label, separator, active })),
+    );
+  }
+
+  /** Whether a hover widget shows anywhere (one over the quick pick would cover its first rows). */
+  async function hoverShown(): Promise<boolean> {
+    return (await page.locator('.monaco-hover, .workbench-hover').filter({ visible: true }).count()) > 0;
+  }
+
+  /** The window as the issue saw it: 1280×657 (a laptop with the browser's bars). */
+  async function smallWindow<T>(action: () => Promise<T>): Promise<T> {
+    await page.setViewportSize({ width: 1280, height: 657 });
+    try {
+      return await action();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  }
+
   /** A notification toast showing `text`, once it has finished sliding in (so screenshots show all of it). */
   async function toast(text: string | RegExp): Promise<Locator> {
     const shown = page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').filter({ hasText: text });
@@ -227,6 +259,24 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     assert.match(notWatching.label, /^Claude API Watch: not watching, no transcripts at /);
     assert.match(await tooltipText(), /Not watching: no transcripts at[\s\S]*Open Setting · Run Diagnostics · Show Log/);
     await workbench.screenshot('status-not-watching');
+    // The config dir is a machine setting: in this remote window (code-server) only the Remote tab has it.
+    // The link must land on it, not on the User tab's "No Settings Found".
+    const openSetting = page.locator('.monaco-hover, .workbench-hover').filter({ visible: true }).last().getByText('Open Setting', { exact: true });
+    assert.match((await openSetting.getAttribute('data-href')) ?? '', /^command:workbench\.action\.openRemoteSettings\?/);
+    await smallWindow(async () => {
+      await openSetting.click();
+      const editor = page.locator('.settings-editor');
+      await editor.waitFor({ state: 'visible', timeout: WAIT_MS });
+      const setting = editor.locator('.setting-item-contents').filter({ hasText: 'claudeAPIWatch.configDir' }).or(editor.locator('.setting-item-contents').filter({ hasText: /Config Dir/ }));
+      await setting.first().waitFor({ state: 'visible', timeout: WAIT_MS });
+      assert.equal(await editor.getByText('No Settings Found').count(), 0);
+      assert.match(await editor.locator('.settings-tabs-widget .action-item.checked, .settings-tabs-widget .checked').first().innerText(), /Remote/);
+      // The text box is there to type into, in view.
+      const box = await setting.first().locator('input, textarea').first().boundingBox();
+      assert.ok(box && box.y + box.height <= 657, `the setting's box is in view: ${JSON.stringify(box)}`);
+      await workbench.screenshot('status-not-watching-setting');
+    });
+    await workbench.runCommand('View: Close Editor');
     await page.mouse.move(700, 300);
     await page.keyboard.press('Escape');
 
@@ -254,13 +304,13 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await workbench.screenshot('status-retrying');
   });
 
-  test('3. the final 500 (2.1.108+ wording): "Claude API 500 ×N" in error colours', async () => {
+  test('3. the final 500 (2.1.108+ wording): "Claude API 500" in error colours, one failed request after two retries', async () => {
     await main.append(final500(FINAL_ID));
     const state = await until('the failing item', itemState, (s) => s.kind === 'error');
-    // Both retries and the final failure are failed requests of this outage.
-    assert.equal(state.text, 'Claude API 500 ×3');
+    // One request, retried twice, then given up: one failed request (the report says the same), never "×3".
+    assert.equal(state.text, 'Claude API 500');
     assert.equal(state.background, await themeColour('errorBackground'));
-    assert.equal(state.label, 'Claude API 500, server error, 3 failed requests');
+    assert.equal(state.label, 'Claude API 500, server error, 1 failed request after 2 retries');
     assert.equal(await item.locator('.codicon-error').count(), 1);
     // Claude Code gave up: now the outage is established, and one notification offers what fits it.
     const notice = await toast('Claude Code gave up after an API error');
@@ -273,10 +323,15 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await workbench.runCommand('Notifications: Clear All Notifications');
   });
 
-  test('4. the tooltip: message, request ID, project, command links', async () => {
+  test('4. the tooltip: message, request ID, project, counts, local times, a few grouped links', async () => {
     const text = await until('the failure tooltip', tooltipText, (t) => t.includes(FINAL_ID));
     assert.match(text, /Claude API 500 · server error/);
     assert.match(text, /Claude Code said: 500 Internal server error\. This is a server-side issue, usually temporary — try again in a moment\. If it persists, check https:\/\/status\.claude\.com\./);
+    // Requests and retries apart; the user's clock (HH:MM:SS), not UTC.
+    assert.match(text, /This outage: 1 failed request after 2 retries since \d\d:\d\d:\d\d/);
+    assert.match(text, /Last hour: 1 failed request, 2 retries/);
+    assert.match(text, /When: (just now|\d+ s ago) \(\d\d:\d\d:\d\d\)/);
+    assert.doesNotMatch(text, /UTC/);
     assert.match(text, new RegExp(`Request ID: ${FINAL_ID} \\(\\+2 more\\)`));
     assert.match(text, new RegExp(`Project: ${path.basename(workspace)} · session ${main.sessionId.slice(0, 8)}`));
     assert.match(text, new RegExp(`Claude Code ${CLAUDE_CODE_VERSION.replace(/\./g, '\\.')}`));
@@ -284,18 +339,16 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     const links = await hover.locator('a[data-href^="command:"]').evaluateAll((anchors) =>
       anchors.map((a) => [a.textContent, a.getAttribute('data-href')]),
     );
-    // An outage on Anthropic's side: reporting it comes first, searching before filing.
+    // An outage on Anthropic's side: reporting it comes first, searching before filing; the rest is one click away.
     assert.deepEqual(links, [
       ['Copy Bug Report', 'command:claudeApiWatch.copyBugReport'],
       ['Search Existing Issues', 'command:claudeApiWatch.searchExistingIssues'],
       ['Open GitHub Issue', 'command:claudeApiWatch.openGitHubIssue'],
-      ['Anthropic Status', 'command:claudeApiWatch.openAnthropicStatus'],
       ['Recent Failures', 'command:claudeApiWatch.showRecentFailures'],
-      ['Open Transcript', 'command:claudeApiWatch.openTranscriptAtFailure'],
-      ['Failure History', 'command:claudeApiWatch.showFailureHistory'],
-      ['Show Log', 'command:claudeApiWatch.showLog'],
-      ['Clear', 'command:claudeApiWatch.clearIndicator'],
+      ['More Actions…', 'command:claudeApiWatch.showActions'],
     ]);
+    // Claude Code's URL is a link (to the status page), the rest of its words plain text.
+    assert.deepEqual(await hover.locator('a[data-href^="https:"]').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('data-href'))), ['https://status.claude.com']);
     await workbench.screenshot('tooltip');
     await page.mouse.move(700, 300);
     await page.keyboard.press('Escape');
@@ -303,17 +356,37 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
 
   test('5. a click opens the actions that fit the outage; Copy Bug Report says what it copied', async () => {
     // The keyboard reaches the same quick pick: Enter on the focused item runs its command, which is this one.
-    await item.click();
+    const rowsShown = await smallWindow(async () => {
+      await item.click();
+      const shown = await quickPickRows();
+      // Claude Code's words first, whole, in rows that can be read (not a placeholder cut to one line
+      // with a hover over the first items), then the actions under their headings, the report active.
+      const title = (await page.locator('.quick-input-widget .quick-input-title').innerText()).trim();
+      assert.equal(title, 'Claude API 500 · server error');
+      assert.equal(await quickPickPlaceholder(), 'Choose what to do');
+      const wordingRows = shown.slice(0, shown.findIndex((row) => row.label === 'Copy Bug Report'));
+      assert.equal(wordingRows[0].separator, 'Claude Code said');
+      assert.equal(wordingRows.map((row) => row.label).join(' '), FINAL_500_TEXT.replace(/^API Error: /, ''));
+      const labelsAt = shown.map((row) => row.label);
+      const copyAt = labelsAt.indexOf('Copy Bug Report');
+      assert.deepEqual(labelsAt.slice(copyAt, copyAt + 3), ['Copy Bug Report', 'Search Existing Issues', 'Open GitHub Issue']);
+      assert.equal(shown[copyAt].separator, 'Report to Anthropic');
+      assert.ok(shown[copyAt].active, 'Enter files the report, not the copy of the words');
+      assert.ok(labelsAt.includes('Clear Status Bar Item'), labelsAt.join(', '));
+      assert.ok(await page.locator('.quick-input-widget .codicon-github').count() > 0, 'items have icons');
+      assert.equal(await hoverShown(), false, 'no hover over the items');
+      // Every row is in the window, none cut: the widget ends above the window's edge.
+      const box = await page.locator('.quick-input-widget').boundingBox();
+      assert.ok(box && box.y + box.height <= 657, JSON.stringify(box));
+      await workbench.screenshot('actions-quick-pick');
+      return labelsAt;
+    });
+    assert.ok(rowsShown.includes('Open Transcript') && rowsShown.includes('Show Log'), rowsShown.join(', '));
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-    const labels = (await rows.allInnerTexts()).map((text) => text.trim());
-    assert.deepEqual(labels.slice(0, 3), ['Copy Bug Report', 'Search Existing Issues', 'Open GitHub Issue']);
-    assert.match(await quickPickPlaceholder(), /^Claude Code said: 500 Internal server error\. This is a server-side issue/);
-    assert.ok(labels.includes('Open Transcript') && labels.includes('Show Log'), labels.join(', '));
-    await workbench.screenshot('actions-quick-pick');
     await rows.filter({ hasText: 'Copy Bug Report' }).first().click();
     const copied = await toast('Bug report copied');
     assert.match(await copied.innerText(), /Bug report copied to the clipboard, with 3 request ID\(s\)\./);
+    assert.match(await until('the report', () => workbench.readClipboard(), (t) => t.includes(FINAL_ID)), /1 final failure after 2 retries/);
     const buttons = await copied.locator('.monaco-button').allInnerTexts();
     assert.deepEqual(buttons.map((b) => b.trim()).filter(Boolean).slice(0, 3), ['Search Existing Issues', 'Show Report', 'Open GitHub Issue'], 'searching comes first');
     const report = await until('the report on the clipboard', () => workbench.readClipboard(), (text) => text.includes(FINAL_ID));
@@ -328,25 +401,34 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await workbench.screenshot('report-copied');
   });
 
-  test('6. "Open GitHub Issue": the editor asks first, showing the pre-filled bug form URL', async () => {
-    await (await toast('Bug report copied')).getByRole('button', { name: 'Open GitHub Issue', exact: true }).click();
-    // VS Code asks before it opens a site outside its trusted domains, and shows the whole URL.
+  test('6. "Open GitHub Issue": the editor asks first; at 1280×657 its question, the pre-filled URL and Open all fit', async () => {
     const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: WAIT_MS });
-    assert.equal(await dialog.locator('.dialog-message-text').innerText(), 'Do you want code-server to open the external website?');
-    const shownUrl = (await dialog.locator('.dialog-message-detail').innerText()).trim();
-    await workbench.screenshot('issue-url');
+    const { fields, popup } = await smallWindow(async () => {
+      await (await toast('Bug report copied')).getByRole('button', { name: 'Open GitHub Issue', exact: true }).click();
+      // code-server trusts no GitHub domain: it asks before it opens the site, showing the whole URL string.
+      await dialog.waitFor({ state: 'visible', timeout: WAIT_MS });
+      assert.equal(await dialog.locator('.dialog-message-text').innerText(), 'Do you want code-server to open the external website?');
+      const shownUrl = (await dialog.locator('.dialog-message-detail').innerText()).trim();
+      // Readable and pressable without scrolling: the question at the top, Open at the bottom, inside the window.
+      const question = await dialog.locator('.dialog-message-text').boundingBox();
+      const open = await dialog.getByRole('button', { name: 'Open', exact: true }).boundingBox();
+      assert.ok(question && question.y >= 0, `the question is in view: ${JSON.stringify(question)}`);
+      assert.ok(open && open.y >= 0 && open.y + open.height <= 657, `Open is in view: ${JSON.stringify(open)}`);
+      await workbench.screenshot('issue-url');
+      const shownFields = issueFields(shownUrl);
+      return { fields: shownFields, popup: workbench.context.waitForEvent('page', { timeout: WAIT_MS }) };
+    });
 
-    const fields = issueFields(shownUrl);
+    // Every field still pre-filled: the title and version whole, the long ones cut with a pointer to the clipboard.
     assert.match(fields.get('title') ?? '', /^\[BUG\] API Error 500: `?Internal server error/);
-    for (const id of [FINAL_ID, ...RETRY_IDS]) assert.ok(fields.get('actual')!.includes(id), `the description lists ${id}`);
-    assert.ok(fields.get('error_output')!.includes(FINAL_ID));
-    assert.ok(!fields.get('error_output')!.includes('```'), 'GitHub renders error_output as shell code: no fences');
     assert.equal(fields.get('version'), `${CLAUDE_CODE_VERSION} (Claude Code)`);
-    assert.match(fields.get('additional')!, /Detected values for the dropdowns/);
+    for (const field of ['actual', 'expected', 'error_output', 'reproduction', 'additional']) assert.ok(fields.get(field)?.trim(), `${field} is pre-filled`);
+    assert.ok(fields.get('actual')!.includes(FINAL_ID) || fields.get('error_output')!.includes(FINAL_ID), 'the request ID is in the form');
+    assert.ok(!fields.get('error_output')!.includes('```'), 'GitHub renders error_output as shell code: no fences');
+    assert.ok([...fields.values()].some((value) => value.includes('the full report is on your clipboard')), 'says where the rest is');
+    assert.ok((await workbench.readClipboard()).includes('Detected values for the dropdowns'), 'the whole report is on the clipboard');
 
     // "Open" opens the URL in a new browser page (its request is blocked here: tests stay on this machine).
-    const popup = workbench.context.waitForEvent('page', { timeout: WAIT_MS });
     await dialog.getByRole('button', { name: 'Open', exact: true }).click();
     const opened = await popup;
     const requested = await until(
@@ -451,15 +533,36 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     assert.doesNotMatch(state.text + state.label, /429/, 'no status nobody sent');
     const notice = await toast('Claude Code hit a limit');
     assert.ok((await notice.innerText()).includes(wording), 'the notification keeps the reset time');
+    // "Show Details" shows the limit's details (its lines in Recent Failures), not a menu of actions.
+    await notice.getByRole('button', { name: 'Show Details', exact: true }).click();
+    const details = await quickPickRows();
+    assert.match(details[0].separator, /^Limits · 1 failed request · \d\d:\d\d:\d\d$/);
+    assert.match(details[0].label, /session limit/);
+    await page.keyboard.press('Escape');
     const text = await until('the limit tooltip', tooltipText, (t) => t.includes('Claude Code said'));
     assert.ok(text.includes(`Claude Code said: ${wording}`), text);
     assert.match(text, /Claude API failure · rate limited/);
     await workbench.screenshot('tooltip-plan-limit');
     await page.mouse.move(700, 300);
     await page.keyboard.press('Escape');
+    // A limit is not an outage, and nothing to file.
+    assert.match(text, /Since \d\d:\d\d:\d\d: 1 failed request/);
+    assert.doesNotMatch(text, /This outage|Copy Bug Report|Open GitHub Issue/);
     await item.click();
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: WAIT_MS });
-    assert.equal(await quickPickPlaceholder(), `Claude Code said: ${wording}`);
+    const rows = await quickPickRows();
+    assert.equal(rows[0].label, wording, "Claude Code's words, whole, in the first row");
+    assert.ok(!rows.some((row) => /Copy Bug Report|Open GitHub Issue|Search Existing/.test(row.label)), rows.map((r) => r.label).join(', '));
+    assert.equal(await hoverShown(), false);
+    await page.keyboard.press('Escape');
+    // Nothing to file from the palette either: the report commands are not offered...
+    await page.keyboard.press('F1');
+    const paletteInput = page.locator('.quick-input-widget input');
+    await paletteInput.fill('>Claude API Watch: ');
+    const paletteRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await paletteRows.first().waitFor({ state: 'visible', timeout: WAIT_MS });
+    const offered = (await paletteRows.allInnerTexts()).join('\n');
+    assert.match(offered, /Show Recent Failures/);
+    assert.doesNotMatch(offered, /Copy Bug Report|Open GitHub Issue|Search Existing GitHub Issues/);
     await page.keyboard.press('Escape');
     await workbench.runCommand('Notifications: Clear All Notifications');
     // Out of the way of the status page check, which needs a quiet item first.

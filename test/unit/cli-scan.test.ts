@@ -267,12 +267,47 @@ describe('claude-api-watch watch', () => {
       await fs.appendFile(file, finalFailure('API Error: 500 Internal server error.', now()) + '\n');
       await fs.mkdir(path.join(configDir, 'projects', '-x'), { recursive: true });
       await fs.writeFile(path.join(configDir, 'projects', '-x', 's2.jsonl'), finalFailure('API Error: 500 Internal server error.', { ...now(), sessionId: 's2' }) + '\n');
-      await waitFor(/^\d\d:\d\d:\d\d {2}outage: 500 ×3 in 2 sessions$/);
+      // Two requests failed, one after a retry: requests and retries apart, never "×3".
+      await waitFor(/^\d\d:\d\d:\d\d {2}outage: 500 \(2 failed requests after 1 retry\) in 2 sessions$/);
       await fs.appendFile(file, assistantText('back', now()) + '\n');
       await fs.appendFile(path.join(configDir, 'projects', '-x', 's2.jsonl'), assistantText('back', { ...now(), sessionId: 's2' }) + '\n');
       await waitFor(/^\d\d:\d\d:\d\d {2}recovered$/);
       stop.abort();
       assert.equal(await running, 0);
+    } finally {
+      stop.abort();
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("prints each change at its line's own time, also for lines read in one burst", async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-watch-burst-'));
+    const stop = new AbortController();
+    try {
+      const configDir = await writeConfigDir(path.join(root, 'claude'), { '-w/s1.jsonl': [userPrompt('hello', { timestamp: new Date().toISOString() })] });
+      const io = captureIo();
+      io.now = () => new Date();
+      const running = runWatchCommand(['--config-dir', configDir], io, stop.signal);
+      const liveBy = Date.now() + 10_000;
+      while (!io.err.some((line) => line.startsWith('Watching ')) && Date.now() < liveBy) await new Promise((r) => setTimeout(r, 20));
+      // Three minutes of Claude Code's work written at once (a sleeping laptop, a synced folder).
+      const retryAt = new Date(Date.now() - 3 * 60_000);
+      const failedAt = new Date(Date.now() - 2 * 60_000);
+      await fs.appendFile(
+        path.join(configDir, 'projects', '-w', 's1.jsonl'),
+        retrySdkError(529, 'overloaded_error', 'Overloaded', 'req_b1', 1, { timestamp: retryAt.toISOString() }) +
+          '\n' +
+          finalFailure('API Error: 529 Overloaded.', { timestamp: failedAt.toISOString() }) +
+          '\n',
+      );
+      const deadline = Date.now() + 10_000;
+      while (!io.out.some((line) => line.includes('outage')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      stop.abort();
+      assert.equal(await running, 0);
+      const clock = (at: Date) => at.toISOString().slice(11, 19);
+      assert.ok(io.out.includes(`${clock(failedAt)}  outage: 529 (1 failed request after 1 retry)`), JSON.stringify(io.out));
+      const retrying = io.out.find((line) => line.includes('retrying'));
+      if (retrying) assert.equal(retrying, `${clock(retryAt)}  retrying 529 1/10`);
     } finally {
       stop.abort();
       await fs.rm(root, { recursive: true, force: true });

@@ -4,6 +4,12 @@ import { CommandId } from '../../src/core/commandIds';
 import {
   OPEN_CONFIG_DIR_SETTING,
   describeFailureClass,
+  describeRequestCounts,
+  localTime,
+  nothingToFileReason,
+  canFileReport,
+  describeNetworkCode,
+  openConfigDirSetting,
   escapeMarkdown,
   formatRelativeTime,
   renderStatus,
@@ -54,9 +60,13 @@ function snapshot(fields: Partial<TrackerSnapshot> = {}): TrackerSnapshot {
     failureClass: null,
     status: null,
     failureCount: 0,
+    failedRequests: 0,
+    retries: 0,
     retry: null,
     affectedSessions: [],
     failuresLastHour: 0,
+    failedRequestsLastHour: 0,
+    retriesLastHour: 0,
     outageStartedAt: null,
     lastFailureAt: null,
     recoveredAt: null,
@@ -72,8 +82,12 @@ function failing(event: ApiFailureEvent, fields: Partial<TrackerSnapshot> = {}):
     failureClass: event.failureClass,
     status: event.status,
     failureCount: 1,
+    failedRequests: event.kind === 'retry' ? 0 : 1,
+    retries: event.kind === 'retry' ? 1 : 0,
     affectedSessions: [event.sessionId!],
     failuresLastHour: 1,
+    failedRequestsLastHour: event.kind === 'retry' ? 0 : 1,
+    retriesLastHour: event.kind === 'retry' ? 1 : 0,
     outageStartedAt: Date.parse(event.timestamp!),
     lastFailureAt: Date.parse(event.timestamp!),
     ...fields,
@@ -100,10 +114,13 @@ describe('renderStatus: each state', () => {
   });
 
   it('healthy after earlier failures says so instead of "none seen"', () => {
-    const view = renderStatus(snapshot({ failuresLastHour: 4 }), options);
+    const view = renderStatus(snapshot({ failuresLastHour: 15, failedRequestsLastHour: 3, retriesLastHour: 12 }), options);
     assert.doesNotMatch(view.tooltipMarkdown, /No Claude API failures seen/);
     assert.match(view.tooltipMarkdown, /No current Claude API failures/);
-    assert.match(view.tooltipMarkdown, /Last hour: 4 failed requests/);
+    // Requests and retries apart: fifteen lines are three failed requests and their twelve retries.
+    assert.match(view.tooltipMarkdown, /Last hour: 3 failed requests, 12 retries/);
+    const retriesOnly = renderStatus(snapshot({ failuresLastHour: 2, retriesLastHour: 2 }), options);
+    assert.match(retriesOnly.tooltipMarkdown, /Last hour: 2 retries$/m);
   });
 
   it('retrying: status and attempt, warning; no spinner once the next attempt is long overdue', () => {
@@ -125,7 +142,14 @@ describe('renderStatus: each state', () => {
   it('retrying without a status names the network code, and copes with unknown attempts', () => {
     const event = failure({ kind: 'retry', status: null, failureClass: 'network', networkCode: 'ECONNRESET', attempt: null });
     const view = renderStatus(failing(event, { retry: { attempt: null, maxRetries: null, nextRetryAt: null, event } }), options);
-    assert.equal(view.text, '$(sync~spin) Claude API ECONNRESET · retrying');
+    // Words, never the runtime's code (the tooltip's Network line keeps the code for searching).
+    assert.equal(view.text, '$(sync~spin) Claude API connection failed · retrying');
+    assert.match(view.tooltipMarkdown, /Network: `ECONNRESET`/);
+    const socket = failure({ kind: 'retry', status: null, failureClass: 'network', networkCode: 'FailedToOpenSocket', attempt: 2, maxRetries: 10 });
+    assert.equal(
+      renderStatus(failing(socket, { retry: { attempt: 2, maxRetries: 10, nextRetryAt: null, event: socket } }), options).text,
+      '$(sync~spin) Claude API connection failed · retry 2/10',
+    );
     const next = failure({ kind: 'retry', status: 503, attempt: 2 });
     const future = renderStatus(
       failing(next, { retry: { attempt: 2, maxRetries: null, nextRetryAt: NOW + 30 * SEC, event: next } }),
@@ -136,16 +160,21 @@ describe('renderStatus: each state', () => {
   });
 
   it('failing with a server error: red, with the count', () => {
-    const view = renderStatus(failing(failure(), { failureCount: 3 }), options);
+    // One request that failed after four retries is one failed request, not ×5.
+    const one = renderStatus(failing(failure(), { failureCount: 5, failedRequests: 1, retries: 4 }), options);
+    assert.equal(one.text, '$(error) Claude API 500');
+    assert.equal(one.accessibilityLabel, 'Claude API 500, server error, 1 failed request after 4 retries');
+    const view = renderStatus(failing(failure(), { failureCount: 3, failedRequests: 3, retries: 0 }), options);
     assert.equal(view.text, '$(error) Claude API 500 ×3');
     assert.equal(view.severity, 'error');
     assert.equal(view.command, CommandId.showActions);
     assert.equal(view.accessibilityLabel, 'Claude API 500, server error, 3 failed requests');
+    assert.equal(view.title, 'Claude API 500 · server error');
     assert.equal(renderStatus(failing(failure()), options).text, '$(error) Claude API 500');
   });
 
   it('failing while overloaded, with or without a status', () => {
-    const view = renderStatus(failing(failure({ status: 529, failureClass: 'overloaded' }), { failureCount: 2 }), options);
+    const view = renderStatus(failing(failure({ status: 529, failureClass: 'overloaded' }), { failureCount: 2, failedRequests: 2 }), options);
     assert.equal(view.text, '$(error) Claude API 529 ×2');
     assert.equal(view.severity, 'error');
     const noStatus = renderStatus(failing(failure({ status: null, failureClass: 'overloaded' })), options);
@@ -156,7 +185,7 @@ describe('renderStatus: each state', () => {
     const expected: [FailureClass, number | null, string][] = [
       ['rate_limit', 429, '$(warning) Claude: rate limited'],
       ['auth', 401, '$(warning) Claude: login needed'],
-      ['network', null, '$(warning) Claude: offline'],
+      ['network', null, '$(warning) Claude: connection failed'],
       ['client', 400, '$(warning) Claude: request rejected'],
       ['unknown', null, '$(warning) Claude: API error'],
     ];
@@ -171,15 +200,17 @@ describe('renderStatus: each state', () => {
 
   it('recovered: a check mark, no colour, for the all-clear period', () => {
     const view = renderStatus(
-      snapshot({ state: 'recovered', failure: failure(), failureAt: NOW - 2 * MIN, recoveredAt: NOW - 30 * SEC, failureCount: 5, outageStartedAt: NOW - 9 * MIN }),
+      snapshot({ state: 'recovered', failure: failure(), failureAt: NOW - 2 * MIN, recoveredAt: NOW - 30 * SEC, failureCount: 5, failedRequests: 1, retries: 4, outageStartedAt: NOW - 9 * MIN }),
       options,
     );
     assert.equal(view.text, '$(check) Claude API recovered');
     assert.equal(view.severity, 'none');
     assert.equal(view.visible, true);
     assert.equal(view.command, CommandId.showActions);
-    assert.match(view.tooltipMarkdown, /^\*\*Claude API recovered\*\* 30 s ago \(2026-03-02 11:59:30 UTC\)/);
-    assert.match(view.tooltipMarkdown, /This outage: 5 failed requests since 2026-03-02 11:51:00 UTC/);
+    // The user's clock in the tooltip; the report keeps UTC.
+    assert.ok(view.tooltipMarkdown.startsWith(`**Claude API recovered** 30 s ago (${localTime(NOW - 30 * SEC, NOW)})`), view.tooltipMarkdown);
+    assert.ok(view.tooltipMarkdown.includes(`This outage: 1 failed request after 4 retries since ${localTime(NOW - 9 * MIN, NOW)}`));
+    assert.doesNotMatch(view.tooltipMarkdown, /UTC/);
     assert.ok(commandLinks(view.tooltipMarkdown).includes(CommandId.copyBugReport));
   });
 });
@@ -188,16 +219,16 @@ describe('renderStatus: tooltip', () => {
   it('says what failed, when, how often, and where', () => {
     const event = failure();
     const view = renderStatus(
-      failing(event, { failureCount: 3, failuresLastHour: 7, affectedSessions: ['a', 'b'], outageStartedAt: NOW - 6 * MIN }),
+      failing(event, { failureCount: 3, failedRequests: 2, retries: 1, failuresLastHour: 7, failedRequestsLastHour: 3, retriesLastHour: 4, affectedSessions: ['a', 'b'], outageStartedAt: NOW - 6 * MIN }),
       options,
     );
     const md = view.tooltipMarkdown;
     assert.match(md, /\*\*Claude API 500\*\* · server error/);
     assert.match(md, /a problem on their side/);
     assert.match(md, /Message: 500 Internal server error/);
-    assert.match(md, /When: 2 min ago \(2026-03-02 11:58:00 UTC\)/);
-    assert.match(md, /This outage: 3 failed requests since 2026-03-02 11:54:00 UTC in 2 sessions/);
-    assert.match(md, /Last hour: 7 failed requests/);
+    assert.ok(md.includes(`When: 2 min ago (${localTime(NOW - 2 * MIN, NOW)})`), md);
+    assert.ok(md.includes(`This outage: 2 failed requests after 1 retry since ${localTime(NOW - 6 * MIN, NOW)} in 2 sessions`), md);
+    assert.match(md, /Last hour: 3 failed requests, 4 retries/);
     assert.match(md, /Request ID: `req_011CabcDEF` \(\+1 more\)/);
     assert.match(md, /Project: shop · session `3f2a9c1e`/);
     assert.match(md, /Claude Code 2\\\.1\\\.120 \(last working: 2\\\.1\\\.118\)/);
@@ -206,20 +237,33 @@ describe('renderStatus: tooltip', () => {
 
   it('links every command, each to a known id', () => {
     const md = renderStatus(failing(failure()), options).tooltipMarkdown;
+    // A few links, grouped: what fits the trouble on one line, then Recent Failures and the click menu for the rest.
     assert.deepEqual(commandLinks(md), [
       CommandId.copyBugReport,
       CommandId.searchExistingIssues,
       CommandId.openGitHubIssue,
-      CommandId.openAnthropicStatus,
       CommandId.showRecentFailures,
-      CommandId.openTranscriptAtFailure,
-      CommandId.showFailureHistory,
-      CommandId.showLog,
-      CommandId.clearIndicator,
+      CommandId.showActions,
     ]);
     assert.match(md, /\[Copy Bug Report\]\(command:claudeApiWatch\.copyBugReport\)/);
+    assert.match(md, /\[Open GitHub Issue\]\(command:claudeApiWatch\.openGitHubIssue\) {2}\n\[Recent Failures\]/);
     const healthy = renderStatus(snapshot(), options).tooltipMarkdown;
-    assert.deepEqual(commandLinks(healthy), [CommandId.showRecentFailures, CommandId.showFailureHistory, CommandId.checkApiHealth, CommandId.openAnthropicStatus, CommandId.showLog]);
+    assert.deepEqual(commandLinks(healthy), [CommandId.showRecentFailures, CommandId.showFailureHistory, CommandId.showLog, CommandId.showActions]);
+    for (const failureClass of FAILURE_CLASSES) {
+      const links = commandLinks(renderStatus(failing(failure({ failureClass })), options).tooltipMarkdown);
+      assert.ok(links.length <= 5, `${failureClass}: ${links.join(', ')}`);
+      assert.equal(links.at(-1), CommandId.showActions, 'the rest behind More Actions…');
+    }
+  });
+
+  it("links Claude Code's URLs to Anthropic's sites, and only those", () => {
+    const wording = 'Overloaded. Try again later; check https://status.claude.com. Or https://evil.example/x and https://claude.ai/upgrade?x=1).';
+    const md = renderStatus(failing(failure({ wording })), options).tooltipMarkdown;
+    const linked = (url: string) => `[${escapeMarkdown(url)}](${url})`;
+    assert.ok(md.includes(`check ${linked('https://status.claude.com')}\\.`), md);
+    assert.ok(md.includes(`${linked('https://claude.ai/upgrade?x=1')}\\)`), md);
+    assert.ok(!md.includes('(https://evil'), 'no link elsewhere');
+    assert.ok(md.includes(escapeMarkdown('https://evil.example/x')), 'the URL stays as text');
   });
 
   it('escapes transcript text so it cannot inject links, Markdown or icons', () => {
@@ -267,7 +311,7 @@ describe('renderStatus: tooltip', () => {
     const md = renderStatus(failing(event), options).tooltipMarkdown;
     assert.match(md, /session `3f2a9c1e` \(subagent\)/);
     assert.match(md, /Network: `ENOTFOUND`/);
-    assert.match(md, /\*\*Claude API failure\*\* · offline/);
+    assert.match(md, /\*\*Claude API failure\*\* · DNS lookup failed/);
   });
 
   it('takes the project name from Windows paths too', () => {
@@ -342,6 +386,12 @@ describe('renderStatus from a real tracker', () => {
     assert.equal(renderStatus(tracker.snapshot(), options).text, '$(sync~spin) Claude API 529 · retry 1/10');
     clock += 5 * SEC;
     tracker.record(failure({ uuid: 'f1', line: 2, status: 529, failureClass: 'overloaded', timestamp: at(clock) }));
+    // A retry and the final failure of one request: one failed request, not ×2.
+    const failed = renderStatus(tracker.snapshot(), { ...options, now: clock });
+    assert.equal(failed.text, '$(error) Claude API 529');
+    assert.equal(failed.accessibilityLabel, 'Claude API 529, overloaded, 1 failed request after 1 retry');
+    clock += 5 * SEC;
+    tracker.record(failure({ uuid: 'f2', line: 3, status: 529, failureClass: 'overloaded', timestamp: at(clock) }));
     assert.equal(renderStatus(tracker.snapshot(), { ...options, now: clock }).text, '$(error) Claude API 529 ×2');
   });
 });
@@ -409,5 +459,53 @@ describe('renderStatus: actions, limits and what is watched', () => {
   it('the healthy tooltip says what is being watched', () => {
     const view = renderStatus(snapshot(), { ...options, watching: watching() });
     assert.match(view.tooltipMarkdown, /Watching 12 transcripts in \\\/home\\\/dev\\\/\\\.claude; last line read 2 min ago/);
+  });
+});
+
+describe('words for counts, network errors, filing and settings', () => {
+  it('counts failed requests and retries apart, as the report does', () => {
+    assert.equal(describeRequestCounts(1, 4), '1 failed request after 4 retries');
+    assert.equal(describeRequestCounts(2, 1), '2 failed requests after 1 retry');
+    assert.equal(describeRequestCounts(3, 0), '3 failed requests');
+    assert.equal(describeRequestCounts(0, 2), '2 retries');
+    assert.equal(describeRequestCounts(0, 0), '');
+  });
+
+  it('says a network error in words: ECONNRESET is a failed connection, not "offline"', () => {
+    assert.equal(describeNetworkCode('ECONNRESET'), 'connection failed');
+    assert.equal(describeNetworkCode('FailedToOpenSocket'), 'connection failed');
+    assert.equal(describeNetworkCode('ConnectionRefused'), 'connection refused');
+    assert.equal(describeNetworkCode('ECONNREFUSED'), 'connection refused');
+    assert.equal(describeNetworkCode('ENOTFOUND'), 'DNS lookup failed');
+    assert.equal(describeNetworkCode('UND_ERR_CONNECT_TIMEOUT'), 'timed out');
+    assert.equal(describeNetworkCode('ETIMEDOUT'), 'timed out');
+    assert.equal(describeNetworkCode('ENETUNREACH'), 'network unreachable');
+    assert.equal(describeNetworkCode(null), 'connection failed');
+  });
+
+  it("files only what may be Claude Code's or Anthropic's: never a login, a limit or the user's network", () => {
+    for (const failureClass of FAILURE_CLASSES) {
+      const fileable = canFileReport(failure({ failureClass }));
+      assert.equal(fileable, !['auth', 'rate_limit', 'network'].includes(failureClass), failureClass);
+      const actions = renderStatus(failing(failure({ failureClass })), options).actions.map((a) => a.command);
+      assert.equal(actions.includes(CommandId.copyBugReport), fileable, `the item's actions follow the same rule (${failureClass})`);
+    }
+    assert.match(nothingToFileReason(failure({ failureClass: 'auth' })), /\/login/);
+    assert.match(nothingToFileReason(failure({ failureClass: 'rate_limit' })), /limit, not a bug/);
+    assert.match(nothingToFileReason(failure({ failureClass: 'network' })), /Check API Health/);
+  });
+
+  it('"Open Setting" opens the Remote tab in a remote window, where a machine setting lives', () => {
+    assert.deepEqual(openConfigDirSetting(true), {
+      title: 'Open Setting',
+      command: 'workbench.action.openRemoteSettings',
+      args: [{ query: 'claudeAPIWatch.configDir' }],
+      icon: 'settings-gear',
+      group: 'setup',
+    });
+    assert.equal(openConfigDirSetting(false).command, 'workbench.action.openSettings');
+    const view = renderStatus(snapshot(), { ...options, remote: true, watching: { phase: 'live', configDirs: ['/x'], problem: null, transcripts: 0, lastLineAt: null } });
+    assert.equal(view.actions[0].command, 'workbench.action.openRemoteSettings');
+    assert.ok(view.tooltipMarkdown.includes('command:workbench.action.openRemoteSettings?'));
   });
 });

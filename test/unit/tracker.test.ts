@@ -77,6 +77,11 @@ describe('FailureTracker transitions', () => {
     assert.equal(s.failure, final);
     assert.equal(s.failureAt, T0 + 10 * SEC);
     assert.equal(s.failureCount, 3, 'two retries and the final failure');
+    // One request: it failed once, after two retries.
+    assert.equal(s.failedRequests, 1);
+    assert.equal(s.retries, 2);
+    assert.equal(s.failedRequestsLastHour, 1);
+    assert.equal(s.retriesLastHour, 2);
     assert.equal(s.retry, null);
     assert.deepEqual(s.affectedSessions, ['s1']);
     assert.equal(s.lastFailureAt, T0 + 10 * SEC);

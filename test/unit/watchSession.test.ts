@@ -238,7 +238,7 @@ describe('WatchSession: when to notify', () => {
 });
 
 describe('WatchSession: one outage for the status bar and the report', () => {
-  it('the status bar\'s ×N and the report count the same events, from the status bar or from one failure', async () => {
+  it('the status bar\'s ×N and the report count the same requests and retries, from the status bar or from one failure', async () => {
     const h = harness();
     // A 500/529 outage over two sessions, a 401 of another session in between, and an older 500
     // more than a quiet period before: only the outage counts.
@@ -251,7 +251,10 @@ describe('WatchSession: one outage for the status bar and the report', () => {
     h.live(failure(T0 + 8 * SEC, { sessionId: B }));
     const { snapshot, view } = h.session.state;
     assert.equal(snapshot.failureCount, 4);
-    assert.match(view.text, /×4$/);
+    // Two failed requests (one after two retries): ×2 counts requests, as the report does.
+    assert.equal(snapshot.failedRequests, 2);
+    assert.equal(snapshot.retries, 2);
+    assert.match(view.text, /×2$/);
 
     const environment = collectEnvironment({ env: {}, platform: 'linux', osRelease: '6.1', arch: 'x64' });
     const fromStatusBar = await buildBugReport({ events: h.session.currentOutage(), environment, now: new Date(h.time.now) });
@@ -259,6 +262,8 @@ describe('WatchSession: one outage for the status bar and the report', () => {
     const fromRecentFailures = await buildBugReport({ events: h.session.episodeOf(chosen), chosen, environment, now: new Date(h.time.now) });
     for (const report of [fromStatusBar, fromRecentFailures]) {
       assert.equal(report.summary.failures + report.summary.retries, snapshot.failureCount);
+      assert.equal(report.summary.failures, snapshot.failedRequests);
+      assert.equal(report.summary.retries, snapshot.retries);
       // (A report shows a session by the first 8 characters of its ID, a UUID naming its transcript.)
       assert.deepEqual(report.summary.sessions, [A.slice(0, 8), B.slice(0, 8)]);
     }

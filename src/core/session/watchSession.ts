@@ -87,6 +87,8 @@ export interface WatchSessionOptions {
   source?: TranscriptSourceFactory;
   readSettingsEnv?: (configDir: string) => Promise<Record<string, string>>;
   fetchStatus?: (url: string) => Promise<AnthropicStatus>;
+  /** A remote editor window (code-server, SSH, WSL, a container): see StatusViewOptions.remote. */
+  remote?: boolean;
 }
 
 export class WatchSession implements Disposable {
@@ -373,6 +375,7 @@ export class WatchSession implements Disposable {
         anthropicStatus: toStatusSummary(anthropicStatus),
         unknownFormatLines: this.#canary.unknownLineCount,
         watching: this.#watching,
+        remote: this.#options.remote ?? false,
       }),
       watching: this.#watching,
       anthropicStatus,

@@ -1,8 +1,16 @@
 // Show Recent Failures, Open Transcript at Failure, Clear Indicator: what was seen, and where.
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
-import { groupEpisodes } from '../../core/episodes';
-import { describeFailureClass, formatRelativeTime, NO_FAILURES_SEEN } from '../../core/statusView';
+import { groupEpisodes, type EpisodeFamily } from '../../core/episodes';
+import {
+  canFileReport,
+  describeEpisodeFamily,
+  describeFailureClass,
+  describeRequestCounts,
+  formatRelativeTime,
+  localTime,
+  NO_FAILURES_SEEN,
+} from '../../core/statusView';
 import { baseName } from '../../core/paths';
 import { displayText } from '../../core/text/sanitize';
 import type { ApiFailureEvent } from '../../core/types';
@@ -33,12 +41,25 @@ const COPY_REPORT = { iconPath: new vscode.ThemeIcon('report'), tooltip: vscode.
 const OPEN_TRANSCRIPT = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: vscode.l10n.t('Open Transcript at This Line') };
 const RESUME = { iconPath: new vscode.ThemeIcon('debug-restart'), tooltip: vscode.l10n.t('Resume Session') };
 
-/** A failure's buttons: its request ID, its report, its transcript, and resuming its session where that can be done from here. */
+/**
+ * A failure's buttons: its request ID, its report where there is something to file (the status
+ * item's rule: not a login, a limit or the user's network), its transcript, and resuming its
+ * session where that can be done from here.
+ */
 function buttonsFor(failure: ApiFailureEvent): (typeof COPY_ID)[] {
-  return [...(failure.requestId ? [COPY_ID] : []), COPY_REPORT, OPEN_TRANSCRIPT, ...(resumeTargetIn(failure) ? [RESUME] : [])];
+  return [
+    ...(failure.requestId ? [COPY_ID] : []),
+    ...(canFileReport(failure) ? [COPY_REPORT] : []),
+    OPEN_TRANSCRIPT,
+    ...(resumeTargetIn(failure) ? [RESUME] : []),
+  ];
 }
 
-/** Recent failures grouped by episode (the session's one definition), newest first, each with its actions as buttons. */
+/**
+ * Recent failures grouped by episode (the session's one definition), each with its actions as
+ * buttons. Newest first throughout: the group that saw the latest line first, and within a group
+ * the latest line first. One time format (the user's clock, as in the tooltip).
+ */
 async function showRecentFailures(ctx: CommandContext): Promise<void> {
   const failures = ctx.session.recentFailures(200);
   if (failures.length === 0) {
@@ -47,10 +68,9 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   }
   const now = Date.now();
   const items: FailureItem[] = [];
-  for (const episode of groupEpisodes(failures, ctx.settings().quietPeriodMs).reverse()) {
-    const first = episode.events[0];
-    const span = `${localTime(episode.startAt)}${episode.endAt !== episode.startAt ? `–${localTime(episode.endAt)}` : ''}`;
-    items.push({ kind: vscode.QuickPickItemKind.Separator, label: `${describeFailureClass(first.failureClass)} · ${episode.events.length} · ${span}` });
+  const episodes = groupEpisodes(failures, ctx.settings().quietPeriodMs).sort((a, b) => b.endAt - a.endAt || b.startAt - a.startAt);
+  for (const episode of episodes) {
+    items.push({ kind: vscode.QuickPickItemKind.Separator, label: episodeHeading(episode.family, episode.events, episode.startAt, episode.endAt, now) });
     for (const failure of [...episode.events].reverse()) {
       items.push({
         label: failureLabel(failure),
@@ -104,8 +124,11 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   if (action) await run(failure, action.button);
 }
 
-function localTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+/** `Anthropic's outage · 1 failed request after 4 retries · 21:58:12–21:59:03`: what, how many requests, when. */
+export function episodeHeading(family: EpisodeFamily, events: readonly ApiFailureEvent[], startAt: number, endAt: number, now: number): string {
+  const retries = events.filter((event) => event.kind === 'retry').length;
+  const span = `${localTime(startAt, now)}${endAt !== startAt ? `–${localTime(endAt, now)}` : ''}`;
+  return `${describeEpisodeFamily(family)} · ${describeRequestCounts(events.length - retries, retries)} · ${span}`;
 }
 
 export function failureCommands(ctx: CommandContext) {
@@ -116,24 +139,27 @@ export function failureCommands(ctx: CommandContext) {
   } satisfies Record<string, CommandHandler>;
 }
 
-function failureLabel(failure: ApiFailureEvent): string {
+/**
+ * `$(error) 500 Internal server error`, `$(sync) 529 Overloaded · retry 3/10`, `$(error) Not logged
+ * in`: the status and Claude Code's message, said once (the heading names the kind of trouble).
+ */
+export function failureLabel(failure: ApiFailureEvent): string {
   const icon = failure.kind === 'retry' ? '$(sync)' : '$(error)';
-  const what = failure.status !== null ? String(failure.status) : describeFailureClass(failure.failureClass);
-  const retry = failure.kind === 'retry' ? ` · retry ${failure.attempt ?? '?'}/${failure.maxRetries ?? '?'}` : '';
-  return `${icon} ${what} ${failure.message.replace(/^\d{3}\s*/, '')}${retry}`;
+  const message = displayText(failure.message.replace(/^\d{3}\s*/, '')) || describeFailureClass(failure.failureClass);
+  const what = failure.status !== null ? `${failure.status} ${message}` : message;
+  const retry = failure.kind === 'retry' ? ` · retry ${failure.attempt ?? '?'}${failure.maxRetries !== null ? `/${failure.maxRetries}` : ''}` : '';
+  return `${icon} ${what}${retry}`;
 }
 
-/** Local time first (the user's clock), UTC beside it for matching logs and the status page. */
+/** `2 min ago · 21:58:33`: the user's clock, in the one format of the headings and the tooltip. */
 function failureTime(failure: ApiFailureEvent, now: number): string {
   const at = failure.timestamp ? Date.parse(failure.timestamp) : NaN;
   if (!Number.isFinite(at)) return '';
-  return `${formatRelativeTime(at, now)} · ${new Date(at).toLocaleTimeString()} (${new Date(at).toISOString().slice(11, 19)} UTC)`;
+  return `${formatRelativeTime(at, now)} · ${localTime(at, now)}`;
 }
 
-/** Claude Code's whole wording first (the separator already names the class), then where to find it. */
+/** Claude Code's whole wording where it says more than the label, then where to find it. */
 function failureDetail(failure: ApiFailureEvent): string {
   const project = failure.cwd ? baseName(failure.cwd) : undefined;
-  return displayText([failure.wording ?? describeFailureClass(failure.failureClass), failure.requestId ?? 'no request ID', project, failure.sessionId?.slice(0, 8)]
-    .filter(Boolean)
-    .join(' · '));
+  return displayText([failure.wording, failure.requestId ?? 'no request ID', project, failure.sessionId?.slice(0, 8)].filter(Boolean).join(' · '));
 }

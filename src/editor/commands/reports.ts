@@ -1,7 +1,7 @@
 // Copy Bug Report, Open GitHub Issue, Search Existing Issues: the report is built by the core.
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
-import { NO_FAILURES_SEEN } from '../../core/statusView';
+import { canFileReport, NO_FAILURES_SEEN, nothingToFileReason } from '../../core/statusView';
 import { buildIssueSearchUrl, buildIssueUrl } from '../../core/report/issueUrl';
 import type { BugReport } from '../../core/report/report';
 import { asFailureEvent, type ApiFailureEvent } from '../../core/types';
@@ -9,10 +9,33 @@ import { openUrl, type CommandContext, type CommandHandler } from './context';
 
 const t = vscode.l10n.t;
 
+/**
+ * The report, or why there is none: nothing seen, or nothing to file (a login, a limit, the user's
+ * network: the status item's rule, kept here for the palette, keybindings and notifications).
+ */
 async function reportOrExplain(ctx: CommandContext, chosen?: ApiFailureEvent): Promise<BugReport | undefined> {
+  const about = ctx.reports.subject(chosen);
+  if (!about) {
+    void vscode.window.showInformationMessage(t(NO_FAILURES_SEEN));
+    return undefined;
+  }
+  if (!canFileReport(about.subject)) {
+    ctx.log.info(`Nothing to file for a ${about.subject.failureClass} failure: no report built`);
+    void explainNothingToFile(about.subject);
+    return undefined;
+  }
   const report = await ctx.reports.build(chosen);
   if (!report) void vscode.window.showInformationMessage(t(NO_FAILURES_SEEN));
   return report;
+}
+
+async function explainNothingToFile(failure: ApiFailureEvent): Promise<void> {
+  const check = t('Check API Health');
+  const choice = await vscode.window.showInformationMessage(
+    t(nothingToFileReason(failure)),
+    ...(failure.failureClass === 'network' ? [check] : []),
+  );
+  if (choice === check) await vscode.commands.executeCommand(CommandId.checkApiHealth);
 }
 
 async function copyReport(ctx: CommandContext, report: BugReport): Promise<void> {
@@ -20,8 +43,17 @@ async function copyReport(ctx: CommandContext, report: BugReport): Promise<void>
   ctx.log.info(`Copied a bug report (${report.requestIds.length} request IDs): ${report.title}`);
 }
 
+/**
+ * The longest issue URL the editor opens. Editors that do not trust github.com (code-server, the
+ * forks) ask first, showing the whole URL string in their dialog: 3,600 characters made it taller
+ * than a 657 px window, Open and Cancel below its edge. This many fit with room to spare, and
+ * still pre-fill every field (the longest ones cut, saying the whole report is on the clipboard,
+ * where it always is before the form opens). The CLI prints the full-length URL.
+ */
+export const EDITOR_ISSUE_URL_MAX = 1_200;
+
 async function openIssue(ctx: CommandContext, report: BugReport): Promise<void> {
-  const { url, trimmed } = buildIssueUrl(report, { repository: ctx.settings().issueRepository });
+  const { url, trimmed } = buildIssueUrl(report, { repository: ctx.settings().issueRepository, maxLength: EDITOR_ISSUE_URL_MAX });
   ctx.log.info(`Opening the issue form (${url.length} characters${trimmed ? ', trimmed; the full report is on the clipboard' : ''})`);
   await openUrl(url);
 }
@@ -58,8 +90,8 @@ export function reportCommands(ctx: CommandContext) {
       await copyReport(ctx, report);
       await openIssue(ctx, report);
     },
-    [CommandId.searchExistingIssues]: async () => {
-      const report = await reportOrExplain(ctx);
+    [CommandId.searchExistingIssues]: async (chosen?: unknown) => {
+      const report = await reportOrExplain(ctx, asFailureEvent(chosen));
       if (report) await openUrl(buildIssueSearchUrl(report, { repository: ctx.settings().issueRepository }));
     },
   } satisfies Record<string, CommandHandler>;
