@@ -61,6 +61,8 @@ export interface DemoOptions {
   stepDelayMs?: number;
   onStep?: (step: DemoStep, index: number) => void;
   signal?: AbortSignal;
+  /** The first step is written at once; the rest wait for this (the editor open in a browser), then the step delay. */
+  ready?: Promise<void>;
 }
 
 /** Writes the demo session step by step; resolves with the transcript path when every step is written. */
@@ -70,6 +72,7 @@ export async function writeDemoOutage(configDir: string, options: DemoOptions): 
   await mkdir(path.dirname(transcript), { recursive: true });
   const stepDelayMs = options.stepDelayMs ?? 8_000;
   for (const [index, step] of DEMO_STEPS.entries()) {
+    if (index === 1 && options.ready) await Promise.race([options.ready, aborted(options.signal)]);
     if (index > 0) await abortableDelay(stepDelayMs, options.signal);
     if (options.signal?.aborted) break;
     const envelope: Envelope = { sessionId, cwd: options.cwd, version: CLAUDE_CODE_VERSION, timestamp: new Date().toISOString() };
@@ -77,6 +80,13 @@ export async function writeDemoOutage(configDir: string, options: DemoOptions): 
     options.onStep?.(step, index);
   }
   return transcript;
+}
+
+function aborted(signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve());
+  });
 }
 
 function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {

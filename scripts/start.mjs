@@ -2,7 +2,8 @@
 //   npm start                      your real Claude config dir (CLAUDE_CONFIG_DIR, else ~/.claude)
 //   npm start -- --demo            a temp config dir into which a simulated outage is written over a minute
 //   options: --port N (default 8080 when free), --folder DIR (workspace to open; default: where npm ran)
-// Ctrl-C stops code-server and removes every temp folder. Run with `node --import tsx` (npm start does).
+// Ctrl-C (or SIGINT/SIGTERM to npm's own pid, which only reaches its shell) stops code-server and removes
+// every temp folder. Run with `node --import tsx` (npm start does).
 /* global AbortController */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_STEPS, writeDemoOutage } from './demo-outage.ts';
+import { stopWhenOrphaned } from './stopWhenOrphaned.ts';
 import { ensureCodeServer } from './e2e/install-code-server.ts';
 import { freePort, makeTempDir, repoRoot, startCodeServer } from '../test/e2e/harness.ts';
 
@@ -41,6 +43,9 @@ async function main() {
   const vsix = path.join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
 
   const demoAbort = new AbortController();
+  // The demo's first step (a request that succeeds) is written before the editor starts, so it opens
+  // watching a transcript instead of on "Not watching"; the outage follows once the browser is there.
+  let demo;
   let env;
   let workspaceDir;
   let settings = {};
@@ -52,6 +57,8 @@ async function main() {
     await mkdir(configDir);
     await mkdir(workspaceDir);
     env = { CLAUDE_CONFIG_DIR: configDir };
+    demo = startDemo(configDir, workspaceDir, demoAbort.signal);
+    await demo.firstStep;
     // The outage is simulated: Anthropic's real status page would only contradict it.
     settings = { 'claudeAPIWatch.anthropicStatus.enabled': false };
   } else {
@@ -90,6 +97,10 @@ async function main() {
   };
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
+  stopWhenOrphaned(() => {
+    console.log('npm start was stopped: stopping code-server.');
+    stop(0);
+  });
   session.exited.then((code) => {
     if (stopping) return;
     console.error(`code-server exited (${code}) unexpectedly:\n${session.output()}`);
@@ -101,19 +112,32 @@ async function main() {
   console.log(options.demo ? `Demo config dir: ${env.CLAUDE_CONFIG_DIR}` : `Claude config dir: ${process.env.CLAUDE_CONFIG_DIR ?? path.join(os.homedir(), '.claude')}`);
   console.log('Press Ctrl-C to stop.\n');
 
-  if (options.demo) {
+  if (demo) {
     console.log('The simulated outage starts once the workbench has loaded in your browser.');
     await connected;
-    // Give the extension a moment to activate and read the (empty) config dir first.
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    console.log(`Writing a simulated outage over the next minute (${DEMO_STEPS.length} steps):`);
-    await writeDemoOutage(env.CLAUDE_CONFIG_DIR, {
-      cwd: workspaceDir,
-      signal: demoAbort.signal,
-      onStep: (step, index) => console.log(`  ${new Date().toLocaleTimeString()}  ${index + 1}/${DEMO_STEPS.length}  ${step.title}`),
-    });
+    demo.go();
+    await demo.done;
     if (!demoAbort.signal.aborted) console.log('Demo outage written; the session has recovered. Ctrl-C to stop.');
   }
+}
+
+/** Writes the demo's first step now and the rest after go(): `firstStep` and `done` settle when they are written. */
+function startDemo(configDir, cwd, signal) {
+  let go;
+  const ready = new Promise((resolve) => (go = resolve));
+  let firstWritten;
+  const firstStep = new Promise((resolve) => (firstWritten = resolve));
+  const done = writeDemoOutage(configDir, {
+    cwd,
+    signal,
+    ready,
+    onStep: (step, index) => {
+      if (index === 0) firstWritten();
+      else if (index === 1) console.log(`Writing a simulated outage over the next minute (${DEMO_STEPS.length - 1} more steps):`);
+      console.log(`  ${new Date().toLocaleTimeString()}  ${index + 1}/${DEMO_STEPS.length}  ${step.title}`);
+    },
+  });
+  return { firstStep, done, go };
 }
 
 main().catch(async (error) => {

@@ -81,6 +81,7 @@ function rowCells(event: ApiFailureEvent, now: Date): string[] {
     event.failureClass,
     event.requestId ?? '-',
     (event.cwd && baseName(event.cwd)) || '-',
-    event.message + limit,
+    // Claude Code's whole wording where it says more: a limit's reset time, the rate limit exceeded.
+    (event.wording ?? event.message) + limit,
   ];
 }

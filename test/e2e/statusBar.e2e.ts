@@ -269,7 +269,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
       await editor.waitFor({ state: 'visible', timeout: WAIT_MS });
       const setting = editor.locator('.setting-item-contents').filter({ hasText: 'claudeAPIWatch.configDir' }).or(editor.locator('.setting-item-contents').filter({ hasText: /Config Dir/ }));
       await setting.first().waitFor({ state: 'visible', timeout: WAIT_MS });
-      assert.equal(await editor.getByText('No Settings Found').count(), 0);
+      assert.equal(await editor.getByText('No Settings Found').filter({ visible: true }).count(), 0);
       assert.match(await editor.locator('.settings-tabs-widget .action-item.checked, .settings-tabs-widget .checked').first().innerText(), /Remote/);
       // The text box is there to type into, in view.
       const box = await setting.first().locator('input, textarea').first().boundingBox();
@@ -372,13 +372,18 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
       assert.deepEqual(labelsAt.slice(copyAt, copyAt + 3), ['Copy Bug Report', 'Search Existing Issues', 'Open GitHub Issue']);
       assert.equal(shown[copyAt].separator, 'Report to Anthropic');
       assert.ok(shown[copyAt].active, 'Enter files the report, not the copy of the words');
-      assert.ok(labelsAt.includes('Clear Status Bar Item'), labelsAt.join(', '));
       assert.ok(await page.locator('.quick-input-widget .codicon-github').count() > 0, 'items have icons');
       assert.equal(await hoverShown(), false, 'no hover over the items');
       // Every row is in the window, none cut: the widget ends above the window's edge.
       const box = await page.locator('.quick-input-widget').boundingBox();
       assert.ok(box && box.y + box.height <= 657, JSON.stringify(box));
       await workbench.screenshot('actions-quick-pick');
+      // Further down (the list scrolls): Clear says what it clears.
+      await page.locator('.quick-input-widget input').fill('clear');
+      const clear = await until('the Clear row', quickPickRows, (found) => found.some((row) => row.label === 'Clear Status Bar Item'));
+      assert.ok(clear.length >= 1);
+      assert.match(await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Clear Status Bar Item' }).innerText(), /until the next failure/);
+      await page.locator('.quick-input-widget input').fill('');
       return labelsAt;
     });
     assert.ok(rowsShown.includes('Open Transcript') && rowsShown.includes('Show Log'), rowsShown.join(', '));

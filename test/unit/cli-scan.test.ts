@@ -129,6 +129,23 @@ describe('claude-api-watch scan', () => {
     assert.match(text, /3 failures, 3 retries in 4 sessions in all transcripts\./);
   });
 
+  it("the table keeps Claude Code's whole wording: a plan limit's reset time, the rate limit a 429 exceeded", async () => {
+    const dir = await writeConfigDir(path.join(root, 'claude-limits'), {
+      '-home-dev-shop/sess-l.jsonl': [
+        finalFailure("You've hit your session limit · resets 5:40pm (Europe/Madrid)", { sessionId: 'sess-l', timestamp: T(40) }, { error: 'rate_limit' }),
+        finalFailure(
+          "API Error: Request rejected (429) · This request would exceed your organization's rate limit of 30,000 input tokens per minute.",
+          { sessionId: 'sess-l', timestamp: T(41) },
+        ),
+      ],
+    });
+    const io = captureIo();
+    await runScanCommand(['--config-dir', dir, '--since', 'all'], io);
+    const text = io.out.join('\n');
+    assert.match(text, /session limit · resets 5:40pm \(Europe\/Madrid\)/);
+    assert.match(text, /429\s+rate_limit\s+-\s+shop\s+Request rejected \(429\) · This request would exceed your organization's rate limit of 30,000 input tokens per minute/);
+  });
+
   it('takes the config dir from CLAUDE_CONFIG_DIR', async () => {
     const io = captureIo({ CLAUDE_CONFIG_DIR: configDir, HOME: root });
     await runScanCommand(['--since', 'all', '--json'], io);
