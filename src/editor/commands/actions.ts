@@ -23,9 +23,8 @@ export function actionItems(actions: readonly StatusAction[], detail: string | n
     items.push({ kind: vscode.QuickPickItemKind.Separator, label: t('Claude Code said') });
     const rows = wrapText(detail, WORDING_ROW_WIDTH);
     const shown = rows.length > WORDING_ROWS ? [...rows.slice(0, WORDING_ROWS - 1), `${rows[WORDING_ROWS - 1]}…`] : rows;
-    shown.forEach((row, i) =>
-      items.push({ label: `${i === 0 ? '$(quote)' : '$(blank)'} ${row}`, description: i === 0 ? t('Enter copies it') : undefined, wording: detail }),
-    );
+    // Choosing one copies the words (the heading says whose they are; the rows are not actions to look for).
+    shown.forEach((row, i) => items.push({ label: `${i === 0 ? '$(quote)' : '$(blank)'} ${row}`, wording: detail }));
   }
   let group: string | undefined;
   for (const action of actions) {

@@ -50,7 +50,7 @@ async function copyReport(ctx: CommandContext, report: BugReport): Promise<void>
  * still pre-fill every field (the longest ones cut, saying the whole report is on the clipboard,
  * where it always is before the form opens). The CLI prints the full-length URL.
  */
-export const EDITOR_ISSUE_URL_MAX = 1_200;
+export const EDITOR_ISSUE_URL_MAX = 1_800;
 
 async function openIssue(ctx: CommandContext, report: BugReport): Promise<void> {
   const { url, trimmed } = buildIssueUrl(report, { repository: ctx.settings().issueRepository, maxLength: EDITOR_ISSUE_URL_MAX });

@@ -91,7 +91,9 @@ suite('Commands', () => {
   test('context keys: the palette offers report, clear and forget only when they can act', async () => {
     const palette = (manifest.contributes as { menus: { commandPalette: { command: string; when: string }[] } }).menus.commandPalette;
     const when = new Map(palette.map((entry) => [entry.command, entry.when]));
-    assert.equal(when.get(CommandId.copyBugReport), 'claudeApiWatch.hasFailure');
+    for (const report of [CommandId.copyBugReport, CommandId.openGitHubIssue, CommandId.searchExistingIssues]) {
+      assert.equal(when.get(report), 'claudeApiWatch.hasFailure && claudeApiWatch.canFileReport', report);
+    }
     assert.equal(when.get(CommandId.clearIndicator), 'claudeApiWatch.showingFailure');
     assert.equal(when.get(CommandId.clearApiKey), 'claudeApiWatch.hasStoredKey');
     assert.equal(when.has(CommandId.showActions), false, 'the actions are always offered');
@@ -100,10 +102,32 @@ suite('Commands', () => {
     await writeOutage('context-keys');
     const failing = await eventually('the keys of a failure', () => state.api.contextKeys(), (keys) => keys['claudeApiWatch.showingFailure'] === true);
     assert.equal(failing['claudeApiWatch.hasFailure'], true);
+    assert.equal(failing['claudeApiWatch.canFileReport'], true, "Anthropic's outage is something to file");
     await vscode.commands.executeCommand(CommandId.clearIndicator);
     await eventually('Clear Indicator to be withdrawn', () => state.api.contextKeys(), (keys) => keys['claudeApiWatch.showingFailure'] === false);
     await vscode.commands.executeCommand(CommandId.clearApiKey);
     await eventually('no stored key', () => state.api.contextKeys(), (keys) => keys['claudeApiWatch.hasStoredKey'] === false);
+  });
+
+  test('during a plan limit the report commands build nothing: not offered, and run anyway they say why', async () => {
+    await vscode.commands.executeCommand(CommandId.clearIndicator);
+    const session = sessionEnvelope();
+    await state.transcripts.append(projectName('limit'), session.sessionId!, [
+      userPrompt('continue', { ...session, timestamp: stamp(500) }),
+      finalFailure("You've hit your session limit · resets 5:40pm (Europe/Madrid)", { ...session, timestamp: stamp(0) }, { error: 'rate_limit' }),
+    ]);
+    await eventually('the limit to show', () => state.api.snapshot(), (snapshot) => snapshot.failureClass === 'rate_limit');
+    const keys = await eventually('the keys of a limit', () => state.api.contextKeys(), (k) => k['claudeApiWatch.canFileReport'] === false);
+    assert.equal(keys['claudeApiWatch.hasFailure'], true);
+    await vscode.env.clipboard.writeText('nothing copied yet');
+    // A keybinding or another extension can still run them: nothing is built, copied or opened.
+    for (const command of [CommandId.copyBugReport, CommandId.openGitHubIssue, CommandId.searchExistingIssues]) {
+      await within(command, vscode.commands.executeCommand(command));
+    }
+    assert.equal(await vscode.env.clipboard.readText(), 'nothing copied yet');
+    const view = state.api.statusView();
+    assert.ok(!view.actions.some((action) => action.command === CommandId.copyBugReport));
+    assert.ok(!view.tooltipMarkdown.includes('This outage'), 'a limit is not an outage');
   });
 
   test('Show Actions lists what fits the state, the report first during an outage', async () => {
