@@ -81,7 +81,8 @@ function rowCells(event: ApiFailureEvent, now: Date): string[] {
     event.failureClass,
     event.requestId ?? '-',
     (event.cwd && baseName(event.cwd)) || '-',
-    // Claude Code's whole wording where it says more: a limit's reset time, the rate limit exceeded.
-    (event.wording ?? event.message) + limit,
+    // The limit Claude Code recorded (quotaLimits), else its whole wording where it says more: a
+    // limit's reset time, the rate limit a 429 exceeded.
+    limit ? event.message + limit : (event.wording ?? event.message),
   ];
 }
