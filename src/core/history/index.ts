@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TranscriptEventReader } from '../eventReader';
-import { listTranscriptFiles, type SkippedEntry } from '../files/discover';
+import { listTranscriptFiles, type SkippedEntry, type TranscriptFile } from '../files/discover';
 import { fsPath } from '../files/fsPath';
 import { readCompleteLinesSync } from '../files/lines';
 import { isJsonObject } from '../json';
@@ -142,16 +142,11 @@ export async function refreshIndex(index: IndexData, options: RefreshOptions = {
     }
   }
 
-  // Decide first, so progress can say how much reading there is.
-  const work: Array<{ file: string; stat: fs.Stats; from: IndexedFile | null }> = [];
-  for (const { path: file } of listed) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(fsPath(file));
-    } catch {
-      delete index.files[file];
-      continue;
-    }
+  // Decide first, so progress can say how much reading there is. What the listing found of each
+  // file (its identity, size and time, from its stat) is what is compared: no second stat.
+  const work: Array<{ file: string; stat: TranscriptFile; from: IndexedFile | null }> = [];
+  for (const stat of listed) {
+    const file = stat.path;
     const known = index.files[file];
     if (known && known.dev === stat.dev && known.ino === stat.ino && known.statSize === stat.size && known.mtimeMs === stat.mtimeMs) continue;
     const appended =
@@ -168,7 +163,7 @@ export async function refreshIndex(index: IndexData, options: RefreshOptions = {
     done += 1;
     if (options.onProgress && (done % 16 === 0 || done === work.length)) options.onProgress(done, work.length);
   };
-  const keep = (file: string, stat: fs.Stats, events: ApiFailureEvent[], end: { offset: number; nextLine: number }) => {
+  const keep = (file: string, stat: TranscriptFile, events: ApiFailureEvent[], end: { offset: number; nextLine: number }) => {
     index.files[file] = {
       dev: stat.dev,
       ino: stat.ino,
