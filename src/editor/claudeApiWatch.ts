@@ -8,6 +8,7 @@ import { anthropicStatusApplies } from '../core/health/statusPage';
 import type { HistoryIncident } from '../core/history/history';
 import { HistoryStore } from '../core/history/historyStore';
 import { realSchedule } from '../core/events';
+import { followTranscripts } from '../core/session/transcriptSource';
 import { WatchSession, type SessionNotice, type SessionState } from '../core/session/watchSession';
 import { legacySettingName } from '../core/settingNames';
 import { canFileReport, type StatusView } from '../core/statusView';
@@ -22,6 +23,7 @@ import { ReportDocuments } from './reportDocument';
 import { onDidChangeSettings, readSettings, type WatchSettings } from './settings';
 import { offerSettingsMove } from './settingsMove';
 import { StatusBarController } from './statusBar';
+import { createEditorTelemetry } from './telemetry';
 
 /**
  * What `activate()` returns: a read-only view for other extensions and for our in-editor tests,
@@ -62,6 +64,9 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
   const log = own(vscode.window.createOutputChannel('Claude API Watch', { log: true }));
   let settings = readSettings(log);
   if (settings.legacyKeys.length > 0) log.info(`Settings under their 0.1 names apply: ${settings.legacyKeys.map(legacySettingName).join(', ')}`);
+  const packageJson = context.extension.packageJSON as { version: string; bugs?: { url?: string } };
+  // The team view (off unless the user set a collector): it tees the session's source and reads its state.
+  const telemetry = own(createEditorTelemetry({ log, version: packageJson.version, schedule: realSchedule, quietPeriodMs: () => settings.quietPeriodMs }));
   const session = own(
     new WatchSession({
       settings,
@@ -73,10 +78,11 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
       schedule: realSchedule,
       log,
       remote: vscode.env.remoteName !== undefined,
+      source: telemetry.wrapSource(followTranscripts),
     }),
   );
   const statusBar = own(new StatusBarController());
-  const packageJson = context.extension.packageJSON as { version: string; bugs?: { url?: string } };
+  own(session.onDidChange((state) => telemetry.onState(state)));
 
   own(session.onDidChange((state) => statusBar.show(state.view)));
   const history = own(createHistoryPanels(context, session, log));
@@ -117,6 +123,7 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
 
   statusBar.show(session.state.view);
   session.start();
+  void telemetry.apply();
   log.info(`Claude API Watch ${packageJson.version} activated`);
   return {
     statusView: () => session.state.view,

@@ -14,6 +14,7 @@ import {
   parseOtlpEndpoint,
   parseTeamMember,
   TelemetryConfigError,
+  telemetryConfigFromSettings,
 } from '../../src/core/telemetry/config';
 import { TelemetryFeed } from '../../src/core/telemetry/feed';
 import type { Attributes, MetricsSink } from '../../src/core/telemetry/names';
@@ -95,6 +96,26 @@ describe('team view settings', () => {
     assert.equal(exportIntervalFrom({ OTEL_METRIC_EXPORT_INTERVAL: '15000' }), 15_000);
     assert.equal(exportIntervalFrom({ OTEL_METRIC_EXPORT_INTERVAL: '5' }), 1_000);
     assert.equal(exportIntervalFrom({ OTEL_METRIC_EXPORT_INTERVAL: 'soon' }), 60_000);
+  });
+
+  it("the editor's settings: from the user's own settings alone; a workspace's values are ignored and said", () => {
+    assert.deepEqual(telemetryConfigFromSettings(undefined, undefined), { config: null, problems: [] });
+    assert.deepEqual(telemetryConfigFromSettings({ globalValue: '  ' }, { globalValue: 'dana' }), { config: null, problems: [] });
+    assert.deepEqual(telemetryConfigFromSettings({ globalValue: 'http://127.0.0.1:4318' }, { globalValue: ' dana ' }), {
+      config: { otlpUrl: 'http://127.0.0.1:4318/v1/metrics', prometheus: null, teamMember: 'dana' },
+      problems: [],
+    });
+    // A cloned repository cannot send the team's failures elsewhere, nor relabel them.
+    const fromWorkspace = telemetryConfigFromSettings({ workspaceValue: 'https://evil.example/otlp' }, { workspaceFolderValue: 'mallory' });
+    assert.equal(fromWorkspace.config, null);
+    assert.equal(fromWorkspace.problems.length, 2);
+    assert.match(fromWorkspace.problems[0], /otlpEndpoint set in a workspace is ignored/);
+    const both = telemetryConfigFromSettings({ globalValue: 'http://127.0.0.1:4318', workspaceValue: 'https://evil.example/otlp' }, { workspaceValue: 'mallory' });
+    assert.deepEqual(both.config, { otlpUrl: 'http://127.0.0.1:4318/v1/metrics', prometheus: null, teamMember: null });
+    const bad = telemetryConfigFromSettings({ globalValue: 'collector:4318' }, undefined);
+    assert.equal(bad.config, null);
+    assert.deepEqual(bad.problems, ['claudeAPIWatch.telemetry.otlpEndpoint "collector:4318" is not an http:// or https:// URL (for example http://127.0.0.1:4318); team telemetry stays off']);
+    assert.match(telemetryConfigFromSettings({ globalValue: 'http://127.0.0.1:4318' }, { globalValue: 'x'.repeat(70) }).problems[0], /teamMember must be at most 64/);
   });
 
   it('watch flags: off without --metrics or --otlp-endpoint; bad values are usage errors', () => {

@@ -135,3 +135,44 @@ export function exportIntervalFrom(env: Record<string, string | undefined>): num
   const value = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
   return Number.isFinite(value) && value > 0 ? Math.max(MIN_EXPORT_INTERVAL_MS, Math.round(value)) : DEFAULT_EXPORT_INTERVAL_MS;
 }
+
+/** What `WorkspaceConfiguration.inspect()` returns for one of the team view's settings. */
+export interface InspectedTelemetrySetting {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+export interface TelemetrySettings {
+  /** Null: off (nothing set in user settings). */
+  config: TelemetryConfig | null;
+  /** What is wrong, one line each (the way out stays off). */
+  problems: string[];
+}
+
+/**
+ * The editor's settings as a config, from the user's own settings alone: a workspace (a cloned
+ * repository's `.vscode/settings.json`) must never send a team's failures somewhere, or label them.
+ * The Prometheus endpoint is the CLI's (`watch --metrics`): an editor serves nothing.
+ */
+export function telemetryConfigFromSettings(otlpEndpoint: InspectedTelemetrySetting | undefined, teamMember: InspectedTelemetrySetting | undefined): TelemetrySettings {
+  const problems: string[] = [];
+  for (const [key, inspected] of [
+    ['otlpEndpoint', otlpEndpoint],
+    ['teamMember', teamMember],
+  ] as const) {
+    if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
+      problems.push(`claudeAPIWatch.telemetry.${key} set in a workspace is ignored: only your user settings decide where metrics go`);
+    }
+  }
+  const endpoint = typeof otlpEndpoint?.globalValue === 'string' ? otlpEndpoint.globalValue.trim() : '';
+  if (endpoint === '') return { config: null, problems };
+  try {
+    const member = parseTeamMember(typeof teamMember?.globalValue === 'string' ? teamMember.globalValue : undefined);
+    return { config: { otlpUrl: parseOtlpEndpoint(endpoint), prometheus: null, teamMember: member }, problems };
+  } catch (error) {
+    if (!(error instanceof TelemetryConfigError)) throw error;
+    problems.push(`${error.message}; team telemetry stays off`);
+    return { config: null, problems };
+  }
+}

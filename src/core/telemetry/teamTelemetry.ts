@@ -5,7 +5,7 @@
 import type { Disposable, Schedule } from '../events';
 import type { SessionLog, TranscriptSourceFactory } from '../session/transcriptSource';
 import type { SessionState } from '../session/watchSession';
-import { isFailureEvent } from '../types';
+import { isFailureEvent, type ApiFailureEvent } from '../types';
 import { exportIntervalFrom, otlpHeadersFrom, telemetryEnabled, type TelemetryConfig } from './config';
 import { TelemetryFeed } from './feed';
 import type { MetricsExport, MetricsExportOptions } from './lazy/metricsExport';
@@ -53,7 +53,7 @@ export class TeamTelemetry implements Disposable {
         ...options,
         onEvent: (event) => {
           options.onEvent(event);
-          if (live && this.#feed && isFailureEvent(event)) this.#feed.event(event);
+          if (live && isFailureEvent(event)) this.recordLive(event);
         },
         onWatching: (watching) => {
           options.onWatching(watching);
@@ -61,6 +61,11 @@ export class TeamTelemetry implements Disposable {
         },
       });
     };
+  }
+
+  /** A failure or retry newly written (not the backlog): counted while a way out is on. */
+  recordLive(event: ApiFailureEvent): void {
+    this.#feed?.event(event);
   }
 
   /** Every state of the session (its `onDidChange`). */
