@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isCreditCap, limitWindowFromWording, planLimitResetAt, resetTimeFromWording } from '../../src/core/planLimit';
 import { continuesAfterReset, formatDuration } from '../../src/core/session/backToWork';
-import { quoteForShell, resumeCommandLine, resumeTargetFor, shellKindOf } from '../../src/core/session/resume';
+import { claudeExtensionSessionUri, quoteForShell, resumeCommandLine, resumeTargetFor, shellKindOf } from '../../src/core/session/resume';
 
 const FAILED = Date.parse('2026-03-02T14:10:00Z');
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -61,6 +61,7 @@ describe('Resume Session', () => {
 
   it("the Claude Code extension's own session: through that extension; other clients and odd ids: not at all", () => {
     assert.equal(resumeTargetFor({ sessionId: id, cwd: null, entrypoint: 'claude-vscode' })?.kind, 'claudeExtension');
+    assert.equal(claudeExtensionSessionUri('cursor', id), `cursor://anthropic.claude-code/open?session=${id}`);
     for (const entrypoint of ['sdk-ts', 'claude-desktop', null]) assert.equal(resumeTargetFor({ sessionId: id, cwd: null, entrypoint }), null, String(entrypoint));
     for (const sessionId of [`${id}; rm -rf ~`, '$(reboot)', 's1', null, `'${id}'`]) {
       assert.equal(resumeTargetFor({ sessionId, cwd: null, entrypoint: 'cli' }), null, String(sessionId));

@@ -17,11 +17,22 @@ export type ShellKind = 'posix' | 'powershell' | 'cmd';
 export type ResumeTarget =
   /** A new integrated terminal in `cwd` (null: the editor's default) typing `commandLine`. */
   | { kind: 'terminal'; sessionId: string; cwd: string | null; commandLine: string }
-  /** The Claude Code extension's own session: its command opens it by id (`claude-vscode.editor.open`), where it has one. */
+  /** The Claude Code extension's own session: that extension opens it by id (CLAUDE_EXTENSION_OPEN_SESSION). */
   | { kind: 'claudeExtension'; sessionId: string; cwd: string | null };
 
-/** The command the Claude Code extension registers to open one of its sessions (session id, prompt, view column). */
-export const CLAUDE_EXTENSION_OPEN_SESSION = 'claude-vscode.editor.open';
+/**
+ * The commands the Claude Code extension (`anthropic.claude-code`) registers to open one of its
+ * conversations by session id, best first: `primaryEditor.open(sessionId, prompt)` is what its own
+ * `/open?session=` link runs and keeps the user's preferred location; `editor.open(sessionId,
+ * prompt, viewColumn)` opens it in an editor tab.
+ */
+export const CLAUDE_EXTENSION_OPEN_SESSION = ['claude-vscode.primaryEditor.open', 'claude-vscode.editor.open'] as const;
+export const CLAUDE_EXTENSION_ID = 'anthropic.claude-code';
+
+/** The Claude Code extension's own link to a conversation (`vscode://anthropic.claude-code/open?session=<id>`), for the editor's URI scheme. */
+export function claudeExtensionSessionUri(uriScheme: string, sessionId: string): string {
+  return `${uriScheme}://${CLAUDE_EXTENSION_ID}/open?session=${encodeURIComponent(sessionId)}`;
+}
 
 /** Claude Code's session ids are UUIDs: nothing else goes on a command line. */
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
-import { CLAUDE_EXTENSION_OPEN_SESSION, resumeTargetFor, shellKindOf, type ResumeTarget } from '../../core/session/resume';
+import { CLAUDE_EXTENSION_ID, CLAUDE_EXTENSION_OPEN_SESSION, claudeExtensionSessionUri, resumeTargetFor, shellKindOf, type ResumeTarget } from '../../core/session/resume';
 import { asFailureEvent, type ApiFailureEvent } from '../../core/types';
 import type { CommandContext, CommandHandler } from './context';
 
@@ -34,10 +34,25 @@ async function resumeSession(ctx: CommandContext, chosen?: unknown): Promise<voi
     await resumeInTerminal(target, ctx);
     return;
   }
-  const commands = await vscode.commands.getCommands(true);
-  if (commands.includes(CLAUDE_EXTENSION_OPEN_SESSION)) {
-    ctx.log.info(`Resuming session ${target.sessionId} in the Claude Code extension`);
-    await vscode.commands.executeCommand(CLAUDE_EXTENSION_OPEN_SESSION, target.sessionId);
+  await resumeInClaudeExtension(target, ctx);
+}
+
+/**
+ * The Claude Code extension's command that opens a conversation by id, where it registers one; else
+ * its own link, where it is installed (its URI handler activates it); else where to find the conversation.
+ */
+async function resumeInClaudeExtension(target: Extract<ResumeTarget, { kind: 'claudeExtension' }>, ctx: CommandContext): Promise<void> {
+  const registered = new Set(await vscode.commands.getCommands(true));
+  const command = CLAUDE_EXTENSION_OPEN_SESSION.find((id) => registered.has(id));
+  if (command) {
+    ctx.log.info(`Resuming session ${target.sessionId} in the Claude Code extension (${command})`);
+    await vscode.commands.executeCommand(command, target.sessionId);
+    return;
+  }
+  if (vscode.extensions.getExtension(CLAUDE_EXTENSION_ID)) {
+    const uri = claudeExtensionSessionUri(vscode.env.uriScheme, target.sessionId);
+    ctx.log.info(`Resuming session ${target.sessionId} through the Claude Code extension's link ${uri}`);
+    await vscode.env.openExternal(vscode.Uri.parse(uri));
     return;
   }
   void vscode.window.showInformationMessage(

@@ -85,4 +85,21 @@ suite('Back to work', () => {
       listening.dispose();
     }
   });
+
+  test("a session of the Claude Code extension resumes through that extension's command (a stand-in here), with its session id", async () => {
+    const session = sessionEnvelope({ entrypoint: 'claude-vscode' });
+    await state.transcripts.append(projectName('extension'), session.sessionId!, [
+      finalFailure('API Error: 500 Internal server error.', session, { error: 'server_error', apiErrorStatus: 500, requestId: requestId() }),
+    ]);
+    const failure = await eventually('the failure to be read', () => state.api.recentFailures(20).find((f) => f.sessionId === session.sessionId), (found) => found !== undefined);
+    const calls: unknown[][] = [];
+    const standIn = vscode.commands.registerCommand('claude-vscode.primaryEditor.open', (...args: unknown[]) => void calls.push(args));
+    try {
+      await vscode.commands.executeCommand(CommandId.resumeSession, failure);
+      assert.deepEqual(calls, [[session.sessionId]]);
+      assert.ok(!vscode.window.terminals.some((terminal) => terminal.name.endsWith(session.sessionId!.slice(0, 8))), 'no terminal for it');
+    } finally {
+      standIn.dispose();
+    }
+  });
 });
