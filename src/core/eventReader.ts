@@ -58,6 +58,25 @@ const INTERRUPT_LINE = new LineMarker(INTERRUPT_MARKER, 1);
  */
 export const EVENT_LINE_MARKERS: readonly LineMarker[] = [FAILURE_LINE, RETRY_LINE, INTERRUPT_LINE];
 
+/** What follows the failure marker on a line that says it is no API error. */
+const SAYS_FALSE = Buffer.from(':false');
+/** The other top-level keys that make a line an error line (see `isUnknownErrorShape`). */
+const OTHER_ERROR_KEYS = ['"apiErrorStatus"', '"apiErrorIsTransient"', '"errorDetails"'].map((key) => Buffer.from(key));
+
+/**
+ * Whether the failure marker found at `at` in `line`, and every later one, says `:false`, and the
+ * line holds no other error key and no interrupt: a response or a synthetic "No response
+ * requested." of a build that writes the field on every message, or a subagent's progress nesting
+ * such records. Parsed, it would be no failure, no interrupt and no unknown shape; a response
+ * among them is found again, as any other, when an event looks back for its last success.
+ */
+function saysNoApiError(line: Buffer, at: number): boolean {
+  for (let marker = at; marker !== -1; marker = FAILURE_LINE.find(line, marker + 1)) {
+    if (!bytesAt(line, marker + FAILURE_MARKER.length, SAYS_FALSE)) return false;
+  }
+  return !OTHER_ERROR_KEYS.some((key) => line.includes(key)) && INTERRUPT_LINE.find(line, 0) === -1;
+}
+
 const MESSAGE_KEY = Buffer.from('"message":{');
 const ROLE_KEY = Buffer.from('"role":"');
 const ASSISTANT_ROLE = Buffer.from('assistant"');
@@ -174,8 +193,11 @@ export class TranscriptEventReader {
     // A user's or the assistant's message is never a retry (a system record), and its role says
     // whether it may be a success: two searches of the whole line spared for most bytes.
     const role = conversationRole(line);
+    const failureAt = FAILURE_LINE.find(line, 0);
     const isEvent =
-      FAILURE_LINE.find(line, 0) !== -1 ||
+      // With only marked lines, one that says it is no error is not parsed only to be turned down
+      // (a scan does not need its successes one by one: see saysNoApiError).
+      (failureAt !== -1 && !(this.options.onlyMarkedLines && saysNoApiError(line, failureAt))) ||
       (role === null && RETRY_LINE.find(line, 0) !== -1) ||
       (line.length <= MAX_INTERRUPT_BYTES && INTERRUPT_LINE.find(line, 0) !== -1);
     if (!isEvent) {

@@ -369,8 +369,11 @@ describe('TranscriptEventReader context (seeded property)', () => {
     return events;
   }
 
-  /** A transcript of every kind of line, some of them long (past the read chunk, past the kept copies). */
-  function seededTranscript(seed: number, random: () => number): string[] {
+  /**
+   * A transcript of every kind of line, some of them long (past the read chunk, past the kept
+   * copies); `noErrorMarks`: with lines that hold the failure marker as a key saying `false`.
+   */
+  function seededTranscript(seed: number, random: () => number, noErrorMarks = false): string[] {
     const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)];
     const lines: string[] = [];
     const count = 20 + Math.floor(random() * 120);
@@ -378,9 +381,16 @@ describe('TranscriptEventReader context (seeded property)', () => {
       const e = { isSidechain: random() < 0.25, version: pick(['2.1.100', '2.1.120', '2.1.200']), uuid: `u-${seed}-${i}` };
       const r = random();
       const id = `req_${seed}x${i}abcdef`;
-      if (r < 0.3) lines.push(assistantText(random() < 0.05 ? 'z'.repeat(300_000) : 'ok', e, pick(['claude-opus-4-1', 'claude-haiku-4-5', 'claude-sonnet-4-5']), id));
-      else if (r < 0.45) lines.push(userPrompt('hi', e));
-      else if (r < 0.55) lines.push(toolResult(random() < 0.1 ? 'y'.repeat(1_200_000) : 'done', e));
+      if (r < 0.3) {
+        const response = assistantText(random() < 0.05 ? 'z'.repeat(300_000) : 'ok', e, pick(['claude-opus-4-1', 'claude-haiku-4-5', 'claude-sonnet-4-5']), id);
+        // A build that writes `isApiErrorMessage:false` on every response: marked, and no event.
+        lines.push(noErrorMarks && random() < 0.3 ? response.replace(/\}$/, ',"isApiErrorMessage":false}') : response);
+      } else if (r < 0.45) lines.push(userPrompt('hi', e));
+      else if (noErrorMarks && r < 0.5 && random() < 0.5) {
+        // A subagent's progress, nesting its response with the marker as a key.
+        const nested = { ...JSON.parse(assistantText('nested', { isSidechain: true }, 'claude-haiku-4-5', `req_n${seed}x${i}abcdef`)), isApiErrorMessage: false };
+        lines.push(JSON.stringify({ parentUuid: null, isSidechain: e.isSidechain, uuid: e.uuid, type: 'progress', data: { type: 'agent_progress', message: nested } }));
+      } else if (r < 0.55) lines.push(toolResult(random() < 0.1 ? 'y'.repeat(1_200_000) : 'done', e));
       else if (r < 0.59) lines.push(syntheticNotFailure('No response requested.', e));
       else if (r < 0.62) lines.push(random() < 0.5 ? userInterrupt(e) : finalFailure('API Error: Request was aborted.', e));
       else if (r < 0.8) lines.push(retryFlat({ status: 529, message: 'Overloaded', requestId: random() < 0.7 ? id : undefined }, 1 + (i % 5), e));
@@ -419,7 +429,7 @@ describe('TranscriptEventReader context (seeded property)', () => {
 
   it('gives the same failures, retries and interrupts from marked lines only, as a full scan reads', () => {
     for (let seed = 101; seed <= 140; seed++) {
-      const lines = seededTranscript(seed, prng(seed));
+      const lines = seededTranscript(seed, prng(seed), true);
       const file = path.join(dir, `marked-${seed}.jsonl`);
       fs.writeFileSync(file, lines.map((l) => l + '\n').join(''));
       const events: ApiEvent[] = [];
@@ -440,6 +450,25 @@ describe('TranscriptEventReader context (seeded property)', () => {
       assert.deepEqual(events.filter((e) => e.kind !== 'success'), expected, `seed ${seed}`);
       assert.ok(delivered < lines.length, `seed ${seed}: every line was handed over`);
     }
+  });
+
+  it('with only marked lines, still parses a line whose isApiErrorMessage says false when it holds another error key or an interrupt', () => {
+    const file = path.join(dir, 'says-false.jsonl');
+    const lines = [
+      // No record (a synthetic message), but an error key: an unknown shape, for the canary.
+      JSON.stringify({ type: 'assistant', uuid: 'odd', isApiErrorMessage: false, apiErrorStatus: 529, message: { model: '<synthetic>', role: 'assistant', content: [{ type: 'text', text: 'odd' }] } }),
+      // The user's interrupt, on a line long enough that its own marker is not looked for.
+      JSON.stringify({ type: 'user', uuid: 'stop', isApiErrorMessage: false, padding: 'p'.repeat(10_000), message: { role: 'user', content: '[Request interrupted by user]' } }),
+      // Nothing: a response that says it is no error.
+      JSON.stringify({ type: 'assistant', uuid: 'fine', isApiErrorMessage: false, requestId: 'req_fine0001', message: { model: 'claude-opus-4-1', role: 'assistant', content: [{ type: 'text', text: 'ok' }] } }),
+    ];
+    fs.writeFileSync(file, lines.map((l) => l + '\n').join(''));
+    const canary = new FormatCanary();
+    const events: ApiEvent[] = [];
+    const reader = new TranscriptEventReader((e) => events.push(e), undefined, canary, { onlyMarkedLines: true });
+    readCompleteLinesSync(file, 0, 1, (line, n, offset, before) => reader.acceptLine(file, line, n, offset, before), { markers: EVENT_LINE_MARKERS });
+    assert.equal(canary.snapshot().unknownLines, 1);
+    assert.deepEqual(events.map((e) => [e.kind, e.uuid]), [['interrupt', 'stop']]);
   });
 
   it('finds context before the first line it was given (a watcher that starts mid-file)', () => {
