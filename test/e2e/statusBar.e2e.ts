@@ -397,7 +397,7 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     const report = await until('the report on the clipboard', () => workbench.readClipboard(), (text) => text.includes(FINAL_ID));
     assert.match(report, /^\*\*\[BUG\] API Error 500: `?Internal server error/);
     assert.ok(!/127\.0\.0\.1:\d+/.test(report), 'no local host:port in a public report');
-    assert.match(report, /Editor: code-server [\d.]+ \(remote: remote server\)/);
+    assert.match(report, /Editor: `?code-server [\d.]+ \(remote: remote server\)/);
     for (const id of [FINAL_ID, ...RETRY_IDS]) assert.ok(report.includes(id), `the report lists ${id}`);
     assert.match(report, /### Claude Code Version\s+2\.1\.205 \(Claude Code\)/);
     assert.match(report, /API Error 500 \(server_error\): Internal server error/);
@@ -431,7 +431,8 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     assert.ok(fields.get('actual')!.includes(FINAL_ID) || fields.get('error_output')!.includes(FINAL_ID), 'the request ID is in the form');
     assert.ok(!fields.get('error_output')!.includes('```'), 'GitHub renders error_output as shell code: no fences');
     assert.ok([...fields.values()].some((value) => value.includes('the full report is on your clipboard')), 'says where the rest is');
-    assert.ok((await workbench.readClipboard()).includes('Detected values for the dropdowns'), 'the whole report is on the clipboard');
+    const clipboard = await workbench.readClipboard();
+    assert.ok(clipboard.includes('### Additional Information') && [FINAL_ID, ...RETRY_IDS].every((id) => clipboard.includes(id)), 'the whole report is on the clipboard');
 
     // "Open" opens the URL in a new browser page (its request is blocked here: tests stay on this machine).
     await dialog.getByRole('button', { name: 'Open', exact: true }).click();
