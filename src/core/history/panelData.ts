@@ -1,9 +1,25 @@
 // The history panel's data, from the history: what the webview draws, already in words and local
-// times so the webview only lays it out.
-import type { HistoryIncident, History } from './history';
+// times so the webview only lays it out; and Copy Summary's Markdown, made from the same data.
+import type { EpisodeFamily } from '../episodes';
+import { redact, type RedactionContext } from '../report/redact';
+import { redactionFor } from '../report/knownSecrets';
+import { code } from '../report/report';
+import type { ApiFailureEvent, FailureClass } from '../types';
+import type { HistoryEpisode, HistoryIncident, History } from './history';
 import { incidentMatters, summarizeHistory } from './history';
-import type { PanelData, PanelIncident, PanelRange, PanelScope } from './panelProtocol';
-import { formatDuration, formatLocal } from './time';
+import {
+  IMPACTS,
+  type Impact,
+  type PanelBucket,
+  type PanelData,
+  type PanelEpisode,
+  type PanelIncident,
+  type PanelNotice,
+  type PanelRange,
+  type PanelScope,
+  type Verdict,
+} from './panelProtocol';
+import { formatDuration, formatLocal, nextBucketStart } from './time';
 
 export interface PanelDataOptions {
   range: PanelRange;
@@ -14,13 +30,114 @@ export interface PanelDataOptions {
   statusNote?: string;
 }
 
-const toPanelIncident = (incident: HistoryIncident): PanelIncident => ({
-  name: incident.name,
-  impact: incident.impact,
-  url: incident.url,
-  start: incident.startAt,
-  end: incident.endAt,
-});
+const RANGE_TEXT: Readonly<Record<PanelRange, string>> = { '24h': 'the last 24 hours', '7d': 'the last 7 days', '30d': 'the last 30 days' };
+const SCOPE_TEXT: Readonly<Record<PanelScope, string>> = { workspace: 'this workspace', all: 'all sessions' };
+
+/** Final failures of a class in words, one and many. */
+const CLASS_NOUNS: Readonly<Record<FailureClass, readonly [string, string]>> = {
+  server: ['server error', 'server errors'],
+  overloaded: ['overloaded error', 'overloaded errors'],
+  rate_limit: ['rate limit', 'rate limits'],
+  auth: ['login failure', 'login failures'],
+  client: ['rejected request', 'rejected requests'],
+  network: ['connection failure', 'connection failures'],
+  unknown: ['unrecognised error', 'unrecognised errors'],
+};
+
+/** The class a retry was for, as an adjective: `3 retries: overloaded (529)`. */
+const CLASS_ADJECTIVES: Readonly<Record<FailureClass, string>> = {
+  server: 'server error',
+  overloaded: 'overloaded',
+  rate_limit: 'rate limited',
+  auth: 'login',
+  client: 'rejected',
+  network: 'connection',
+  unknown: 'unrecognised',
+};
+
+/** A network code is shown only when it looks like one (it comes from a transcript). */
+const NETWORK_CODE = /^[A-Za-z][A-Za-z0-9_]{1,40}$/;
+
+const plural = (n: number, [one, many]: readonly [string, string]) => `${n} ${n === 1 ? one : many}`;
+
+/** Short local dates, without the commas `en-US` puts in: `Mon Nov 30`. */
+function dayWords(ms: number, timeZone: string, weekday: boolean): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: weekday ? 'short' : undefined, month: 'short', day: 'numeric' }).formatToParts(ms);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return [weekday ? part('weekday') : '', part('month'), part('day')].filter(Boolean).join(' ');
+}
+
+const clock = (ms: number, timeZone: string) => formatLocal(ms, timeZone).slice(11);
+const localDate = (ms: number, timeZone: string) => formatLocal(ms, timeZone).slice(0, 10);
+
+function spanWords(start: number, end: number | null, timeZone: string): string {
+  const from = `${dayWords(start, timeZone, false)} ${clock(start, timeZone)}`;
+  if (end === null) return `since ${from}`;
+  if (localDate(start, timeZone) === localDate(end, timeZone)) return `${from}–${clock(end, timeZone)}`;
+  return `${from} – ${dayWords(end, timeZone, false)} ${clock(end, timeZone)}`;
+}
+
+const impactOf = (impact: string): Impact => ((IMPACTS as readonly string[]).includes(impact) ? (impact as Impact) : 'none');
+
+/** `2 server errors (500)`, `3 retries: overloaded (529)`, `in 2 sessions`. */
+function whatHappened(events: readonly ApiFailureEvent[], sessions: number): string[] {
+  const groups = new Map<string, { kind: 'failure' | 'retry'; failureClass: FailureClass; count: number; details: Set<string> }>();
+  for (const event of events) {
+    const key = `${event.kind}:${event.failureClass}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { kind: event.kind, failureClass: event.failureClass, count: 0, details: new Set() }));
+    group.count += 1;
+    if (event.status !== null) group.details.add(String(event.status));
+    else if (event.networkCode && NETWORK_CODE.test(event.networkCode)) group.details.add(event.networkCode);
+  }
+  const phrases = [...groups.values()]
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'failure' ? -1 : 1))
+    .map((group) => {
+      const details = group.details.size ? ` (${[...group.details].sort().join(', ')})` : '';
+      return group.kind === 'failure'
+        ? `${plural(group.count, CLASS_NOUNS[group.failureClass])}${details}`
+        : `${plural(group.count, ['retry', 'retries'])}: ${CLASS_ADJECTIVES[group.failureClass]}${details}`;
+    });
+  if (sessions > 1) phrases.push(`in ${sessions} sessions`);
+  return phrases;
+}
+
+/** "Is it me or Anthropic?" from the family, the matched incident and what the lines said. */
+export function verdictFor(episode: Pick<HistoryEpisode, 'family' | 'incident' | 'events'>, incidentChecked: boolean): Verdict {
+  const incident = episode.incident;
+  if (incident) return { who: 'anthropic', headline: 'Anthropic', detail: `on the status page (${impactOf(incident.impact)})` };
+  const unconfirmed = incidentChecked ? 'not on the status page' : 'status page not asked';
+  switch (episode.family) {
+    case 'anthropic':
+      return { who: 'anthropic', headline: 'Anthropic', detail: `server side; ${unconfirmed}` };
+    case 'rate_limit':
+      return episode.events.every((event) => event.transient)
+        ? { who: 'anthropic', headline: 'Anthropic', detail: 'temporary limiting, not your usage limit' }
+        : { who: 'you', headline: 'You', detail: 'a usage or rate limit: wait for it to reset' };
+    case 'auth':
+      return { who: 'you', headline: 'You', detail: 'login or API key: run /login' };
+    case 'network':
+      return { who: 'network', headline: 'Your network', detail: `connection, proxy or DNS; ${unconfirmed}` };
+    case 'client':
+      return { who: 'claude-code', headline: 'Claude Code', detail: 'requests the API rejected: worth a report' };
+    default:
+      return { who: 'unclear', headline: 'Unclear', detail: `errors not recognised; ${unconfirmed}` };
+  }
+}
+
+/** Families a bug report fits: not limits and logins (nothing to file: wait, or log in). */
+const REPORTABLE: ReadonlySet<EpisodeFamily> = new Set<EpisodeFamily>(['anthropic', 'network', 'client', 'unknown']);
+
+function emptyNotice(range: PanelRange, scope: PanelScope): PanelNotice {
+  if (scope === 'workspace') {
+    return { text: `No Claude API failures or retries in this workspace in ${RANGE_TEXT[range]}.`, action: { kind: 'setScope', scope: 'all', label: 'Show All Sessions' } };
+  }
+  if (range !== '30d') return { text: `No Claude API failures or retries in ${RANGE_TEXT[range]}.`, action: { kind: 'setRange', range: '30d', label: 'Show 30 Days' } };
+  return {
+    text: 'No Claude API failures or retries in the last 30 days, in any session.',
+    action: { kind: 'runDiagnostics', label: 'Run Diagnostics' },
+  };
+}
 
 export function toPanelData(history: History, options: PanelDataOptions): PanelData {
   const zone = history.timeZone;
@@ -32,6 +149,57 @@ export function toPanelData(history: History, options: PanelDataOptions): PanelD
     : summary.outages === 0
       ? 'No outages in this range.'
       : `Anthropic's status page reported an incident during ${summary.outagesWithIncident} of ${summary.outages} outage${summary.outages === 1 ? '' : 's'}.`;
+  const known = (options.incidents ?? []).filter((incident) => (incident.endAt ?? history.untilMs) >= since && incident.startAt <= history.untilMs);
+  const incidents: PanelIncident[] = known.map((incident, id) => ({
+    id,
+    name: incident.name,
+    impact: impactOf(incident.impact),
+    url: incident.url,
+    start: incident.startAt,
+    end: incident.endAt,
+    when: spanWords(incident.startAt, incident.endAt, zone),
+    episodes: [],
+  }));
+  const buckets: PanelBucket[] = history.buckets.map((bucket) => {
+    const end = nextBucketStart(bucket.startAt, history.bucket, zone);
+    const midnight = clock(bucket.startAt, zone) === '00:00';
+    return {
+      start: bucket.startAt,
+      end,
+      tick: history.bucket === 'day' || midnight ? dayWords(bucket.startAt, zone, false) : clock(bucket.startAt, zone),
+      title: history.bucket === 'day' ? dayWords(bucket.startAt, zone, true) : `${dayWords(bucket.startAt, zone, true)} ${clock(bucket.startAt, zone)}–${clock(end, zone)}`,
+      failures: bucket.failures,
+      retries: bucket.retries,
+    };
+  });
+  const episodes = history.episodes.map((episode, id): PanelEpisode => {
+    const incidentChecked = statusAsked && incidentMatters(episode.family);
+    const incident = episode.incident ? (incidents[known.indexOf(episode.incident)] ?? toPanelIncident(episode.incident, -1, zone)) : null;
+    incident?.episodes.push(id);
+    return {
+      id,
+      family: episode.family,
+      start: episode.startAt,
+      end: episode.endAt,
+      startLocal: formatLocal(episode.startAt, zone),
+      startUtc: new Date(episode.startAt).toISOString().slice(0, 16).replace('T', ' '),
+      when: `${dayWords(episode.startAt, zone, true)} ${clock(episode.startAt, zone)}`,
+      duration: formatDuration(episode.endAt - episode.startAt),
+      failures: episode.failures,
+      retries: episode.retries,
+      sessions: episode.sessions,
+      statuses: episode.statuses,
+      classes: episode.classes,
+      what: whatHappened(episode.events, episode.sessions),
+      versions: episode.versions,
+      requestIds: episode.requestIds.slice(0, 50),
+      requestIdCount: episode.requestIds.length,
+      incident,
+      incidentChecked,
+      verdict: verdictFor(episode, incidentChecked),
+      reportable: REPORTABLE.has(episode.family),
+    };
+  });
   return {
     range: options.range,
     scope: options.scope,
@@ -39,33 +207,11 @@ export function toPanelData(history: History, options: PanelDataOptions): PanelD
     timeZone: zone,
     since,
     until: history.untilMs,
-    buckets: history.buckets.map((bucket) => ({
-      start: bucket.startAt,
-      label: history.bucket === 'hour' ? formatLocal(bucket.startAt, zone).slice(11) : formatLocal(bucket.startAt, zone).slice(5, 10),
-      failures: bucket.failures,
-      retries: bucket.retries,
-    })),
-    episodes: history.episodes.map((episode, id) => ({
-      id,
-      family: episode.family,
-      start: episode.startAt,
-      end: episode.endAt,
-      startLocal: formatLocal(episode.startAt, zone),
-      startUtc: new Date(episode.startAt).toISOString().slice(0, 16).replace('T', ' '),
-      duration: formatDuration(episode.endAt - episode.startAt),
-      failures: episode.failures,
-      retries: episode.retries,
-      sessions: episode.sessions,
-      statuses: episode.statuses,
-      classes: episode.classes,
-      versions: episode.versions,
-      requestIds: episode.requestIds.slice(0, 50),
-      incident: episode.incident && toPanelIncident(episode.incident),
-      incidentChecked: statusAsked && incidentMatters(episode.family),
-    })),
-    incidents: (options.incidents ?? [])
-      .filter((incident) => (incident.endAt ?? history.untilMs) >= since && incident.startAt <= history.untilMs)
-      .map(toPanelIncident),
+    from: buckets[0]?.start ?? since,
+    to: buckets.at(-1)?.end ?? history.untilMs,
+    buckets,
+    episodes,
+    incidents,
     summary: {
       ...summary,
       longestOutageText: summary.longestOutage
@@ -73,5 +219,68 @@ export function toPanelData(history: History, options: PanelDataOptions): PanelD
         : null,
     },
     statusLine,
+    rangeText: RANGE_TEXT[options.range],
+    scopeText: SCOPE_TEXT[options.scope],
+    empty: summary.failures + summary.retries === 0 ? emptyNotice(options.range, options.scope) : null,
   };
+}
+
+function toPanelIncident(incident: HistoryIncident, id: number, zone: string): PanelIncident {
+  return {
+    id,
+    name: incident.name,
+    impact: impactOf(incident.impact),
+    url: incident.url,
+    start: incident.startAt,
+    end: incident.endAt,
+    when: spanWords(incident.startAt, incident.endAt, zone),
+    episodes: [],
+  };
+}
+
+/** How many request IDs a summary row lists before `+N more`. */
+const SUMMARY_REQUEST_IDS = 3;
+
+/** A table cell: one line, no pipe that would end it. */
+const cell = (text: string) => text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+
+/** The most common class in words: `server errors`. */
+const classWords = (failureClass: FailureClass | null) => (failureClass ? CLASS_NOUNS[failureClass][1] : '—');
+
+/**
+ * Copy Summary: the range's figures and its episodes as Markdown tables, for a team chat or an
+ * incident review. Text from the network (incident names) is quoted as the bug report quotes it;
+ * the caller redacts the whole (`copySummaryMarkdown`).
+ */
+export function summaryMarkdown(data: PanelData): string {
+  const s = data.summary;
+  const lines = [
+    `### Claude API failures: ${data.rangeText}, ${data.scopeText}`,
+    '',
+    `Times in ${data.timeZone}. ${data.statusLine}`,
+    '',
+    '| Failures | Retries | Outages | Longest outage | Hours with failures | Most common | Claude Code versions |',
+    '| ---: | ---: | ---: | --- | ---: | --- | --- |',
+    `| ${s.failures} | ${s.retries} | ${s.outages} | ${cell(s.longestOutageText ?? '—')} | ${s.hoursWithFailures} | ${classWords(s.mostCommonClass)} | ${cell(s.versions.join(', ') || '—')} |`,
+    '',
+  ];
+  if (data.episodes.length === 0) {
+    lines.push(data.empty?.text ?? 'No episodes in this range.');
+    return lines.join('\n') + '\n';
+  }
+  lines.push('| Start | Duration | What happened | Is it me or Anthropic? | Request IDs |', '| --- | --- | --- | --- | --- |');
+  for (const episode of [...data.episodes].reverse()) {
+    const verdict = `**${episode.verdict.headline}**: ${episode.verdict.detail}${episode.incident ? `, ${code(episode.incident.name)}` : ''}`;
+    const ids = episode.requestIds.slice(0, SUMMARY_REQUEST_IDS).map((id) => code(id));
+    const more = episode.requestIdCount - ids.length;
+    const idText = ids.length ? ids.join(', ') + (more > 0 ? ` +${more} more` : '') : '—';
+    lines.push(`| ${cell(episode.when)} | ${cell(episode.duration)} | ${cell(episode.what.join(', '))} | ${cell(verdict)} | ${cell(idText)} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `summaryMarkdown`, redacted as a bug report is (the same rule set and rules) before it leaves the editor. */
+export async function copySummaryMarkdown(data: PanelData, context: RedactionContext): Promise<string> {
+  const markdown = summaryMarkdown(data);
+  return redact(markdown, await redactionFor([markdown], context));
 }

@@ -1,10 +1,13 @@
 // "Claude API Watch: Show Failure History": the webview panel. The editor side only wires: the
 // history comes from the core (index, episodes, incidents), the drawing from the webview script.
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { CommandId } from '../../core/commandIds';
+import { ConfigDirError } from '../../core/files/discover';
 import { buildHistory, type History, type HistoryIncident } from '../../core/history/history';
 import type { HistoryStore } from '../../core/history/historyStore';
-import { toPanelData } from '../../core/history/panelData';
+import { copySummaryMarkdown, toPanelData } from '../../core/history/panelData';
+import { panelHtml } from '../../core/history/panelHtml';
 import {
   PANEL_RANGES,
   PANEL_SCOPES,
@@ -12,12 +15,14 @@ import {
   RANGE_BUCKET,
   RANGE_MS,
   type HostMessage,
+  type PanelData,
   type PanelRange,
   type PanelScope,
   type WebviewMessage,
 } from '../../core/history/panelProtocol';
 import { localTimeZone } from '../../core/history/time';
 import { isCwdInScope } from '../../core/scope';
+import { OPEN_CONFIG_DIR_SETTING } from '../../core/statusView';
 import type { ApiFailureEvent } from '../../core/types';
 
 export const HISTORY_VIEW_TYPE = 'claudeApiWatch.history';
@@ -46,11 +51,13 @@ interface PanelState {
 }
 
 const LIVE_UPDATE_DELAY_MS = 1000;
+const DEFAULT_RANGE: PanelRange = '7d';
 
 export class HistoryPanels implements vscode.Disposable {
   #panel: vscode.WebviewPanel | null = null;
   #state: PanelState;
   #history: History | null = null;
+  #data: PanelData | null = null;
   #drawn: DrawnHistory | null = null;
   #pending: NodeJS.Timeout | undefined;
   #updating: Promise<void> | null = null;
@@ -58,7 +65,7 @@ export class HistoryPanels implements vscode.Disposable {
   readonly #disposables: vscode.Disposable[] = [];
 
   constructor(private readonly host: HistoryPanelHost) {
-    this.#state = { range: '7d', scope: host.defaultScope() };
+    this.#state = { range: DEFAULT_RANGE, scope: host.defaultScope() };
     this.#disposables.push(
       vscode.window.registerWebviewPanelSerializer(HISTORY_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => this.#adopt(panel, readState(state) ?? this.#state),
@@ -73,7 +80,8 @@ export class HistoryPanels implements vscode.Disposable {
       return;
     }
     const panel = vscode.window.createWebviewPanel(HISTORY_VIEW_TYPE, vscode.l10n.t('Claude API History'), vscode.ViewColumn.Active, webviewOptions(this.host.extensionUri));
-    this.#adopt(panel, this.#state);
+    // A new panel starts from the settings (claudeAPIWatch.scope), not from the last panel's toggles.
+    this.#adopt(panel, { range: DEFAULT_RANGE, scope: this.host.defaultScope() });
   }
 
   /** The last thing the webview reported drawing, and the episodes with their incident (for tests). */
@@ -108,7 +116,7 @@ export class HistoryPanels implements vscode.Disposable {
     this.#state = state;
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.host.extensionUri, 'dist', 'webview')] };
     panel.iconPath = vscode.Uri.joinPath(this.host.extensionUri, 'media', 'icon.png');
-    panel.webview.html = html(panel.webview, this.host.extensionUri);
+    panel.webview.html = html(panel.webview, this.host.extensionUri, state);
     const subscriptions = [
       panel.webview.onDidReceiveMessage((message: unknown) => void this.#onMessage(parseWebviewMessage(message))),
       panel.onDidChangeViewState(() => panel.visible && void this.#update()),
@@ -140,10 +148,26 @@ export class HistoryPanels implements vscode.Disposable {
           await vscode.env.clipboard.writeText(message.text);
           vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', message.text), 3000);
           return;
+        case 'copySummary':
+          return await this.#copySummary();
+        case 'openIncidentPage': {
+          const url = this.#data?.incidents[message.incident]?.url;
+          // A string, not a Uri: a Uri.parse round trip double-encodes `%23` and `+`.
+          if (url) await vscode.env.openExternal(url as unknown as vscode.Uri);
+          return;
+        }
+        case 'action':
+          if (message.action === 'openConfigDirSetting') await vscode.commands.executeCommand(OPEN_CONFIG_DIR_SETTING.command, ...(OPEN_CONFIG_DIR_SETTING.args ?? []));
+          else if (message.action === 'runDiagnostics') await vscode.commands.executeCommand(CommandId.runDiagnostics);
+          else await this.#update();
+          return;
       }
       const episode = this.#history?.episodes[message.episode];
       if (!episode) return;
-      if (message.type === 'openTranscript') {
+      if (message.type === 'copyRequestIds') {
+        await vscode.env.clipboard.writeText(episode.requestIds.join('\n'));
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0} request IDs', episode.requestIds.length), 3000);
+      } else if (message.type === 'openTranscript') {
         await vscode.commands.executeCommand(CommandId.openTranscriptAtFailure, episode.first);
       } else if (message.type === 'openIncident') {
         // A string, not a Uri: a Uri.parse round trip double-encodes `%23` and `+`.
@@ -167,7 +191,8 @@ export class HistoryPanels implements vscode.Disposable {
     this.#updating = this.#build()
       .catch((error: unknown) => {
         this.host.log.error('History panel: could not build the history', error);
-        this.#post({ type: 'error', text: vscode.l10n.t('Could not read the history: {0}', error instanceof Error ? error.message : String(error)) });
+        this.#data = null;
+        this.#post(errorMessage(error));
       })
       .finally(() => {
         this.#updating = null;
@@ -211,13 +236,21 @@ export class HistoryPanels implements vscode.Disposable {
       incidents: 'incidents' in incidents ? incidents.incidents : [],
     });
     this.#history = history;
-    const data = toPanelData(history, {
+    const data = (this.#data = toPanelData(history, {
       range,
       scope,
       incidents: 'incidents' in incidents ? incidents.incidents : null,
       statusNote: 'note' in incidents ? incidents.note : undefined,
-    });
+    }));
     this.#post({ type: 'history', data });
+  }
+
+  /** The range's figures and episodes as Markdown, redacted as a bug report is. */
+  async #copySummary(): Promise<void> {
+    if (!this.#data) return;
+    const markdown = await copySummaryMarkdown(this.#data, { homedir: os.homedir(), username: safeUsername() });
+    await vscode.env.clipboard.writeText(markdown);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the summary of {0} as Markdown', this.#data.rangeText), 3000);
   }
 
   #post(message: HostMessage): void {
@@ -249,46 +282,34 @@ function nonce(): string {
   return Buffer.from(bytes).toString('base64');
 }
 
-function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'history.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'history.css'));
-  const n = nonce();
-  const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${n}'`].join('; ');
-  const t = vscode.l10n.t;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>${t('Claude API History')}</title>
-</head>
-<body>
-<header>
-  <h1>${t('Claude API History')}</h1>
-  <div class="group" role="group" aria-label="${t('Time range')}">
-    <button type="button" data-range="24h" aria-pressed="false">24 h</button><button type="button" data-range="7d" aria-pressed="true">7 d</button><button type="button" data-range="30d" aria-pressed="false">30 d</button>
-  </div>
-  <div class="group" role="group" aria-label="${t('Sessions')}">
-    <button type="button" data-scope="workspace" aria-pressed="true">${t('This workspace')}</button><button type="button" data-scope="all" aria-pressed="false">${t('All sessions')}</button>
-  </div>
-</header>
-<p id="progress" role="status"></p>
-<dl id="summary"></dl>
-<p id="status-line"></p>
-<p id="chart-text" class="sr-only" aria-live="polite"></p>
-<div id="chart" role="img" aria-label="${t('Chart of failures and retries over time; the table of episodes below holds the same facts.')}"></div>
-<p id="chart-hint" aria-hidden="true"></p>
-<p id="range-label"></p>
-<h2>${t('Episodes')}</h2>
-<p id="episodes-empty" hidden>${t('No failures or retries in this range.')}</p>
-<table id="episodes" hidden>
-  <caption class="sr-only">${t('Episodes, newest first')}</caption>
-  <thead><tr><th scope="col">${t('Start (local / UTC)')}</th><th scope="col">${t('Duration')}</th><th scope="col">${t('Failures / retries')}</th><th scope="col">${t('Sessions')}</th><th scope="col">${t('Classes and statuses')}</th><th scope="col">${t('Claude Code versions')}</th><th scope="col">${t('Request IDs (click to copy)')}</th><th scope="col">${t('Anthropic incident')}</th><th scope="col">${t('Actions')}</th></tr></thead>
-  <tbody id="episodes-body"></tbody>
-</table>
-<script nonce="${n}" src="${script}"></script>
-</body>
-</html>`;
+function html(webview: vscode.Webview, extensionUri: vscode.Uri, state: PanelState): string {
+  const uri = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
+  return panelHtml({ cspSource: webview.cspSource, script: uri('history.js'), style: uri('history.css'), nonce: nonce(), ...state, t: (text) => vscode.l10n.t(text) });
+}
+
+/** The panel's error state: one sentence, and the button that fixes it. */
+function errorMessage(error: unknown): HostMessage {
+  if (error instanceof ConfigDirError) {
+    // The worker's error wraps the walk's own, which already names the folder and what is wrong with it.
+    const inner = error.cause instanceof Error ? error.cause.message : error.message;
+    const sentence = inner.charAt(0).toUpperCase() + inner.slice(1);
+    return {
+      type: 'error',
+      text: `${sentence.replace(/\.$/, '')}.`,
+      action: { kind: 'openConfigDirSetting', label: vscode.l10n.t('Set the Config Dir') },
+    };
+  }
+  return {
+    type: 'error',
+    text: vscode.l10n.t('Could not read the history: {0}', error instanceof Error ? error.message : String(error)),
+    action: { kind: 'retry', label: vscode.l10n.t('Try Again') },
+  };
+}
+
+function safeUsername(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return undefined;
+  }
 }

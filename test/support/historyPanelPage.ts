@@ -1,0 +1,55 @@
+// The history panel's page outside the editor: the built webview (dist/webview) in Chromium, with a
+// stand-in for the editor's webview API. The bench times its first paint with it.
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { panelHtml } from '../../src/core/history/panelHtml';
+import type { PanelData } from '../../src/core/history/panelProtocol';
+
+// __filename, not __dirname: loaded from an ES module through tsx, __dirname is not the file's folder.
+const WEBVIEW = path.resolve(path.dirname(__filename), '..', '..', 'dist', 'webview');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+export interface PanelPage {
+  page: Page;
+  /** Posts `data` as the extension does and resolves when the browser has painted it: ms from posting to that frame. */
+  paint(data: PanelData): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Opens the panel page at `width`×`height`; `css` is added to the page (a theme's --vscode-* variables). */
+export async function openPanelPage(options: { width?: number; height?: number; css?: string; bodyClass?: string } = {}): Promise<PanelPage> {
+  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: options.width ?? 930, height: options.height ?? 700 } });
+  await page.addInitScript(`window.acquireVsCodeApi = () => ({ postMessage: (m) => (window.__posted = window.__posted || []).push(m), getState: () => undefined, setState: () => {} });`);
+  const html = panelHtml({
+    cspSource: 'file:',
+    script: pathToFileURL(path.join(WEBVIEW, 'history.js')).href,
+    style: pathToFileURL(path.join(WEBVIEW, 'history.css')).href,
+    nonce: 'bench',
+    range: '30d',
+    scope: 'all',
+  })
+    .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+    .replace('<body', `<style>${options.css ?? ''}</style><body class="${options.bodyClass ?? ''}"`);
+  const file = path.join(WEBVIEW, '.panel-page.html');
+  const { writeFile, rm } = await import('node:fs/promises');
+  await writeFile(file, html);
+  await page.goto(pathToFileURL(file).href);
+  await rm(file, { force: true });
+  return {
+    page,
+    paint: (data) =>
+      page.evaluate(
+        (message) =>
+          new Promise<number>((resolve) => {
+            const started = performance.now();
+            window.postMessage(message, '*');
+            // The frame after the one the message was drawn in has been painted.
+            requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - started)));
+          }),
+        { type: 'history', data },
+      ),
+    close: () => browser.close(),
+  };
+}
