@@ -1,9 +1,11 @@
 // The history panel's data, from the history: what the webview draws, already in words and local
 // times so the webview only lays it out; and Copy Summary's Markdown, made from the same data.
 import type { EpisodeFamily } from '../episodes';
-import { redact, type RedactionContext } from '../report/redact';
+import { parseNetworkCode, parseRequestId, parseVersion } from '../report/fields';
 import { redactionFor } from '../report/knownSecrets';
+import { redact, type RedactionContext } from '../report/redact';
 import { code } from '../report/report';
+import { sanitizeText } from '../text/sanitize';
 import type { ApiFailureEvent, FailureClass } from '../types';
 import type { HistoryEpisode, HistoryIncident, History } from './history';
 import { incidentMatters, summarizeHistory } from './history';
@@ -55,9 +57,6 @@ const CLASS_ADJECTIVES: Readonly<Record<FailureClass, string>> = {
   unknown: 'unrecognised',
 };
 
-/** A network code is shown only when it looks like one (it comes from a transcript). */
-const NETWORK_CODE = /^[A-Za-z][A-Za-z0-9_]{1,40}$/;
-
 const plural = (n: number, [one, many]: readonly [string, string]) => `${n} ${n === 1 ? one : many}`;
 
 /** Short local dates, without the commas `en-US` puts in: `Mon Nov 30`. */
@@ -88,7 +87,7 @@ function whatHappened(events: readonly ApiFailureEvent[], sessions: number): str
     if (!group) groups.set(key, (group = { kind: event.kind, failureClass: event.failureClass, count: 0, details: new Set() }));
     group.count += 1;
     if (event.status !== null) group.details.add(String(event.status));
-    else if (event.networkCode && NETWORK_CODE.test(event.networkCode)) group.details.add(event.networkCode);
+    else if (parseNetworkCode(event.networkCode)) group.details.add(event.networkCode!);
   }
   const phrases = [...groups.values()]
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'failure' ? -1 : 1))
@@ -242,26 +241,35 @@ function toPanelIncident(incident: HistoryIncident, id: number, zone: string): P
 const SUMMARY_REQUEST_IDS = 3;
 
 /** A table cell: one line, no pipe that would end it. */
-const cell = (text: string) => text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+const cell = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\|/g, '\\|');
 
 /** The most common class in words: `server errors`. */
 const classWords = (failureClass: FailureClass | null) => (failureClass ? CLASS_NOUNS[failureClass][1] : '—');
 
 /**
  * Copy Summary: the range's figures and its episodes as Markdown tables, for a team chat or an
- * incident review. Text from the network (incident names) is quoted as the bug report quotes it;
- * the caller redacts the whole (`copySummaryMarkdown`).
+ * incident review, made safe as the bug report is: typed values (request IDs, versions) printed
+ * only when they parse, free text (incident names, the status line) sanitised and redacted whole
+ * with the report's rule set, then quoted on its own; our own words in between.
  */
-export function summaryMarkdown(data: PanelData): string {
+export async function copySummaryMarkdown(data: PanelData, context: RedactionContext): Promise<string> {
+  const texts = [data.statusLine, ...data.incidents.map((incident) => incident.name), ...data.episodes.flatMap((e) => (e.incident ? [e.incident.name] : []))];
+  const redaction = await redactionFor(texts, context);
+  return summaryMarkdown(data, (text) => redact(sanitizeText(text), redaction));
+}
+
+/** `copySummaryMarkdown` before redaction: `free` is what free text goes through (none in tests of the layout). */
+export function summaryMarkdown(data: PanelData, free: (text: string) => string = (text) => text): string {
   const s = data.summary;
+  const versions = s.versions.map((version) => parseVersion(version)).filter((version): version is string => version !== null);
   const lines = [
     `### Claude API failures: ${data.rangeText}, ${data.scopeText}`,
     '',
-    `Times in ${data.timeZone}. ${data.statusLine}`,
+    `Times in ${data.timeZone}. ${cell(free(data.statusLine))}`,
     '',
     '| Failures | Retries | Outages | Longest outage | Hours with failures | Most common | Claude Code versions |',
     '| ---: | ---: | ---: | --- | ---: | --- | --- |',
-    `| ${s.failures} | ${s.retries} | ${s.outages} | ${cell(s.longestOutageText ?? '—')} | ${s.hoursWithFailures} | ${classWords(s.mostCommonClass)} | ${cell(s.versions.join(', ') || '—')} |`,
+    `| ${s.failures} | ${s.retries} | ${s.outages} | ${s.longestOutageText ?? '—'} | ${s.hoursWithFailures} | ${classWords(s.mostCommonClass)} | ${versions.join(', ') || '—'} |`,
     '',
   ];
   if (data.episodes.length === 0) {
@@ -270,17 +278,12 @@ export function summaryMarkdown(data: PanelData): string {
   }
   lines.push('| Start | Duration | What happened | Is it me or Anthropic? | Request IDs |', '| --- | --- | --- | --- | --- |');
   for (const episode of [...data.episodes].reverse()) {
-    const verdict = `**${episode.verdict.headline}**: ${episode.verdict.detail}${episode.incident ? `, ${code(episode.incident.name)}` : ''}`;
-    const ids = episode.requestIds.slice(0, SUMMARY_REQUEST_IDS).map((id) => code(id));
-    const more = episode.requestIdCount - ids.length;
-    const idText = ids.length ? ids.join(', ') + (more > 0 ? ` +${more} more` : '') : '—';
-    lines.push(`| ${cell(episode.when)} | ${cell(episode.duration)} | ${cell(episode.what.join(', '))} | ${cell(verdict)} | ${cell(idText)} |`);
+    const verdict = `**${episode.verdict.headline}**: ${episode.verdict.detail}${episode.incident ? `, ${code(cell(free(episode.incident.name)))}` : ''}`;
+    const ids = episode.requestIds.map((id) => parseRequestId(id)).filter((id): id is string => id !== null);
+    const shown = ids.slice(0, SUMMARY_REQUEST_IDS);
+    const more = episode.requestIdCount - shown.length;
+    const idText = shown.length ? shown.join(', ') + (more > 0 ? ` +${more} more` : '') : '—';
+    lines.push(`| ${episode.when} | ${episode.duration} | ${episode.what.join(', ')} | ${verdict} | ${idText} |`);
   }
   return lines.join('\n') + '\n';
-}
-
-/** `summaryMarkdown`, redacted as a bug report is (the same rule set and rules) before it leaves the editor. */
-export async function copySummaryMarkdown(data: PanelData, context: RedactionContext): Promise<string> {
-  const markdown = summaryMarkdown(data);
-  return redact(markdown, await redactionFor([markdown], context));
 }
