@@ -182,5 +182,29 @@ describe('team view: a real Prometheus scrapes watch --metrics', { skip }, () =>
     assert.ok(series.every((sample) => sample.metric.team_member === 'ci-runner'));
     const values = JSON.stringify(series.map((sample) => sample.metric));
     for (const secret of ['req_', configDir, 's1', 's2', '-other']) assert.ok(!values.includes(secret), `${secret} in ${values}`);
+
+    // Every query of the Grafana dashboard in docs/ runs on this Prometheus, on these metrics. A
+    // counter series is born at 0 and counts from the next scrape, so increase() sees even the first
+    // failure of its kind: wait for a few samples of each.
+    await until('a few samples of every failure series', async () =>
+      (await query('min(count_over_time(claude_api_watch_failures_total[1m]))')).some((sample) => Number(sample.value[1]) >= 4) ? true : undefined,
+    );
+    const dashboard = JSON.parse(await fs.readFile(path.join(repoRoot, 'docs', 'grafana-dashboard.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+    const answers = new Map<string, Sample[]>();
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) {
+        const promql = target.expr.replaceAll('$__rate_interval', '1m').replaceAll('$__range', '10m').replaceAll('$member', '.*');
+        answers.set(panel.title, [...(answers.get(panel.title) ?? []), ...(await query(promql))]);
+      }
+    }
+    const positive = (title: string) => answers.get(title)!.every((sample) => Number(sample.value[1]) > 0) && answers.get(title)!.length > 0;
+    assert.equal(Number(answers.get('Machines failing now')![0].value[1]), 1);
+    for (const title of ['Failures', 'Retries', 'Failures by class', 'Retries by status', 'Episodes by family', 'Failures and retries per team member']) {
+      assert.ok(positive(title), `${title}: ${JSON.stringify(answers.get(title))}`);
+    }
+    assert.deepEqual(answers.get('Failing now')!.map((sample) => [sample.metric.claude_api_watch_state, sample.metric.team_member]), [['failing', 'ci-runner']]);
+    assert.deepEqual(answers.get('Failures by class')!.map((sample) => sample.metric.error_type).sort(), ['network', 'server']);
+    assert.deepEqual(answers.get('Episodes by family')!.map((sample) => sample.metric.claude_api_watch_family).sort(), ['anthropic', 'network']);
+    assert.deepEqual(answers.get('Failures and retries per team member')!.map((sample) => sample.metric.team_member), ['ci-runner']);
   });
 });

@@ -9,7 +9,7 @@
 // carries everything), after a failure the exports back off (the interval, doubled each time, up to
 // 10 minutes), each request times out, and the log says it once, then once again when it is back.
 import { createServer, type Server } from 'node:http';
-import type { Attributes as OtelAttributes, Meter } from '@opentelemetry/api';
+import type { Attributes as OtelAttributes, Counter, Meter } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -62,21 +62,24 @@ export async function startMetricsExport(options: MetricsExportOptions): Promise
   const providers: MeterProvider[] = [];
   let server: Server | null = null;
   let prometheusUrl: string | null = null;
+  const sinks: Instruments[] = [];
 
   if (options.prometheus) {
     const exporter = new PrometheusExporter({ preventServerStart: true });
-    providers.push(
-      new MeterProvider({
-        resource,
-        readers: [exporter],
-        views: [{ instrumentName: METRICS.episodeDuration.name, name: METRICS.episodeDuration.prometheus }],
-      }),
-    );
+    const provider = new MeterProvider({
+      resource,
+      readers: [exporter],
+      views: [{ instrumentName: METRICS.episodeDuration.name, name: METRICS.episodeDuration.prometheus }],
+    });
+    providers.push(provider);
+    const scraped = instrumentsOf(provider.getMeter('claude-api-watch', options.version), options.reading, options.baseAttributes, true);
+    sinks.push(scraped);
     server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0];
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.writeHead(405, { allow: 'GET, HEAD' }).end();
       } else if (path === '/metrics') {
+        response.once('finish', () => scraped.collected());
         exporter.getMetricsRequestHandler(request, response);
       } else {
         response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Claude API Watch serves its metrics on /metrics\n');
@@ -104,12 +107,13 @@ export async function startMetricsExport(options: MetricsExportOptions): Promise
       exportIntervalMillis: options.exportIntervalMs,
       exportTimeoutMillis: Math.min(MAX_REQUEST_MS + 1_000, options.exportIntervalMs),
     });
-    providers.push(new MeterProvider({ resource, readers: [reader] }));
+    const provider = new MeterProvider({ resource, readers: [reader] });
+    providers.push(provider);
+    sinks.push(instrumentsOf(provider.getMeter('claude-api-watch', options.version), options.reading, options.baseAttributes, false));
   }
 
   // Nothing global is set (no global MeterProvider, no diag logger): an extension host shares
   // OpenTelemetry's globals with every other extension.
-  const sinks = providers.map((provider) => instrumentsOf(provider.getMeter('claude-api-watch', options.version), options.reading, options.baseAttributes));
 
   return {
     sink: {
@@ -159,8 +163,23 @@ function listen(server: Server, address: MetricsAddress): Promise<string> {
   });
 }
 
-/** The instruments of one provider, behind the feed's sink; the gauges read the session when collected. */
-function instrumentsOf(meter: Meter, reading: () => GaugeReading, base: Attributes): MetricsSink {
+interface Instruments extends MetricsSink {
+  /** A collection (a scrape) has taken what was recorded: counts held back for new series go in now. */
+  collected(): void;
+}
+
+/** Distinct label sets a counter can have is small (classes × statuses × families); past this, counts go in at once. */
+const MAX_NEW_SERIES_PENDING = 1_000;
+
+/**
+ * The instruments of one provider, behind the feed's sink; the gauges read the session when collected.
+ *
+ * `startAtZero` (for Prometheus): a counter series is born at 0 and its first count lands after
+ * the next scrape. Prometheus' `increase()` and `rate()` see a change between two samples only, so
+ * a series whose first sample is already 1 would hide the first failure of each kind on each
+ * machine, which is often the only one. OTLP carries each series' start time: no need there.
+ */
+function instrumentsOf(meter: Meter, reading: () => GaugeReading, base: Attributes, startAtZero: boolean): Instruments {
   const failures = meter.createCounter(METRICS.failures.name, {
     unit: METRICS.failures.unit,
     description: 'Requests Claude Code gave up on (final API failures), by class, status and family',
@@ -198,12 +217,32 @@ function instrumentsOf(meter: Meter, reading: () => GaugeReading, base: Attribut
     const now = reading();
     result.observe(now.affectedSessions, { ...base });
   });
+  const born = new Set<string>();
+  let pending = new Map<string, { counter: Counter; attributes: OtelAttributes; count: number }>();
+  const count = (counter: Counter, name: string, attributes: Attributes) => {
+    const key = name + JSON.stringify(attributes);
+    const held = pending.get(key);
+    if (held) {
+      held.count++;
+    } else if (!startAtZero || born.has(key) || born.size >= MAX_NEW_SERIES_PENDING) {
+      counter.add(1, attributes as OtelAttributes);
+    } else {
+      born.add(key);
+      counter.add(0, attributes as OtelAttributes);
+      pending.set(key, { counter, attributes: attributes as OtelAttributes, count: 1 });
+    }
+  };
   return {
-    failure: (attributes) => failures.add(1, attributes as OtelAttributes),
-    retry: (attributes) => retries.add(1, attributes as OtelAttributes),
-    episodeStarted: (attributes) => episodes.add(1, attributes as OtelAttributes),
+    failure: (attributes) => count(failures, METRICS.failures.name, attributes),
+    retry: (attributes) => count(retries, METRICS.retries.name, attributes),
+    episodeStarted: (attributes) => count(episodes, METRICS.episodes.name, attributes),
     episodeEnded: (seconds, attributes) => duration.record(seconds, attributes as OtelAttributes),
-    incidentMatched: (attributes) => incidents.add(1, attributes as OtelAttributes),
+    incidentMatched: (attributes) => count(incidents, METRICS.incidentMatches.name, attributes),
+    collected: () => {
+      const due = pending;
+      pending = new Map();
+      for (const { counter, attributes, count: n } of due.values()) counter.add(n, attributes);
+    },
   };
 }
 
