@@ -512,6 +512,16 @@ describe('WatchSession: back to work', () => {
     }
   });
 
+  it('a monthly limit, far beyond what one timer can wait, and out of scope: the timer still waits at most a day, and nothing is told', () => {
+    const h = harness({ settings: { scope: 'workspace' } });
+    h.session.setWorkspaceFolders(['/home/dev/shop']);
+    h.live(limit(T0, { limitWindow: 'monthly', resetsAt: new Date(T0 + 30 * 24 * 60 * MIN).toISOString() }));
+    assert.ok(h.session.nextUpdateAt !== null && h.session.nextUpdateAt - T0 <= 24 * 60 * MIN);
+    h.session.setWorkspaceFolders(['/home/dev/other']);
+    h.time.advanceTo(T0 + 31 * 24 * 60 * MIN);
+    assert.deepEqual(returns(h), [], 'its session left the scope');
+  });
+
   it('a limit whose reset passed before the session started watching is old news', () => {
     const h = harness();
     h.session.record(limit(T0 - 6 * 60 * MIN, { resetsAt: new Date(T0 - MIN).toISOString() }));

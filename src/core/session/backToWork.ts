@@ -182,6 +182,15 @@ export class BackToWork {
     return false;
   }
 
+  /** The scope changed: limits and outages of sessions no longer in it are not waited on any more. */
+  retain(inScope: (event: ApiFailureEvent) => boolean): void {
+    for (const [key, limit] of this.#limits) if (!inScope(limit.failure)) this.#limits.delete(key);
+    const outage = this.#outage;
+    if (!outage) return;
+    for (const [key, failure] of outage.gaveUp) if (!inScope(failure)) outage.gaveUp.delete(key);
+    if (outage.gaveUp.size === 0 && !inScope(outage.last)) this.#outage = null;
+  }
+
   /** The user's "Clear": what was seen so far is not waited on any more. */
   clear(): void {
     this.#limits.clear();

@@ -46,6 +46,8 @@ export const DEFAULT_NOTIFY_AFTER_ATTEMPTS = 3;
 export const DEFAULT_NOTIFY_AFTER_MS = 30_000;
 /** Relative times in the tooltip ("2 min ago") go stale: refresh them this often while not healthy. */
 export const VIEW_REFRESH_MS = 30_000;
+/** The longest the session's one timer waits before it looks at the clock again. */
+const MAX_TIMER_MS = 24 * 3_600_000;
 
 /** An established outage, worth telling the user about: once while retrying, once when Claude Code gives up. */
 export interface OutageNotice {
@@ -207,6 +209,7 @@ export class WatchSession implements Disposable {
       void this.#loadEnvironment();
     }
     this.#inScope = this.#scopeFilter();
+    this.#backToWork.retain(this.#inScope);
     this.#tracker.configure({ quietPeriodMs: settings.quietPeriodMs, historyMs: settings.lookbackMs, isInScope: this.#inScope });
     if (settings.anthropicStatusUrl !== previous.anthropicStatusUrl) {
       this.#statusPageSubscription.dispose();
@@ -221,6 +224,7 @@ export class WatchSession implements Disposable {
   setWorkspaceFolders(folders: readonly string[]): void {
     this.#workspaceFolders = folders;
     this.#inScope = this.#scopeFilter();
+    this.#backToWork.retain(this.#inScope);
     this.#tracker.configure({ isInScope: this.#inScope });
   }
 
@@ -454,7 +458,8 @@ export class WatchSession implements Disposable {
     const answeredAt = state.answeredAgain?.answeredAt;
     if (snapshot.state === 'recovered' && answeredAt !== undefined && answeredAt + DEFAULT_ALL_CLEAR_MS > now) candidates.push(answeredAt + DEFAULT_ALL_CLEAR_MS - now);
     if (candidates.length === 0) return;
-    const delayMs = Math.max(50, Math.min(...candidates));
+    // At most a day: a monthly limit's reset is further than a timer can wait (about 24.8 days).
+    const delayMs = Math.min(MAX_TIMER_MS, Math.max(50, Math.min(...candidates)));
     this.#timerDueAt = now + delayMs;
     this.#timer = this.#options.schedule(() => {
       this.#timer = null;
