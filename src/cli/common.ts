@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FormatCanary } from '../core/canary';
 import { resolveConfigDirs } from '../core/files/configDir';
-import { ConfigDirError, type SkippedEntry } from '../core/files/discover';
+import { ConfigDirError, SKIPPED_ON_PURPOSE, type SkippedEntry } from '../core/files/discover';
 import { displayPath } from '../core/files/fsPath';
 import { parseSince, scanConfigDirs } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
@@ -110,8 +110,20 @@ export async function scanOrExplain(
 const SKIPPED_LISTED = 50;
 
 function describeSkipped(skipped: SkippedEntry[]): string {
-  const lines = skipped.slice(0, SKIPPED_LISTED).map((entry) => `  ${displayPath(entry.path)}: ${entry.reason} (${entry.code})`);
-  if (skipped.length > SKIPPED_LISTED) lines.push(`  ... and ${skipped.length - SKIPPED_LISTED} more`);
-  const count = `${skipped.length} ${skipped.length === 1 ? 'entry' : 'entries'}`;
-  return [`claude-api-watch: skipped ${count} that cannot be read:`, ...lines].join('\n');
+  // Entries skipped on purpose (a link back to a folder, a second path to one, a folder too deep) are
+  // not unreadable: said apart, under their own heading.
+  const unreadable = skipped.filter((entry) => !SKIPPED_ON_PURPOSE.has(entry.code));
+  const onPurpose = skipped.filter((entry) => SKIPPED_ON_PURPOSE.has(entry.code));
+  const out: string[] = [];
+  for (const [entries, why] of [
+    [unreadable, 'that cannot be read'],
+    [onPurpose, 'on purpose (read through another path, or too deep)'],
+  ] as const) {
+    if (entries.length === 0) continue;
+    const lines = entries.slice(0, SKIPPED_LISTED).map((entry) => `  ${displayPath(entry.path)}: ${entry.reason} (${entry.code})`);
+    if (entries.length > SKIPPED_LISTED) lines.push(`  ... and ${entries.length - SKIPPED_LISTED} more`);
+    const count = `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`;
+    out.push(`claude-api-watch: skipped ${count} ${why}:`, ...lines);
+  }
+  return out.join('\n');
 }

@@ -654,7 +654,7 @@ async function run(options: ChaosOptions): Promise<ChaosCounts> {
       const toSelf = counts.aliases % 2 === 0;
       const target = toSelf ? '.' : path.join('..', path.basename(pick(projectDirs.filter((other) => other !== dir))));
       await symlink(target, link);
-      hostile.set(link, toSelf ? 'ELOOP' : 'EALIAS');
+      hostile.set(link, 'EALIAS');
       counts.aliases++;
       return true;
     },

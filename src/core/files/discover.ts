@@ -26,7 +26,10 @@ export interface SkippedEntry {
   path: string;
   /**
    * The errno code (`ELOOP`, `EACCES`, `EPERM`, `ENOTDIR`, `EIO`, ...); `ENOTREG` for a FIFO,
-   * socket, device or folder where a transcript was expected; `ENOENT` for a dangling symbolic link.
+   * socket, device or folder where a transcript was expected; `ENOENT` for a dangling symbolic link;
+   * `EILSEQ` for a name this platform cannot give back. Skipped on purpose (`SKIPPED_ON_PURPOSE`):
+   * `EALIAS` for a second path to a folder or file already read (a link, a loop), `EDEPTH` for a
+   * folder too deep.
    */
   code: string;
   /** What is wrong, for people: 'a symbolic link loop', 'a FIFO, not a regular file', ... */
@@ -62,13 +65,14 @@ const REASONS: Readonly<Record<string, string>> = {
 
 /**
  * Codes of entries skipped on purpose rather than for an error: what lies below them is searched
- * elsewhere (a link to a folder already searched, a loop) or not at all (too deep).
+ * elsewhere (EALIAS: a link to a folder already searched, a loop back to one holding it) or not at
+ * all (EDEPTH: too deep).
  */
-export const SKIPPED_ON_PURPOSE: ReadonlySet<string> = new Set(['EALIAS', 'ELOOP', 'EDEPTH']);
+export const SKIPPED_ON_PURPOSE: ReadonlySet<string> = new Set(['EALIAS', 'EDEPTH']);
 
-/** A folder or file reached again by another path (a link, a second config dir): searched once, under `first`. */
+/** A folder or file reached again by another path (a link, a loop, a second config dir): searched once, under `first`. */
 export function aliasEntry(entryPath: string, first: string, isDir: boolean): SkippedEntry {
-  if (isDir && isInside(entryPath, first)) return { path: entryPath, code: 'ELOOP', reason: 'a link back to a folder that holds it (a loop): not searched again' };
+  if (isDir && isInside(entryPath, first)) return { path: entryPath, code: 'EALIAS', reason: 'a link back to a folder that holds it (a loop): not searched again' };
   return { path: entryPath, code: 'EALIAS', reason: `the same ${isDir ? 'folder' : 'file'} as ${displayPath(first)}: ${isDir ? 'searched' : 'read'} there` };
 }
 
@@ -150,8 +154,8 @@ export async function checkConfigDir(configDir: string): Promise<void> {
  * that cannot be used (a symlink loop or a dangling link named `*.jsonl`, a FIFO or socket named so,
  * a folder that cannot be listed or entered, an I/O error) goes to `skipped` and the walk goes on;
  * only an unreadable `projectsDir` throws, `ConfigDirError` for `configDir`. So do entries skipped
- * on purpose (`SKIPPED_ON_PURPOSE`): a folder or file reached again through a link (walked and
- * listed once, under the first path found), a folder deeper than the limit.
+ * on purpose (`SKIPPED_ON_PURPOSE`): a folder or file reached again through a link or a loop (walked
+ * and listed once, under the first path found), a folder deeper than the limit.
  * Names are read as bytes where UTF-8 cannot hold them (`fsPath`). Pass the same `seen` map
  * (identity → first path) to several walks to extend the one-path-per-entry rule across them.
  */

@@ -2,7 +2,7 @@
 // flow files → lines → records → session. Shared by the editor and `claude-api-watch watch`.
 import type { FormatCanary } from '../canary';
 import { TranscriptEventReader } from '../eventReader';
-import { ConfigDirError } from '../files/discover';
+import { ConfigDirError, SKIPPED_ON_PURPOSE } from '../files/discover';
 import { displayPath } from '../files/fsPath';
 import { TranscriptWatcher } from '../files/watcher';
 import type { ApiEvent, WatchingState } from '../types';
@@ -71,7 +71,8 @@ export const followTranscripts: TranscriptSourceFactory = (options) => {
       // under the new one (mid-file, as for a file first seen with lines before).
       onFileMoved: (_file, from) => reader.forget(from),
       onFileSeen: () => void state.transcripts++,
-      onProblem: (file, error) => options.log.warn(`Cannot read ${displayPath(file)}: ${error.message}`),
+      onProblem: (file, error) =>
+        options.log.warn(`${SKIPPED_ON_PURPOSE.has((error as NodeJS.ErrnoException).code ?? '') ? 'Skipping' : 'Cannot read'} ${displayPath(file)}: ${error.message}`),
     });
     watcher = current;
     if (!lastProblem) {
