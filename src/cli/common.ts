@@ -6,7 +6,7 @@ import type { FormatCanary } from '../core/canary';
 import { resolveConfigDirs } from '../core/files/configDir';
 import { ConfigDirError, SKIPPED_ON_PURPOSE, type SkippedEntry } from '../core/files/discover';
 import { displayPath } from '../core/files/fsPath';
-import { parseSince, scanConfigDirs } from '../core/scan';
+import { parseSince, scanConfigDirs, scanConfigDirsWithRefusals, type ScannedEvent } from '../core/scan';
 import type { ApiFailureEvent } from '../core/types';
 import { escapeJsonText } from '../core/text/sanitize';
 
@@ -88,15 +88,19 @@ export function configDirsFor(explicit: string | undefined, env: Record<string, 
  * Every failure and retry since `sinceMs`, or null after saying why the config dir cannot be read.
  * Entries that could not be read are named on stderr with their count.
  */
+export async function scanOrExplain(configDirs: string[], sinceMs: number | null, io: CliIo, canary?: FormatCanary): Promise<ApiFailureEvent[] | null>;
+/** The same with the refusals (the model declined: never failures), for `scan`'s list. */
+export async function scanOrExplain(configDirs: string[], sinceMs: number | null, io: CliIo, canary: FormatCanary | undefined, withRefusals: true): Promise<ScannedEvent[] | null>;
 export async function scanOrExplain(
   configDirs: string[],
   sinceMs: number | null,
   io: CliIo,
   canary?: FormatCanary,
-): Promise<ApiFailureEvent[] | null> {
+  withRefusals = false,
+): Promise<ScannedEvent[] | null> {
   const skipped: SkippedEntry[] = [];
   try {
-    const events = await scanConfigDirs({ configDirs, sinceMs, canary, onSkipped: (entry) => skipped.push(entry) });
+    const events = await (withRefusals ? scanConfigDirsWithRefusals : scanConfigDirs)({ configDirs, sinceMs, canary, onSkipped: (entry) => skipped.push(entry) });
     if (skipped.length > 0) io.stderr(describeSkipped(skipped));
     return events;
   } catch (error) {

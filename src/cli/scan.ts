@@ -2,8 +2,7 @@
 import { describeUnknownShapes, FormatCanary, type CanarySnapshot } from '../core/canary';
 import { baseName } from '../core/paths';
 import { describePlanLimit } from '../core/planLimit';
-import { toScanJson, toUnknownShapeJson } from '../core/scan';
-import type { ApiFailureEvent } from '../core/types';
+import { toScanJson, toUnknownShapeJson, type ScannedEvent } from '../core/scan';
 import { displayText } from '../core/text/sanitize';
 import { configDirsFor, ExitCode, parseFlags, runCommand, scanOrExplain, sinceFlag, type CliIo, PERIOD_FLAGS } from './common';
 
@@ -25,7 +24,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
 
   const configDirs = configDirsFor(flags['config-dir'], io.env);
   const canary = new FormatCanary();
-  const events = await scanOrExplain(configDirs, sinceMs, io, canary);
+  const events = await scanOrExplain(configDirs, sinceMs, io, canary, true);
   if (!events) return ExitCode.failure;
 
   const seen = canary.snapshot();
@@ -58,7 +57,7 @@ export function canaryNotes(snapshot: CanarySnapshot): string[] {
 
 const COLUMNS = ['TIME (UTC)', 'KIND', 'STATUS', 'CLASS', 'REQUEST ID', 'PROJECT', 'MESSAGE'] as const;
 
-function formatTable(events: ApiFailureEvent[], since: string, now: Date): string {
+function formatTable(events: ScannedEvent[], since: string, now: Date): string {
   const window = since === 'all' ? 'in all transcripts' : `since ${since}`;
   if (events.length === 0) return `No API failures or retries ${window}.`;
   const rows = events.map((event) => rowCells(event, now).map((cell) => displayText(cell)));
@@ -66,14 +65,18 @@ function formatTable(events: ApiFailureEvent[], since: string, now: Date): strin
   const render = (cells: readonly string[]) =>
     cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ');
   const failures = events.filter((e) => e.kind === 'failure').length;
-  const sessions = new Set(events.map((e) => e.sessionId ?? e.file)).size;
-  const summary = `${failures} failure${failures === 1 ? '' : 's'}, ${events.length - failures} retr${events.length - failures === 1 ? 'y' : 'ies'} in ${sessions} session${sessions === 1 ? '' : 's'} ${window}.`;
+  const refusals = events.filter((e) => e.kind === 'refusal').length;
+  const retries = events.length - failures - refusals;
+  const sessions = new Set(events.filter((e) => e.kind !== 'refusal').map((e) => e.sessionId ?? e.file)).size;
+  // Refusals are the model declining, not the API failing: said apart, after the count.
+  const declined = refusals > 0 ? ` ${refusals} refusal${refusals === 1 ? '' : 's'} (the model declined; not API failures).` : '';
+  const summary = `${failures} failure${failures === 1 ? '' : 's'}, ${retries} retr${retries === 1 ? 'y' : 'ies'} in ${sessions} session${sessions === 1 ? '' : 's'} ${window}.${declined}`;
   return [render(COLUMNS), ...rows.map(render), '', summary].join('\n');
 }
 
-function rowCells(event: ApiFailureEvent, now: Date): string[] {
+function rowCells(event: ScannedEvent, now: Date): string[] {
   const limit = event.resetsAt || event.limitWindow ? ` · ${describePlanLimit(event, now)}` : '';
-  const kind = event.kind === 'retry' ? `retry ${event.attempt ?? '?'}/${event.maxRetries ?? '?'}` : 'failure';
+  const kind = event.kind === 'retry' ? `retry ${event.attempt ?? '?'}/${event.maxRetries ?? '?'}` : event.kind;
   return [
     (event.timestamp ?? '').replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
     kind,

@@ -12,7 +12,7 @@ import { quoteForShell, resumeTargetFor } from '../core/session/resume';
 import { DEFAULT_NOTIFY_AFTER_ATTEMPTS, DEFAULT_NOTIFY_AFTER_MS, WatchSession, type SessionNotice, type SessionSettings } from '../core/session/watchSession';
 import { describeFailureClass, describeRequestCounts, shortWhat } from '../core/statusView';
 import type { TrackerSnapshot } from '../core/tracker';
-import { isFailureEvent } from '../core/types';
+import { isFailureEvent, isRefusalEvent } from '../core/types';
 import { DEFAULT_QUIET_PERIOD_MS } from '../core/episodes';
 import { configDirsFor, ExitCode, parseFlags, runCommand, type CliIo } from './common';
 import { cliTeamTelemetry, TELEMETRY_FLAGS, TELEMETRY_USAGE, telemetryConfigFromFlags } from './watchTelemetry';
@@ -94,7 +94,7 @@ async function watch(args: string[], io: CliIo, signal: AbortSignal): Promise<nu
         ...options,
         onEvent: (event) => {
           // The failure first, then any notice it raises.
-          if (live && flags.json && isFailureEvent(event)) io.stdout(JSON.stringify(toScanJson(event)));
+          if (live && flags.json && (isFailureEvent(event) || isRefusalEvent(event))) io.stdout(JSON.stringify(toScanJson(event)));
           options.onEvent(event);
         },
         onWatching: (watching) => {

@@ -8,7 +8,7 @@
 // the scan's pre-filter is unchanged; a skeleton is built only for lines that are unknown.
 
 /** The newest Claude Code version this release was checked against. Update it at release. */
-export const NEWEST_KNOWN_CLAUDE_CODE_VERSION = '2.1.240';
+export const NEWEST_KNOWN_CLAUDE_CODE_VERSION = '2.1.278';
 
 /** Compare dotted versions numerically (`2.1.9` < `2.1.10`); pre-release tails are ignored. */
 export function compareVersions(a: string, b: string): number {

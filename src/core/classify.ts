@@ -36,7 +36,12 @@ const CLASS_BY_CATEGORY: Readonly<Record<string, FailureClass>> = {
   invalid_request: 'client',
   model_not_found: 'client',
   max_output_tokens: 'client',
-  unknown: 'unknown',
+  // 2.1.27x: the account held or unverified, Bedrock/Vertex credentials; the organisation's data policy.
+  account_on_hold: 'auth',
+  verification_required: 'auth',
+  cloud_credential_error: 'auth',
+  dlp_request_denied: 'client',
+  // `unknown` is no category at all: the wording and the other fields decide.
 };
 
 export function statusFromErrorType(errorType: string | null | undefined): number | null {
@@ -45,6 +50,11 @@ export function statusFromErrorType(errorType: string | null | undefined): numbe
 
 export function statusFromCategory(category: string | null | undefined): number | null {
   return (category && STATUS_BY_CATEGORY[category]) || null;
+}
+
+/** A category this release knows (`unknown`, which means none, included). */
+export function isKnownCategory(category: string): boolean {
+  return category === 'unknown' || Object.hasOwn(CLASS_BY_CATEGORY, category);
 }
 
 export function classFromCategory(category: string | null | undefined): FailureClass | null {
@@ -67,7 +77,10 @@ export function classFromStatus(status: number): FailureClass {
 const CLASS_BY_WORDING: ReadonlyArray<readonly [RegExp, FailureClass]> = [
   [/overloaded/i, 'overloaded'],
   [/server error|server-side|internal server|bad gateway|service unavailable|gateway time-?out/i, 'server'],
-  [/rate limit|usage limit|session limit|weekly limit|monthly limit|limit reached|too many requests|resets? /i, 'rate_limit'],
+  [
+    /rate limit|usage limit|session limit|weekly (?:\w+ )?limit|monthly (?:spend |usage )?limit|limit reached|too many requests|resets? |reached your [^·]{1,60}? limit|out of (?:extra usage|usage credits)|requires usage credits/i,
+    'rate_limit',
+  ],
   [/log ?in|logged in|api key|oauth|token (?:has )?(?:expired|revoked)|unauthori[sz]ed|forbidden|not allowed|credential|permission/i, 'auth'],
   [/connect|network|timed out|timeout|dns|internet|offline|socket|fetch failed|reach the api/i, 'network'],
   [/credit balance|billing|invalid request|prompt is too long|not found|too large/i, 'client'],
@@ -80,16 +93,71 @@ export function classFromWording(text: string): FailureClass | null {
   return null;
 }
 
-/** Decide the class from the strongest evidence available, in DESIGN §2 order. */
+/** Decide the class from the strongest evidence available: status, network code, a lost connection, category, wording. */
 export function decideClass(evidence: {
   status: number | null;
   networkCode: string | null;
   category: string | null;
   text: string;
 }): FailureClass {
-  if (evidence.status !== null) return classFromStatus(evidence.status);
+  // An HTTP 200 that is no answer (a proxy's empty reply) is not a status that classifies.
+  if (evidence.status !== null && evidence.status >= 400) return classFromStatus(evidence.status);
   if (evidence.networkCode) return 'network';
+  // Claude Code files a stream that went quiet under `server_error` or `unknown`: the words say connection.
+  if (connectionLossIn(firstLineOf(evidence.text))) return 'network';
+  if (evidence.status !== null) return classFromStatus(evidence.status);
   return classFromCategory(evidence.category) ?? classFromWording(evidence.text) ?? 'unknown';
+}
+
+function firstLineOf(text: string): string {
+  const start = text.slice(0, 4096).trimStart();
+  const newline = start.indexOf('\n');
+  return (newline < 0 ? start : start.slice(0, newline)).replace(/^API Error:?\s*/i, '');
+}
+
+/** A connection that failed during the answer, as Claude Code words it (2.1.1xx–2.1.27x). */
+export interface ConnectionLoss {
+  /** What it means for the user, on one line (no sentence break: it is a short message). */
+  message: string;
+  /** Part of an answer arrived before the connection failed: it may be incomplete. */
+  cutOff: boolean;
+}
+
+const CONNECTION_LOSSES: ReadonlyArray<readonly [RegExp, ConnectionLoss]> = [
+  [/^Connection closed mid-response/i, { message: 'Connection closed mid-response — the answer may be incomplete', cutOff: true }],
+  [
+    /^Stream idle timeout\W{1,4}partial response/i,
+    { message: 'Stream idle timeout after a partial response — the answer may be incomplete', cutOff: true },
+  ],
+  [
+    /^Stream idle timeout\W{1,4}no chunks/i,
+    { message: 'Stream idle timeout, no data received — the connection stalled (a proxy may be interfering)', cutOff: false },
+  ],
+  [/^Stream idle timeout/i, { message: 'Stream idle timeout — the answer may be incomplete', cutOff: false }],
+  [
+    /^(?:API returned an )?empty or malformed response/i,
+    { message: 'Empty or malformed response (HTTP 200) — a proxy or gateway may be interfering; the answer may be incomplete', cutOff: false },
+  ],
+];
+
+/** The connection loss a line of Claude Code's text (without `API Error:`) reports, or null. */
+export function connectionLossIn(line: string): ConnectionLoss | null {
+  const head = line.slice(0, 200).replace(/^API Error:?\s*/i, '').replace(/^\(/, '');
+  for (const [pattern, loss] of CONNECTION_LOSSES) if (pattern.test(head)) return loss;
+  return null;
+}
+
+/**
+ * The model declined (Claude Code's wording of a refusal, 1.0.x to 2.1.27x): `…appears to violate our
+ * Usage Policy…`, `Fable 5's safeguards flagged this message…`, `Sonnet 5 has safety measures that
+ * flagged this message…`, `Claude can't help with this. Start a new session…`. Only the head of a
+ * line already known to be an API error message is looked at.
+ */
+const REFUSAL_WORDING =
+  /appears to violate (?:our|the) Usage Policy|safeguards (?:have )?flagged this (?:message|session|request)|safety measures that flagged this|can't help with this\. Start a new session/i;
+
+export function isRefusalWording(text: string): boolean {
+  return REFUSAL_WORDING.test(text.slice(0, 600));
 }
 
 /**

@@ -27,11 +27,13 @@ import type {
   ApiEvent,
   ApiFailureEvent,
   ApiInterruptEvent,
+  ApiRefusalEvent,
   ApiSuccessEvent,
   FailureRecord,
   LastResponse,
   LineLocation,
   RecordEnvelope,
+  RefusalRecord,
   RetryRecord,
   SuccessRecord,
 } from './types';
@@ -46,17 +48,26 @@ const ASSISTANT_MARKER = Buffer.from('"assistant"');
  */
 const INTERRUPT_MARKER = Buffer.from('[Request interrupted by user');
 const MAX_INTERRUPT_BYTES = 8 * 1024;
+/**
+ * Refusals that carry no error marker: Claude Code's `model_refusal_fallback` /
+ * `model_refusal_no_fallback` system lines, and a real answer that stopped with `"stop_reason":"refusal"`
+ * (the error line of a refusal is found by FAILURE_MARKER). Both start at a `_`, rare in JSON text.
+ */
+const REFUSAL_NOTICE_MARKER = Buffer.from('_refusal_');
+const REFUSAL_STOP_MARKER = Buffer.from('_reason":"refusal"');
 
 // Each is searched from a byte that is rare in JSON (`A`, `_`, `R`), not from a quote or a bracket.
 const FAILURE_LINE = new LineMarker(FAILURE_MARKER);
 const RETRY_LINE = new LineMarker(RETRY_MARKER, 2);
 const INTERRUPT_LINE = new LineMarker(INTERRUPT_MARKER, 1);
+const REFUSAL_NOTICE_LINE = new LineMarker(REFUSAL_NOTICE_MARKER);
+const REFUSAL_STOP_LINE = new LineMarker(REFUSAL_STOP_MARKER);
 
 /**
  * What a line must hold to be an event (a superset of acceptLine's own test): a reader of marked
  * lines only (`onlyMarkedLines`) is handed just these.
  */
-export const EVENT_LINE_MARKERS: readonly LineMarker[] = [FAILURE_LINE, RETRY_LINE, INTERRUPT_LINE];
+export const EVENT_LINE_MARKERS: readonly LineMarker[] = [FAILURE_LINE, RETRY_LINE, INTERRUPT_LINE, REFUSAL_NOTICE_LINE, REFUSAL_STOP_LINE];
 
 /** What follows the failure marker on a line that says it is no API error. */
 const SAYS_FALSE = Buffer.from(':false');
@@ -134,6 +145,8 @@ interface StreamContext {
   awaitingRecovery: boolean;
   /** Line number of the thread's previous failure or retry (0 before the first). */
   lastEventLine: number;
+  /** Request ID of the thread's last refusal: one refusal told twice (notice, then error line) is one event. */
+  lastRefusalRequestId: string | null;
 }
 
 /** A line that may be a success, by where it is; `copy` starts with its bytes while it is among the newest. */
@@ -198,8 +211,9 @@ export class TranscriptEventReader {
       // With only marked lines, one that says it is no error is not parsed only to be turned down
       // (a scan does not need its successes one by one: see saysNoApiError).
       (failureAt !== -1 && !(this.options.onlyMarkedLines && saysNoApiError(line, failureAt))) ||
-      (role === null && RETRY_LINE.find(line, 0) !== -1) ||
-      (line.length <= MAX_INTERRUPT_BYTES && INTERRUPT_LINE.find(line, 0) !== -1);
+      (role === null && (RETRY_LINE.find(line, 0) !== -1 || REFUSAL_NOTICE_LINE.find(line, 0) !== -1)) ||
+      (line.length <= MAX_INTERRUPT_BYTES && INTERRUPT_LINE.find(line, 0) !== -1) ||
+      (role !== 'user' && REFUSAL_STOP_LINE.find(line, 0) !== -1);
     if (!isEvent) {
       // With only marked lines, a few remembered ones would hide the newer successes between them.
       if (this.options.onlyMarkedLines) return;
@@ -233,6 +247,10 @@ export class TranscriptEventReader {
       stream.pendingRetryIds = [];
       const event: ApiInterruptEvent = eventBase('interrupt', record.envelope, location);
       this.emit(event);
+    } else if (record.kind === 'refusal') {
+      // The API answered; the model declined. Not a failure: the thread's failure state stays as it is.
+      this.findSuccessBefore(file, state, stream, byteOffset, lineNumber, before);
+      this.acceptRefusal(stream, record, location);
     } else {
       this.findSuccessBefore(file, state, stream, byteOffset, lineNumber, before);
       this.acceptError(stream, record, location);
@@ -292,6 +310,7 @@ export class TranscriptEventReader {
         unsearchedOffset: 0,
         awaitingRecovery: false,
         lastEventLine: 0,
+        lastRefusalRequestId: null,
       };
       state[key] = stream;
       state.streams.push(stream);
@@ -415,6 +434,49 @@ export class TranscriptEventReader {
     stream.lastResponse = { uuid: record.envelope.uuid, requestId: record.requestId, line: location.line };
     stream.pendingRetryIds = stream.pendingRetryIds.filter((retry) => retry.lineNumber > location.line);
     const event: ApiSuccessEvent = Object.assign(eventBase('success', record.envelope, location), { model: record.model, requestId: record.requestId });
+    this.emit(event);
+  }
+
+  private acceptRefusal(stream: StreamContext, record: RefusalRecord, location: LineLocation): void {
+    const requestId = record.requestIds[0] ?? null;
+    if (requestId !== null && requestId === stream.lastRefusalRequestId) return;
+    stream.lastRefusalRequestId = requestId;
+    // Retries before a refusal led to it, not to a later failure.
+    stream.pendingRetryIds = [];
+    const { envelope } = record;
+    const event: ApiRefusalEvent = {
+      kind: 'refusal',
+      file: location.file,
+      line: location.line,
+      uuid: envelope.uuid,
+      sessionId: envelope.sessionId,
+      timestamp: envelope.timestamp,
+      version: envelope.version,
+      cwd: envelope.cwd,
+      entrypoint: envelope.entrypoint,
+      isSidechain: envelope.isSidechain,
+      status: null,
+      statusSource: null,
+      impliedStatus: null,
+      failureClass: record.failureClass,
+      errorType: record.errorType,
+      requestIds: record.requestIds,
+      requestId,
+      networkCode: null,
+      message: record.message,
+      model: stream.model,
+      attempt: null,
+      maxRetries: null,
+      retryInMs: null,
+      lastSuccessVersion: stream.lastSuccessVersion,
+      lastResponse: stream.lastResponse,
+      limitWindow: null,
+      resetsAt: null,
+      transient: false,
+      midResponse: false,
+      wording: record.wording,
+      refusalCategory: record.refusalCategory,
+    };
     this.emit(event);
   }
 

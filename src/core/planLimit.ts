@@ -28,6 +28,37 @@ export function limitWindowLabel(rateLimitType: string): string {
   return `${count}-${match[2].toLowerCase()}${scope}`;
 }
 
+/** A plan limit's window as its wording names it, when the line has no `quotaLimits`. */
+export interface WordedLimit {
+  window: string;
+  /** A per-model credit cap or spent credits: waiting does not lift it (no reset to promise). */
+  creditCap: boolean;
+}
+
+const MODEL_NAME = /^[A-Za-z][A-Za-z0-9 .-]{0,39}$/;
+
+/**
+ * `You've hit your session limit · resets 5:40pm` → `5-hour`; `weekly limit` → `7-day` (`weekly Opus
+ * limit` → `7-day Opus`); `monthly spend limit` / `org's monthly usage limit` → `monthly spend`;
+ * `You've reached your Fable 5 limit · /usage-credits or /model` → `Fable 5 credits`, a cap that no
+ * reset lifts; `You're out of usage credits` / `Fable 5 requires usage credits` → `usage credits`.
+ * Only the head of a failure's text is given; null when it names no window.
+ */
+export function wordedLimit(head: string): WordedLimit | null {
+  const text = head.slice(0, 400);
+  if (/\bsession limit\b/i.test(text)) return { window: '5-hour', creditCap: false };
+  const weekly = /\bweekly (?:([a-z]+) )?limit\b/i.exec(text);
+  if (weekly) return { window: weekly[1] ? `7-day ${weekly[1][0].toUpperCase()}${weekly[1].slice(1).toLowerCase()}` : '7-day', creditCap: false };
+  if (/\bmonthly (?:spend|usage|spending) limit\b/i.test(text)) return { window: 'monthly spend', creditCap: false };
+  const model = /\breached your ([^·]{1,60}?) limit\b/i.exec(text);
+  if (model) {
+    const name = model[1].trim();
+    if (!/^(?:usage|rate|session|weekly|monthly|spend|plan)\b/i.test(name) && MODEL_NAME.test(name)) return { window: `${name} credits`, creditCap: true };
+  }
+  if (/\bout of usage credits\b|\brequires usage credits\b|\busage credits (?:are )?required\b/i.test(text)) return { window: 'usage credits', creditCap: true };
+  return null;
+}
+
 /** Epoch seconds (or milliseconds, from writers that use them) → ISO 8601, or null when not a time. */
 export function resetTimeFromEpoch(value: number): string | null {
   if (!Number.isFinite(value) || value <= 0) return null;
@@ -136,21 +167,17 @@ export function resetTimeFromWording(wording: string | null | undefined, failedA
   return null;
 }
 
-/** The window a plan limit's wording names: `session limit` → `5-hour`, `weekly limit` → `7-day`; else null. */
+/** The window a plan limit's wording names (`session limit` → `5-hour`, `weekly limit` → `7-day`, see `wordedLimit`); else null. */
 export function limitWindowFromWording(wording: string | null | undefined): string | null {
-  if (!wording) return null;
-  if (/\bsession limit\b/i.test(wording)) return '5-hour';
-  if (/\bweekly limit\b/i.test(wording)) return '7-day';
-  if (/\bmonthly (?:spend|usage) limit\b/i.test(wording)) return 'monthly';
-  return null;
+  return wording ? (wordedLimit(wording)?.window ?? null) : null;
 }
 
 /**
- * `You've reached your <model> limit · /usage-credits or /model`: a per-model credit cap, which
- * waiting does not lift (no reset to tell of).
+ * `You've reached your <model> limit · /usage-credits or /model`, `You're out of usage credits`: a
+ * credit cap, which waiting does not lift (no reset to tell of).
  */
 export function isCreditCap(wording: string | null | undefined): boolean {
-  return !!wording && /\breached your [^·]{1,60} limit\b/i.test(wording) && !/\bresets\b/i.test(wording);
+  return !!wording && !/\bresets\b/i.test(wording) && wordedLimit(wording)?.creditCap === true;
 }
 
 /** `zone` when this runtime knows it, else undefined (this machine's zone). */

@@ -2,14 +2,25 @@
 // `isApiErrorMessage`): text that merely quotes an error — a prompt, a tool result, Claude's prose —
 // is never a failure. The error text is read only once the structure says it is an API error.
 import { isJsonObject as isObject, type JsonObject as Json } from './json';
-import { classFromWording, decideClass, isNetworkCode, networkCodeInText, statusFromCategory, statusFromErrorType } from './classify';
-import { limitWindowLabel, resetTimeFromEpoch } from './planLimit';
+import {
+  classFromWording,
+  connectionLossIn,
+  decideClass,
+  isKnownCategory,
+  isNetworkCode,
+  isRefusalWording,
+  networkCodeInText,
+  statusFromCategory,
+  statusFromErrorType,
+} from './classify';
+import { limitWindowLabel, resetTimeFromEpoch, wordedLimit } from './planLimit';
 import type {
   ErrorDetails,
   ErrorRecord,
   FailureRecord,
   InterruptRecord,
   RecordEnvelope,
+  RefusalRecord,
   RetryRecord,
   StatusSource,
   SuccessRecord,
@@ -48,13 +59,39 @@ export function parseTranscriptLine(text: string): TranscriptRecord | null {
 
 export function parseTranscriptRecord(value: unknown): TranscriptRecord | null {
   if (!isObject(value)) return null;
-  if (value.type === 'system' && value.subtype === 'api_error') return readRetry(value);
+  if (value.type === 'system') {
+    if (value.subtype === 'api_error') return readRetry(value);
+    if (value.subtype === 'model_refusal_fallback' || value.subtype === 'model_refusal_no_fallback') return readRefusalNotice(value);
+    return null;
+  }
   if (value.type === 'user') return readInterrupt(value);
   if (value.type === 'assistant') {
     if (value.isApiErrorMessage === true) return readFailure(value);
+    // A real model's answer that ended in a refusal: the API worked, the model declined.
+    if (refusalStop(value)) return readModelRefusal(value);
     return readSuccess(value);
   }
   return null;
+}
+
+/** Claude Code's category `unknown` means "no category": read as if the line had none. */
+function categoryOf(line: Json): string | null {
+  const category = str(line.error);
+  return category === 'unknown' ? null : category;
+}
+
+/** `message.stop_reason: "refusal"` or `message.stop_details.type: "refusal"` (the API's own refusal signal). */
+function refusalStop(line: Json): boolean {
+  const message = obj(line.message);
+  if (!message) return false;
+  return message.stop_reason === 'refusal' || obj(message.stop_details)?.type === 'refusal' || obj(line.stop_details)?.type === 'refusal';
+}
+
+function refusalCategoryOf(line: Json): string | null {
+  const details = obj(obj(line.message)?.stop_details) ?? obj(line.stop_details);
+  const category = str(details?.category) ?? str(line.api_refusal_category) ?? str(line.apiRefusalCategory);
+  // Transcript text: only a short plain word goes on.
+  return category && /^[A-Za-z0-9_-]{1,40}$/.test(category) ? category : null;
 }
 
 /** Top-level keys that say "this line is about an API error", whatever else it holds. */
@@ -80,7 +117,9 @@ export function isUnknownErrorShape(value: unknown, record: TranscriptRecord | n
     return true;
   }
   // A real response that also carries a marker field: read as the success it is; a user's abort.
-  if (record.kind === 'success' || record.kind === 'interrupt') return false;
+  if (record.kind === 'success' || record.kind === 'interrupt' || record.kind === 'refusal') return false;
+  // A category no release of ours knows, on a failure nothing else could class: a new kind of error.
+  if (record.kind === 'failure' && record.failureClass === 'unknown' && typeof value.error === 'string' && value.error && !isKnownCategory(value.error)) return true;
   return (
     record.status === null &&
     record.impliedStatus === null &&
@@ -132,7 +171,7 @@ function readRetry(line: Json): RetryRecord {
   // A plain string is the error's message, as some writers serialize it.
   const error = obj(line.error) ?? (typeof line.error === 'string' ? { message: line.error } : {});
   // early 2.1.x: the serialized SDK error's response body; later: the raw body inside `message`.
-  const sdkBody = obj(error.error) ?? embeddedErrorBody(str(error.message) ?? '');
+  const sdkBody = obj(error.error) ?? (html(str(error.message)) ? null : embeddedErrorBody(str(error.message) ?? ''));
   const apiError = obj(sdkBody?.error) ?? (sdkBody && sdkBody.type !== 'error' ? sdkBody : null);
   const errorType = str(apiError?.type) ?? str(error.type);
 
@@ -150,7 +189,7 @@ function readRetry(line: Json): RetryRecord {
   const rawMessage =
     str(apiError?.message) ?? firstLine(str(error.message)) ?? firstLine(str(error.formatted)) ?? firstLine(str(line.content));
   // The human wording, when the error carries one beside (or instead of) a raw body.
-  const wordingText = str(error.formatted) ?? (sdkBody ? null : str(error.message) ?? str(line.content));
+  const wordingText = html(str(error.formatted) ?? str(error.message) ?? str(line.content)) ? null : (str(error.formatted) ?? (sdkBody ? null : str(error.message) ?? str(line.content)));
 
   const requestIds = unique([
     str(error.requestID),
@@ -177,13 +216,14 @@ function readRetry(line: Json): RetryRecord {
 }
 
 /** `type:"assistant", isApiErrorMessage:true`: Claude Code gave up; the text is what the user saw. */
-function readFailure(line: Json): FailureRecord | InterruptRecord | null {
+function readFailure(line: Json): FailureRecord | RefusalRecord | InterruptRecord | null {
   const text = messageText(line).trim().slice(0, MAX_SCANNED_TEXT);
   if (USER_ABORT.some((pattern) => pattern.test(text))) return { kind: 'interrupt', envelope: readEnvelope(line) };
   if (NOT_A_FAILURE.some((pattern) => pattern.test(text))) return null;
+  if (refusalStop(line) || isRefusalWording(text)) return readRefusal(line, text);
 
-  const category = str(line.error);
-  const body = embeddedErrorBody(text);
+  const category = categoryOf(line);
+  const body = html(text) ? null : embeddedErrorBody(text);
   const bodyError = obj(body?.error);
   // 2.1.2xx+: the raw API error beside the human text, e.g. `429 {"type":"error",...,"request_id":"req_..."}`.
   const rawDetails = (str(line.errorDetails) ?? (isObject(line.errorDetails) ? safeStringify(line.errorDetails) : null))?.slice(0, MAX_SCANNED_TEXT) ?? null;
@@ -217,26 +257,92 @@ function readFailure(line: Json): FailureRecord | InterruptRecord | null {
     errorType,
     category,
     text: humanText,
-    // The raw-body era's text is JSON: its message is the body's, and there is no other wording.
-    wordingText: body ? null : text,
+    // The raw-body era's text is JSON: its message is the body's, and there is no other wording
+    // (nor in an HTML page a proxy sent instead of the API's answer).
+    wordingText: body || html(text) ? null : text,
     requestIds,
-    newer: newerFacts(line, text),
+    newer: newerFacts(line, text, true),
     retry: null,
   });
+}
+
+/**
+ * The refusal's own line (`isApiErrorMessage` with `stop_reason: "refusal"`, or the wording of one):
+ * read like a failure for its request ID and words, but the API answered (no status) and it is no
+ * outage. Claude Code files it under `invalid_request`: class `client`.
+ */
+function readRefusal(line: Json, text: string): RefusalRecord {
+  const requestIds = unique([str(line.requestId), ...idsInText(text)]);
+  const record = describe('refusal', line, {
+    status: null,
+    statusSource: null,
+    impliedStatus: null,
+    networkCode: null,
+    errorType: 'refusal',
+    category: 'invalid_request',
+    text,
+    wordingText: text,
+    requestIds,
+    newer: { limitWindow: null, resetsAt: null, transient: false, midResponse: false },
+    retry: null,
+  });
+  return Object.assign(record, { failureClass: 'client' as const, refusalCategory: refusalCategoryOf(line) });
+}
+
+/** A real model's answer that stopped in a refusal (no error marker): the same, from the response's fields. */
+function readModelRefusal(line: Json): RefusalRecord {
+  const text = messageText(line).trim().slice(0, MAX_SCANNED_TEXT);
+  const record = readRefusal(line, text || 'The model declined to answer (stop_reason: refusal)');
+  // The model's own words are not Claude Code's wording of an error.
+  record.wording = null;
+  record.message = 'The model declined to answer (stop_reason: refusal)';
+  return record;
+}
+
+/**
+ * `type:"system"`, `subtype:"model_refusal_fallback"` / `"model_refusal_no_fallback"`: Claude Code saw
+ * a refusal and retried on a fallback model (or had none).
+ */
+function readRefusalNotice(line: Json): RefusalRecord {
+  const fallback = line.subtype === 'model_refusal_fallback';
+  const model = str(line.original_model) ?? str(line.originalModel);
+  const plainModel = model && /^[A-Za-z0-9._:[\]-]{1,80}$/.test(model) ? model : null;
+  const message = `${plainModel ? `${plainModel} declined to answer` : 'The model declined to answer'}${fallback ? '; Claude Code retried on a fallback model' : ''}`;
+  const text = str(line.content) ?? message;
+  const record = readRefusal(line, text);
+  record.requestIds = unique([str(line.request_id), str(line.requestId), ...record.requestIds]);
+  record.message = message;
+  if (!record.envelope.sessionId) record.envelope.sessionId = str(line.session_id);
+  const category = str(line.api_refusal_category);
+  if (!record.refusalCategory && category && /^[A-Za-z0-9_-]{1,40}$/.test(category)) record.refusalCategory = category;
+  return record;
+}
+
+/** An HTML page (a proxy's or Cloudflare's error page) where the API's answer should be. */
+function html(text: string | null): boolean {
+  return !!text && /<(?:!doctype\s+html|html|head|body)\b/i.test(text.slice(0, 4096));
 }
 
 /** Where the newer builds say more than the text: plan-limit window and reset, transient limits, cut-off responses. */
 type NewerFacts = Pick<ErrorDetails, 'limitWindow' | 'resetsAt' | 'transient' | 'midResponse'>;
 
-function newerFacts(line: Json, text: string): NewerFacts {
+function newerFacts(line: Json, text: string, final = false): NewerFacts {
   const quota = obj(line.quotaLimits);
   const rateLimitType = str(quota?.rateLimitType);
+  const head = firstLine(text) ?? '';
   const resetsAtValue = num(quota?.resetsAt) ?? legacyResetEpoch(text);
+  // Without quotaLimits, a plan limit's own words name its window ("session limit" is the 5-hour one).
+  const fromWording = rateLimitType || !final ? null : wordedLimit(head);
   return {
-    limitWindow: rateLimitType ? limitWindowLabel(rateLimitType) : null,
-    resetsAt: resetsAtValue === null ? null : resetTimeFromEpoch(resetsAtValue),
+    limitWindow: rateLimitType ? limitWindowLabel(rateLimitType) : (fromWording?.window ?? null),
+    // A per-model credit cap is not lifted by waiting: no reset is promised for it.
+    resetsAt: resetsAtValue === null || fromWording?.creditCap ? null : resetTimeFromEpoch(resetsAtValue),
     transient: line.apiErrorIsTransient === true,
-    midResponse: line.truncatedAfterOutput === true || line.isAbortedMidStream === true || /mid-(?:response|stream)/i.test(firstLine(text) ?? ''),
+    midResponse:
+      line.truncatedAfterOutput === true ||
+      line.isAbortedMidStream === true ||
+      /mid-(?:response|stream)/i.test(head) ||
+      connectionLossIn(head)?.cutOff === true,
   };
 }
 
@@ -247,7 +353,7 @@ function legacyResetEpoch(text: string): number | null {
 }
 
 /** What a retry or failure line says, read into the record both kinds share. */
-function describe<K extends 'retry' | 'failure'>(
+function describe<K extends 'retry' | 'failure' | 'refusal'>(
   kind: K,
   line: Json,
   evidence: {
@@ -319,6 +425,11 @@ function humanMessage(
   newer: { transient: boolean; midResponse: boolean },
 ): string {
   let line = (firstLine(text.slice(0, MAX_SCANNED_TEXT)) ?? '').replace(/^API Error:?\s*/i, '').replace(/^\((.*)\)$/, '$1');
+  // A proxy's HTML page (Cloudflare's 502) in place of the API's answer: its status, said in words.
+  if (html(line)) line = `${status ?? ''} ${(status !== null && HTTP_REASONS[status]) || 'error page from a proxy or gateway (HTML, not the API)'}`.trim();
+  // A connection lost during the answer: what it means for the user, not only what broke.
+  const lost = connectionLossIn(line);
+  if (lost) line = lost.message;
   // The raw-body era puts the JSON after the status; the body's message was already taken.
   const brace = line.indexOf('{');
   line = (brace < 0 ? line : line.slice(0, brace)).trim();
@@ -331,11 +442,27 @@ function humanMessage(
   if (status !== null && !line.includes(String(status))) line = line ? `${status} ${line}` : String(status);
   if (!line) line = networkCode ? `Connection error (${networkCode})` : 'API error';
   if (networkCode && !line.includes(networkCode)) line += ` (${networkCode})`;
-  if (newer.midResponse && !/mid-(?:response|stream)/i.test(line)) line += ' (mid-response: the response was cut off)';
+  if (newer.midResponse && !lost && !/mid-(?:response|stream)/i.test(line)) line += ' (mid-response: the response was cut off)';
   if (newer.transient && !/not your usage limit/i.test(line)) line += ' — temporary capacity limit, not your usage limit';
   // Not cut, like the wording (see `wholeWording`).
   return line;
 }
+
+/** What a status means, for an error page that says it only in HTML. */
+const HTTP_REASONS: Readonly<Record<number, string>> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  520: 'Web server returned an unknown error (Cloudflare)',
+  521: 'Web server is down (Cloudflare)',
+  522: 'Connection timed out (Cloudflare)',
+  523: 'Origin is unreachable (Cloudflare)',
+  524: 'A timeout occurred (Cloudflare)',
+  525: 'SSL handshake failed (Cloudflare)',
+  526: 'Invalid SSL certificate (Cloudflare)',
+  529: 'Overloaded',
+};
 
 /** The first candidate with a value, with its source; `{ status: null, statusSource: null }` if none. */
 function firstOf<S>(...candidates: [S, number | null][]): { status: number | null; statusSource: S | null } {

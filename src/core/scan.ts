@@ -9,7 +9,10 @@ import { listTranscriptFiles, skippedEntryOf, type SkippedEntry, type Transcript
 import { FormatCanary, type UnknownShape } from './canary';
 import { readCompleteLinesSync } from './files/lines';
 import { EVENT_LINE_MARKERS, TranscriptEventReader } from './eventReader';
-import { isFailureEvent, type ApiFailureEvent, type StatusSource } from './types';
+import { isFailureEvent, isRefusalEvent, type ApiFailureEvent, type ApiRefusalEvent, type StatusSource } from './types';
+
+/** What a scan finds: failures and retries, and (listed apart, never counted as failures) refusals. */
+export type ScannedEvent = ApiFailureEvent | ApiRefusalEvent;
 
 export interface ScanOptions {
   configDirs: string[];
@@ -51,6 +54,11 @@ export function scanThreadsFor(files: ReadonlyArray<{ size: number }>, requested
 
 /** Every failure and retry under the config dirs, in time order. Throws `ConfigDirError` when a dir cannot be read. */
 export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEvent[]> {
+  return (await scanConfigDirsWithRefusals(options)).filter(isFailureEvent);
+}
+
+/** The same with the refusals among them (`scan` lists them as kind `refusal`). */
+export async function scanConfigDirsWithRefusals(options: ScanOptions): Promise<ScannedEvent[]> {
   const since = options.sinceMs;
   // A file last written before `since` cannot hold a newer line.
   const files = await listTranscriptFiles(options.configDirs, {
@@ -59,7 +67,7 @@ export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEv
   });
   const threads = scanThreadsFor(files, options.threads);
   const perFile = threads > 1 ? await scanInParallel(files, since, threads) : await scanInTurn(files, since, options.canary);
-  const found: ApiFailureEvent[] = [];
+  const found: ScannedEvent[] = [];
   for (const scanned of perFile) {
     found.push(...scanned.events);
     if (scanned.skipped) options.onSkipped?.(scanned.skipped);
@@ -74,7 +82,7 @@ export async function scanConfigDirs(options: ScanOptions): Promise<ApiFailureEv
 
 /** What one transcript gave: its failures and retries in file order, and why it was skipped, if it was. */
 export interface ScannedFile {
-  events: ApiFailureEvent[];
+  events: ScannedEvent[];
   skipped: SkippedEntry | null;
   /** What a worker's canary saw, in order, for the caller's canary (empty when read with the caller's own). */
   canaryNotes: CanaryNote[];
@@ -116,11 +124,11 @@ function replayCanaryNotes(notes: CanaryNote[], canary: FormatCanary): void {
  * unreadable or vanishes mid-scan gives what was read of it.
  */
 export function scanTranscriptFile(file: string, sinceMs: number | null, canary?: FormatCanary): ScannedFile {
-  const found: ApiFailureEvent[] = [];
+  const found: ScannedEvent[] = [];
   const recorder = canary ? null : new RecordingCanary();
   const reader = new TranscriptEventReader(
     (event) => {
-      if (isFailureEvent(event) && (sinceMs === null || event.timestamp === null || Date.parse(event.timestamp) >= sinceMs)) found.push(event);
+      if ((isFailureEvent(event) || isRefusalEvent(event)) && (sinceMs === null || event.timestamp === null || Date.parse(event.timestamp) >= sinceMs)) found.push(event);
     },
     undefined,
     canary ?? recorder!,
@@ -279,7 +287,8 @@ export function parseSince(value: string, now: number): number | null {
 
 /** The exact record `scan --json` and `watch --json` print, one per line. */
 export interface ScanJsonRecord {
-  kind: 'failure' | 'retry';
+  /** `refusal`: the model declined (the API worked): never a failure, never counted as one. */
+  kind: 'failure' | 'retry' | 'refusal';
   uuid: string | null;
   sessionId: string | null;
   timestamp: string | null;
@@ -305,9 +314,11 @@ export interface ScanJsonRecord {
   resetsAt: string | null;
   transient: boolean;
   midResponse: boolean;
+  /** Refusals: `stop_details.category` (`cyber`, `bio`, ...) when the line names one; else null. */
+  refusalCategory: string | null;
 }
 
-export function toScanJson(event: ApiFailureEvent): ScanJsonRecord {
+export function toScanJson(event: ScannedEvent): ScanJsonRecord {
   return {
     kind: event.kind,
     uuid: event.uuid,
@@ -333,6 +344,7 @@ export function toScanJson(event: ApiFailureEvent): ScanJsonRecord {
     resetsAt: event.resetsAt ?? null,
     transient: event.transient ?? false,
     midResponse: event.midResponse ?? false,
+    refusalCategory: event.kind === 'refusal' ? event.refusalCategory : null,
   };
 }
 

@@ -5,7 +5,7 @@
 import { DEFAULT_QUIET_PERIOD_MS, episodeAround } from './episodes';
 import { Emitter } from './events';
 import { planLimitResetAt } from './planLimit';
-import type { ApiEvent, ApiFailureEvent, ApiInterruptEvent, ApiSuccessEvent, FailureClass } from './types';
+import type { ApiEvent, ApiFailureEvent, ApiInterruptEvent, ApiRefusalEvent, ApiSuccessEvent, FailureClass } from './types';
 
 export type TrackerState = 'healthy' | 'retrying' | 'failing' | 'recovered';
 
@@ -170,6 +170,8 @@ export class FailureTracker {
   private readonly recoveries: Retained<ApiSuccessEvent | ApiInterruptEvent>[] = [];
   /** Session keys whose last event to arrive was a failure. */
   private readonly awaitingRecovery = new Set<string>();
+  /** Refusals seen (the model declined; the API worked): listed quietly, never part of any state or count. */
+  private readonly refusals: Retained<ApiRefusalEvent>[] = [];
 
   /** State of in-scope sessions; `active` holds the keys that may not be healthy (tick() sweeps it). */
   private readonly sessions = new Map<string, SessionState>();
@@ -201,6 +203,12 @@ export class FailureTracker {
     if (at < now - this.retentionMs) return;
     const key = sessionKey(event);
 
+    if (event.kind === 'refusal') {
+      // Not a failure: no session state, no outage, no count; kept only for recentRefusals().
+      insertByTime(this.refusals, { event, at, key, inScope: this.isInScope(event) });
+      this.prune(now);
+      return;
+    }
     if (event.kind === 'success') {
       const item: Retained<ApiSuccessEvent> = { event, at, key, inScope: this.isInScope(event) };
       if (this.awaitingRecovery.delete(key)) insertByTime(this.recoveries, item);
@@ -232,7 +240,8 @@ export class FailureTracker {
     for (const [key, session] of this.sessions) {
       if (this.phaseAt(session, now) !== 'healthy') continue;
       this.active.delete(key);
-      if (session.reflectsUpTo < now - this.retentionMs) this.sessions.delete(key);
+      // A plan limit's session is kept until its reset is well past: the success that continues it ends it.
+      if (session.reflectsUpTo < now - this.retentionMs && !(session.failure && this.resumedAfterReset(session.failure, now))) this.sessions.delete(key);
     }
     this.emitIfChanged(now);
   }
@@ -289,6 +298,15 @@ export class FailureTracker {
     return result;
   }
 
+  /** In-scope refusals still retained, newest first: for a quiet list, apart from the failures. */
+  recentRefusals(limit: number): ApiRefusalEvent[] {
+    const result: ApiRefusalEvent[] = [];
+    for (let i = this.refusals.length - 1; i >= 0 && result.length < limit; i--) {
+      if (this.isInScope(this.refusals[i].event)) result.push(this.refusals[i].event);
+    }
+    return result;
+  }
+
   /**
    * The headline failure's episode (in scope, not cleared), oldest first; empty when healthy. The
    * status bar's count is its length, and a report started from the status bar covers exactly it.
@@ -333,6 +351,15 @@ export class FailureTracker {
     return at + wait + this.quietPeriodMs;
   }
 
+  /**
+   * Since 2.1.234 Claude Code continues a session by itself when its plan limit resets: a success
+   * soon after the reset (within the quiet period) is the limit's end, a recovery like any other.
+   */
+  private resumedAfterReset(failure: RetainedFailure, at: number): boolean {
+    const resetsAt = planLimitResetAt(failure.event) ?? NaN;
+    return at >= resetsAt && at < resetsAt + this.quietPeriodMs;
+  }
+
   private applyToSession(item: RetainedFailure | Retained<ApiSuccessEvent | ApiInterruptEvent>): void {
     let session = this.sessions.get(item.key);
     if (session && item.at < session.reflectsUpTo) return;
@@ -345,7 +372,7 @@ export class FailureTracker {
       // The user stopped the turn: Claude Code is no longer retrying in this session.
       if (session.failure?.event.kind === 'retry') session.failure = null;
     } else if (item.event.kind === 'success') {
-      if (session.failure && item.at < session.failure.currentUntil) {
+      if (session.failure && (item.at < session.failure.currentUntil || this.resumedAfterReset(session.failure, item.at))) {
         session.recoveredAt = item.at;
         session.recoveredFrom = session.failure;
       }
@@ -394,6 +421,9 @@ export class FailureTracker {
     }
     while (this.recoveries.length > 0 && (this.recoveries.length > this.historyLimit || this.recoveries[0].at < oldest)) {
       this.recoveries.shift();
+    }
+    while (this.refusals.length > 0 && (this.refusals.length > this.historyLimit || this.refusals[0].at < oldest)) {
+      this.refusals.shift();
     }
     while (this.awaitingRecovery.size > SESSION_LIMIT) {
       this.awaitingRecovery.delete(this.awaitingRecovery.values().next().value!);

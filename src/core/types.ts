@@ -106,6 +106,17 @@ export interface FailureRecord extends ErrorRecord {
 }
 
 /**
+ * The model declined to answer (`…appears to violate our Usage Policy…`, `…'s safeguards flagged this
+ * message…`, `stop_reason: "refusal"`, a `model_refusal_fallback` system line). The API worked: not a
+ * failure, never an outage, never a bug to file. Read into the same shape so it can be listed quietly.
+ */
+export interface RefusalRecord extends ErrorRecord {
+  kind: 'refusal';
+  /** `stop_details.category` or `api_refusal_category` (`cyber`, `bio`, ...), when the line names one. */
+  refusalCategory: string | null;
+}
+
+/**
  * The user interrupted or aborted the turn (`[Request interrupted by user]`, `API Error: Request was
  * aborted.`): not a failure, but it ends the session's retrying.
  */
@@ -115,7 +126,7 @@ export interface InterruptRecord {
 }
 
 /** A line that matters to us. Everything else (user prompts, tool results, summaries) is null. */
-export type TranscriptRecord = SuccessRecord | RetryRecord | FailureRecord | InterruptRecord;
+export type TranscriptRecord = SuccessRecord | RetryRecord | FailureRecord | RefusalRecord | InterruptRecord;
 
 /** Where a line was read from. */
 export interface LineLocation {
@@ -179,11 +190,26 @@ export interface ApiInterruptEvent extends LineLocation {
   cwd: string | null;
 }
 
-export type ApiEvent = ApiFailureEvent | ApiSuccessEvent | ApiInterruptEvent;
+/**
+ * A refusal with its session context, in the failure's shape so lists and `scan --json` read it the
+ * same way. Never counted as a failure: no outage, no episode, no notification.
+ */
+export interface ApiRefusalEvent extends Omit<ApiFailureEvent, 'kind'> {
+  kind: 'refusal';
+  /** `stop_details.category` (`cyber`, `bio`, ...), when the line names one. */
+  refusalCategory: string | null;
+}
 
-/** A retry or final failure (not a success or an interrupt). */
+export type ApiEvent = ApiFailureEvent | ApiRefusalEvent | ApiSuccessEvent | ApiInterruptEvent;
+
+/** A retry or final failure (not a success, an interrupt or a refusal). */
 export function isFailureEvent(event: ApiEvent): event is ApiFailureEvent {
   return event.kind === 'failure' || event.kind === 'retry';
+}
+
+/** The model declined: listed quietly, never counted as a failure. */
+export function isRefusalEvent(event: ApiEvent): event is ApiRefusalEvent {
+  return event.kind === 'refusal';
 }
 
 /**

@@ -82,18 +82,18 @@ describe('plan limits', () => {
 describe('the unknown-format issue', () => {
   it("opens this project's issue form with skeletons and versions, no values, within the URL limit", () => {
     const canary = new FormatCanary();
-    const line = { type: 'api_failure', isApiErrorMessage: true, version: '2.1.260', cwd: '/home/alice/secret-project', detail: { reason: 'sk-ant-api03-leak' } };
+    const line = { type: 'api_failure', isApiErrorMessage: true, version: '2.1.290', cwd: '/home/alice/secret-project', detail: { reason: 'sk-ant-api03-leak' } };
     canary.noteUnknown(line, { file: '/home/alice/.claude/projects/x/s.jsonl', line: 3 });
     canary.noteUnknown(line, { file: '/home/alice/.claude/projects/x/s.jsonl', line: 9 });
-    for (let i = 0; i < 40; i++) canary.noteUnknown({ isApiErrorMessage: true, version: '2.1.261', [`field${i}`]: { ['k'.repeat(30)]: 1 } }, { file: 'f', line: i });
+    for (let i = 0; i < 40; i++) canary.noteUnknown({ isApiErrorMessage: true, version: '2.1.291', [`field${i}`]: { ['k'.repeat(30)]: 1 } }, { file: 'f', line: i });
     const url = buildFormatIssueUrl(canary.snapshot(), { bugsUrl: 'https://github.com/claude-api-watch/claude-api-watch/issues', extensionVersion: '0.2.0', maxUrlLength: 3000 });
     assert.ok(url);
     assert.ok(url.startsWith('https://github.com/claude-api-watch/claude-api-watch/issues/new?title='), url);
     assert.ok(url.length <= 3000);
     const body = new URL(url).searchParams.get('body') ?? '';
-    assert.match(new URL(url).searchParams.get('title') ?? '', /Unknown transcript format from Claude Code 2\.1\.261/);
+    assert.match(new URL(url).searchParams.get('title') ?? '', /Unknown transcript format from Claude Code 2\.1\.291/);
     assert.match(body, /Claude API Watch 0\.2\.0 could not read 42 error lines/);
-    assert.match(body, /Claude Code 2\.1\.260: 2 lines/);
+    assert.match(body, /Claude Code 2\.1\.290: 2 lines/);
     assert.match(body, /cwd:string,detail:\{reason:string\}/);
     assert.match(body, /more shapes \(run `claude-api-watch doctor` for all\)/);
     for (const value of ['alice', 'secret-project', 'sk-ant', 'api_failure', 's.jsonl']) assert.ok(!body.includes(value), value);

@@ -32,8 +32,8 @@ describe('claude-api-watch doctor', () => {
         finalFailure('API Error: Unable to connect to API (ConnectionRefused)', { sessionId: 's1', timestamp: '2026-11-20T11:03:00.000Z', version: '2.1.230' }),
       ],
       '-home-dev-api/s2.jsonl': [
-        unknownShapeFailure({ sessionId: 's2', timestamp: '2026-11-20T11:30:00.000Z', version: '2.1.260' }),
-        assistantText('latest', { sessionId: 's2', timestamp: '2026-11-20T11:45:00.000Z', version: '2.1.260' }),
+        unknownShapeFailure({ sessionId: 's2', timestamp: '2026-11-20T11:30:00.000Z', version: '2.1.290' }),
+        assistantText('latest', { sessionId: 's2', timestamp: '2026-11-20T11:45:00.000Z', version: '2.1.290' }),
       ],
     });
     if (process.platform !== 'win32') execFileSync('mkfifo', [path.join(configDir, 'projects', '-home-dev-api', 'stuck.jsonl')]);
@@ -57,12 +57,12 @@ describe('claude-api-watch doctor', () => {
       assert.ok(report.inotify && report.inotify.needed >= 5, 'projects, two projects, a session folder, its subagents');
     }
     if (process.platform !== 'win32') assert.deepEqual(report.skipped.map((s) => [path.basename(s.path), s.code]), [['stuck.jsonl', 'ENOTREG']]);
-    assert.deepEqual(report.versions.newestSeen, ['2.1.260', '2.1.230']);
-    assert.deepEqual(report.versions.newerThanKnown, ['2.1.260']);
+    assert.deepEqual(report.versions.newestSeen, ['2.1.290', '2.1.230']);
+    assert.deepEqual(report.versions.newerThanKnown, ['2.1.290']);
     assert.equal(report.lastLine.writtenAt, '2026-11-20T11:45:00.000Z');
     assert.deepEqual(report.events, { failures: 2, retries: 1, byClass: { overloaded: 1, server: 1, network: 1 } });
     assert.equal(report.unknownShapes.unknownLines, 1);
-    assert.deepEqual(report.unknownShapes.unknownByVersion, { '2.1.260': 1 });
+    assert.deepEqual(report.unknownShapes.unknownByVersion, { '2.1.290': 1 });
     assert.equal(report.platform.api, 'AWS Bedrock');
     assert.equal(report.platform.statusPage.applies, false);
     assert.equal(report.platform.healthCheck.applies, false);
@@ -75,8 +75,8 @@ describe('claude-api-watch doctor', () => {
     assert.ok(!text.includes(home), 'home directory redacted');
     assert.match(text, /`~\/\.claude` \(chosen by CLAUDE_CONFIG_DIR\): ok/);
     assert.match(text, /2 projects, 2 session transcripts, 1 subagent transcripts; 3 changed in the last 24 h/);
-    assert.match(text, /Newer than this release knows \(2\.1\.240\): 2\.1\.260/);
-    assert.match(text, /1 error lines could not be read \(by Claude Code version: 2\.1\.260 1\)/);
+    assert.match(text, /Newer than this release knows \(2\.1\.278\): 2\.1\.290/);
+    assert.match(text, /1 error lines could not be read \(by Claude Code version: 2\.1\.290 1\)/);
     assert.match(text, /failure:\{detail:\{kind:string,reason:string\},httpCode:number\}/);
     assert.ok(!text.includes('maintenance'), 'no value of the unknown line');
     assert.match(text, /2 final failures, 1 retries \(server 1, overloaded 1, network 1\)/);

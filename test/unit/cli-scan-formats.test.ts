@@ -82,9 +82,9 @@ describe('scan --json: the newer fields and spellings', () => {
         finalFailure('API Error: 500 Internal server error.', e('twins', 12), { session_id: 'another-id', apiErrorStatus: 500 }),
       ],
       '-home-dev-shop/future.jsonl': [
-        unknownShapeFailure(e('future', 13, { version: '2.1.260' })),
-        finalFailure('API Error: 503 Service unavailable.', e('future', 14, { version: '2.1.260' })),
-        unknownShapeFailure(e('future', 15, { version: '2.1.260' })),
+        unknownShapeFailure(e('future', 13, { version: '2.1.290' })),
+        finalFailure('API Error: 503 Service unavailable.', e('future', 14, { version: '2.1.290' })),
+        unknownShapeFailure(e('future', 15, { version: '2.1.290' })),
       ],
     });
     const io = captureIo();
@@ -168,8 +168,8 @@ describe('scan --json: the newer fields and spellings', () => {
   it('an unknown shape beside a known one: the known one is reported, the unknown counted on stderr', () => {
     const r = only('future');
     assert.equal(r.status, 503);
-    assert.match(stderr, /2 error lines in 1 shape this release cannot read \(Claude Code 2\.1\.260: 2\)/);
-    assert.match(stderr, /newer than 2\.1\.240/);
+    assert.match(stderr, /2 error lines in 1 shape this release cannot read \(Claude Code 2\.1\.290: 2\)/);
+    assert.match(stderr, /newer than 2\.1\.278/);
   });
 
   it('scan --json lists the unknown shape after the events: skeleton, counts by version, where, no values', () => {
@@ -177,7 +177,7 @@ describe('scan --json: the newer fields and spellings', () => {
     const [shape] = unknownShapes;
     assert.equal(shape.kind, 'unknownShape');
     assert.equal(shape.count, 2);
-    assert.deepEqual(shape.versions, { '2.1.260': 2 });
+    assert.deepEqual(shape.versions, { '2.1.290': 2 });
     assert.match(shape.skeleton, /failure:\{detail:\{kind:string,reason:string\},httpCode:number\}/);
     assert.match(shape.skeleton, /isApiErrorMessage:boolean/);
     assert.equal(path.basename(shape.file), 'future.jsonl');

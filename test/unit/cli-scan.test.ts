@@ -93,7 +93,7 @@ describe('claude-api-watch scan', () => {
     assert.deepEqual(Object.keys(failureA), [
       'kind', 'uuid', 'sessionId', 'timestamp', 'status', 'statusSource', 'class', 'requestId', 'requestIds', 'message', 'wording',
       'version', 'model', 'cwd', 'file', 'line', 'attempt', 'maxRetries',
-      'errorType', 'networkCode', 'limitWindow', 'resetsAt', 'transient', 'midResponse',
+      'errorType', 'networkCode', 'limitWindow', 'resetsAt', 'transient', 'midResponse', 'refusalCategory',
     ]);
     assert.equal(failureA.statusSource, 'text');
     const planLimit = records.find((r) => r.sessionId === 'sess-d')!;

@@ -337,7 +337,7 @@ describe('TranscriptEventReader context (seeded property)', () => {
         thread(side).retries = [];
         const { uuid, sessionId, timestamp, version, cwd } = record.envelope;
         events.push({ kind: 'interrupt', file, line: lineNumber, uuid, sessionId, timestamp, version, cwd });
-      } else if (record) {
+      } else if (record && record.kind !== 'refusal') {
         const side = record.envelope.isSidechain;
         apply(side);
         const t = thread(side);

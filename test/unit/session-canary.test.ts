@@ -17,9 +17,9 @@ describe('WatchSession: the format canary', () => {
     const now = new Date().toISOString();
     const configDir = await writeConfigDir(path.join(root, 'claude'), {
       '-home-dev-shop/s1.jsonl': [
-        unknownShapeFailure({ timestamp: now, version: '2.1.260' }),
-        finalFailure('API Error: 500 Internal server error.', { timestamp: now, version: '2.1.260' }, { apiErrorStatus: 500 }),
-        unknownShapeFailure({ timestamp: now, version: '2.1.260' }),
+        unknownShapeFailure({ timestamp: now, version: '2.1.290' }),
+        finalFailure('API Error: 500 Internal server error.', { timestamp: now, version: '2.1.290' }, { apiErrorStatus: 500 }),
+        unknownShapeFailure({ timestamp: now, version: '2.1.290' }),
       ],
     });
     const warnings: string[] = [];
@@ -55,14 +55,14 @@ describe('WatchSession: the format canary', () => {
       assert.equal(session.state.snapshot.failure?.status, 500);
       const canary = session.formatCanary();
       assert.equal(canary.unknownLines, 2);
-      assert.deepEqual(canary.unknownByVersion, { '2.1.260': 2 });
+      assert.deepEqual(canary.unknownByVersion, { '2.1.290': 2 });
 
       const shapeLogs = warnings.filter((m) => m.includes('shape this release cannot read'));
       assert.equal(shapeLogs.length, 1, 'logged once per shape');
-      assert.match(shapeLogs[0], /Claude Code 2\.1\.260/);
+      assert.match(shapeLogs[0], /Claude Code 2\.1\.290/);
       assert.match(shapeLogs[0], /failure:\{detail:\{kind:string,reason:string\},httpCode:number\}/);
       assert.ok(!shapeLogs[0].includes('maintenance'), 'no value in the log');
-      assert.equal(infos.filter((m) => m.includes('newer than 2.1.240')).length, 1, 'a newer Claude Code is said once');
+      assert.equal(infos.filter((m) => m.includes('newer than 2.1.278')).length, 1, 'a newer Claude Code is said once');
 
       const tooltip = session.state.view.tooltipMarkdown;
       assert.match(tooltip, /_2 error lines in a transcript format this release cannot read_/);

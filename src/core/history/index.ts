@@ -13,7 +13,13 @@ import { isJsonObject } from '../json';
 import { scanInParallel, scanThreadsFor } from '../scan';
 import { isFailureEvent, type ApiFailureEvent } from '../types';
 
-const INDEX_FORMAT = 1;
+/**
+ * Raised whenever the stored events would read differently: an index of another format is rebuilt,
+ * never misread. 2: classification of Claude Code 2.1.14x–2.1.27x (category `unknown` read as none,
+ * lost connections as `network`, limit windows from the wording); refusals are not failures and are
+ * not stored.
+ */
+const INDEX_FORMAT = 2;
 /** Bytes at each end of the read part that the fingerprint covers. */
 const FINGERPRINT_BYTES = 1024;
 /** The history never looks further back than this: older files are not read, nor kept. */
@@ -194,7 +200,8 @@ export async function refreshIndex(index: IndexData, options: RefreshOptions = {
     // Gone or unreadable since it was listed: nothing of it can be shown.
     if (end === null) delete index.files[file];
     else {
-      keep(file, stat, events, end);
+      // Refusals (the model declined) are no failures: the history counts failures only.
+      keep(file, stat, events.filter(isFailureEvent), end);
       stats.bytesRead += end.offset;
       stats.readWhole += 1;
     }

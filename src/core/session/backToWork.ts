@@ -133,6 +133,8 @@ export class BackToWork {
       changed = true;
     }
     if (event.kind === 'success') return this.#success(event.sessionId, event.cwd, key, at) || changed;
+    // A refusal: the session went on (the API answered, the model declined); no outage's part.
+    if (event.kind === 'refusal') return changed;
     if (event.kind === 'failure' && event.failureClass === 'rate_limit') changed = this.#limit(event, key, at) || changed;
     const outage = this.#outage;
     if (outage && familyOf(event.failureClass) === 'anthropic' && at >= outage.startedAt) {

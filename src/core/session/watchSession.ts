@@ -12,7 +12,7 @@ import { AnthropicStatusMonitor, anthropicStatusApplies, describeAnthropicStatus
 import { isCwdInScope, isPathInside } from '../scope';
 import { renderStatus, type AnthropicStatusSummary, type StatusView } from '../statusView';
 import { DEFAULT_ALL_CLEAR_MS, FailureTracker, type TrackerSnapshot } from '../tracker';
-import type { ApiEvent, ApiFailureEvent, WatchingState } from '../types';
+import type { ApiEvent, ApiFailureEvent, ApiRefusalEvent, WatchingState } from '../types';
 import { Emitter, type Disposable, type Schedule } from '../events';
 import { BackToWork, backToWorkMessage, formatDuration, type AnsweredAgain, type ReturnNotice } from './backToWork';
 import { followTranscripts, type SessionLog, type TranscriptSourceFactory } from './transcriptSource';
@@ -249,6 +249,11 @@ export class WatchSession implements Disposable {
   /** In-scope failures and retries still retained, newest first. */
   recentFailures(limit: number): ApiFailureEvent[] {
     return this.#tracker.recentFailures(limit);
+  }
+
+  /** In-scope refusals still retained, newest first (the model declined: never failures). */
+  recentRefusals(limit: number): ApiRefusalEvent[] {
+    return this.#tracker.recentRefusals(limit);
   }
 
   /** The failures of the outage the status bar shows (its ×N), oldest first. */

@@ -13,14 +13,14 @@ import {
 } from '../../core/statusView';
 import { baseName } from '../../core/paths';
 import { displayText } from '../../core/text/sanitize';
-import type { ApiFailureEvent } from '../../core/types';
+import type { ApiFailureEvent, ApiRefusalEvent } from '../../core/types';
 import type { CommandContext, CommandHandler } from './context';
 import { copyBugReport } from './reports';
 import { resumeTargetIn } from './resume';
 
 const t = vscode.l10n.t;
 
-export async function openTranscriptAtFailure(ctx: CommandContext, chosen?: ApiFailureEvent): Promise<void> {
+export async function openTranscriptAtFailure(ctx: CommandContext, chosen?: ApiFailureEvent | ApiRefusalEvent): Promise<void> {
   // The failure the status bar headlines, else the latest one seen.
   const failure = chosen ?? ctx.session.state.snapshot.failure ?? ctx.session.recentFailures(1)[0];
   if (!failure) {
@@ -34,7 +34,7 @@ export async function openTranscriptAtFailure(ctx: CommandContext, chosen?: ApiF
   await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession').then(undefined, () => undefined);
 }
 
-type FailureItem = vscode.QuickPickItem & { failure?: ApiFailureEvent; history?: true };
+type FailureItem = vscode.QuickPickItem & { failure?: ApiFailureEvent; refusal?: ApiRefusalEvent; history?: true };
 
 const COPY_ID = { iconPath: new vscode.ThemeIcon('copy'), tooltip: vscode.l10n.t('Copy Request ID') };
 const COPY_REPORT = { iconPath: new vscode.ThemeIcon('report'), tooltip: vscode.l10n.t('Copy Bug Report') };
@@ -62,7 +62,8 @@ function buttonsFor(failure: ApiFailureEvent): (typeof COPY_ID)[] {
  */
 async function showRecentFailures(ctx: CommandContext): Promise<void> {
   const failures = ctx.session.recentFailures(200);
-  if (failures.length === 0) {
+  const refusals = ctx.session.recentRefusals(50);
+  if (failures.length === 0 && refusals.length === 0) {
     void vscode.window.showInformationMessage(t(NO_FAILURES_SEEN));
     return;
   }
@@ -81,6 +82,17 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
       });
     }
   }
+  // Refusals last and quiet: the model declined, the API worked (no bug report is offered for them).
+  if (refusals.length > 0) items.push({ kind: vscode.QuickPickItemKind.Separator, label: t('Refusals: the model declined (not API failures)') });
+  for (const refusal of refusals) {
+    items.push({
+      label: `$(circle-slash) ${displayText(refusal.message)}`,
+      description: failureTime(refusal, now),
+      detail: failureDetail(refusal),
+      refusal,
+      buttons: refusal.requestId ? [COPY_ID, OPEN_TRANSCRIPT] : [OPEN_TRANSCRIPT],
+    });
+  }
   const pick = vscode.window.createQuickPick<FailureItem>();
   pick.title = t('Recent Claude API Failures (1/2)');
   pick.placeholder = t('Choose a failure; its buttons copy the request ID or the report, open the transcript or resume the session');
@@ -89,12 +101,12 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   // Older outages, and whether Anthropic's status page reported them: the history panel.
   const history: FailureItem = { label: `$(graph) ${t('Show Failure History')}`, description: t('the last 30 days, with Anthropic\'s incidents'), alwaysShow: true, history: true };
   pick.items = [...items, { kind: vscode.QuickPickItemKind.Separator, label: '' }, history];
-  const run = async (failure: ApiFailureEvent, button: vscode.QuickInputButton) => {
+  const run = async (failure: ApiFailureEvent | ApiRefusalEvent, button: vscode.QuickInputButton) => {
     pick.hide();
     if (button === COPY_ID && failure.requestId) {
       await vscode.env.clipboard.writeText(failure.requestId);
       void vscode.window.showInformationMessage(t('Copied request ID {0}', failure.requestId));
-    } else if (button === COPY_REPORT) {
+    } else if (button === COPY_REPORT && failure.kind !== 'refusal') {
       await copyBugReport(ctx, failure);
     } else if (button === RESUME) {
       await vscode.commands.executeCommand(CommandId.resumeSession, failure);
@@ -105,7 +117,8 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   const chosen = await new Promise<FailureItem | undefined>((resolve) => {
     pick.onDidTriggerItemButton((event) => {
       resolve(undefined);
-      if (event.item.failure) void run(event.item.failure, event.button);
+      const chosen = event.item.failure ?? event.item.refusal;
+      if (chosen) void run(chosen, event.button);
     });
     pick.onDidAccept(() => resolve(pick.selectedItems[0]));
     pick.onDidHide(() => resolve(undefined));
@@ -114,9 +127,10 @@ async function showRecentFailures(ctx: CommandContext): Promise<void> {
   pick.hide();
   pick.dispose();
   if (chosen?.history) return ctx.showFailureHistory();
-  if (!chosen?.failure) return;
-  const failure = chosen.failure;
-  const actions = buttonsFor(failure);
+  const failure = chosen?.failure ?? chosen?.refusal;
+  if (!chosen || !failure) return;
+  // A refusal offers no bug report: the model declined, the API worked.
+  const actions = failure.kind === 'refusal' ? [...(failure.requestId ? [COPY_ID] : []), OPEN_TRANSCRIPT] : buttonsFor(failure);
   const action = await vscode.window.showQuickPick(
     actions.map((button) => ({ label: button.tooltip, button })),
     { title: t('{0} (2/2)', chosen.label.replace(/^\$\([a-z-]+\)\s*/, '')), placeHolder: failure.wording ? t('Claude Code said: {0}', displayText(failure.wording)) : undefined },
@@ -152,14 +166,14 @@ export function failureLabel(failure: ApiFailureEvent): string {
 }
 
 /** `2 min ago · 21:58:33`: the user's clock, in the one format of the headings and the tooltip. */
-function failureTime(failure: ApiFailureEvent, now: number): string {
+function failureTime(failure: ApiFailureEvent | ApiRefusalEvent, now: number): string {
   const at = failure.timestamp ? Date.parse(failure.timestamp) : NaN;
   if (!Number.isFinite(at)) return '';
   return `${formatRelativeTime(at, now)} · ${localTime(at, now)}`;
 }
 
 /** Claude Code's whole wording where it says more than the label, then where to find it. */
-function failureDetail(failure: ApiFailureEvent): string {
+function failureDetail(failure: ApiFailureEvent | ApiRefusalEvent): string {
   const project = failure.cwd ? baseName(failure.cwd) : undefined;
   return displayText([failure.wording, failure.requestId ?? 'no request ID', project, failure.sessionId?.slice(0, 8)].filter(Boolean).join(' · '));
 }
