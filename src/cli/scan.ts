@@ -75,7 +75,8 @@ function formatTable(events: ScannedEvent[], since: string, now: Date): string {
 }
 
 function rowCells(event: ScannedEvent, now: Date): string[] {
-  const limit = event.resetsAt || event.limitWindow ? ` · ${describePlanLimit(event, now)}` : '';
+  // A window read from the wording only (no quotaLimits) adds nothing to the wording itself.
+  const limit = event.resetsAt || (event.limitWindow && !event.wording) ? ` · ${describePlanLimit(event, now)}` : '';
   const kind = event.kind === 'retry' ? `retry ${event.attempt ?? '?'}/${event.maxRetries ?? '?'}` : event.kind;
   return [
     (event.timestamp ?? '').replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
