@@ -261,9 +261,11 @@ describe('the status bar item in code-server, as a user sees it', { timeout: 300
     await workbench.screenshot('status-not-watching');
     // The config dir is a machine setting: in this remote window (code-server) only the Remote tab has it.
     // The link must land on it, not on the User tab's "No Settings Found".
-    const openSetting = page.locator('.monaco-hover, .workbench-hover').filter({ visible: true }).last().getByText('Open Setting', { exact: true });
-    assert.match((await openSetting.getAttribute('data-href')) ?? '', /^command:workbench\.action\.openRemoteSettings\?/);
     await smallWindow(async () => {
+      // Hovered afresh in the small window (a resize closes a hover).
+      await tooltipText();
+      const openSetting = page.locator('.monaco-hover, .workbench-hover').filter({ visible: true }).last().getByText('Open Setting', { exact: true });
+      assert.match((await openSetting.getAttribute('data-href')) ?? '', /^command:workbench\.action\.openRemoteSettings\?/);
       await openSetting.click();
       const editor = page.locator('.settings-editor');
       await editor.waitFor({ state: 'visible', timeout: WAIT_MS });
