@@ -120,7 +120,7 @@ describe('benign text survives', () => {
     'API Error: 503 upstream connect error or disconnect/reset before headers. reset reason: overflow',
     'FailedToOpenSocket InternalServerErrorException ERR_TLS_CERT_ALTNAME_INVALID UND_ERR_CONNECT_TIMEOUT',
     'req_bdrk_011CXo0v3rL0ad3d000003 msg_01XFDUDYJgAACzvnptvVoYEL toolu_01A09q90qw90lq917835lq9',
-    '4f1c2d3e-0a1b-4c5d-8e9f-a0b1c2d3e4f5 2026-01-15T10:00:00.000Z 1767225600',
+    'session 4f1c2d3e-0a1b-4c5d-8e9f-a0b1c2d3e4f5 at 2026-01-15T10:00:00.000Z 1767225600',
     'us-east-1 europe-west4 llm-gateway.internal.example.com:8443 ec2-54-123-45-67.compute-1.amazonaws.com',
   ];
   for (const line of [...benign, ...extra]) {

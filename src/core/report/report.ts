@@ -291,6 +291,14 @@ function gatherFacts(input: BugReportInput, shown: ReturnType<typeof shownEvents
     }
     return out;
   };
+  // The message is the first line of a text whose whole is the wording: a token wrapped at that
+  // line's end is judged with the piece the wording has after it (redactWrapped), then only the
+  // message's own part is kept.
+  const freeMessage = (event: ApiFailureEvent): string => {
+    const message = event.message ?? '';
+    const next = typeof event.wording === 'string' ? continuationOf(message, event.wording) : null;
+    return next ? oneLine(redact(sanitizeText(`${oneLine(message)}\n${next}`), redaction).split('\n')[0]) : free(message);
+  };
   const typed = (value: unknown, parse: (value: unknown) => string | null): string | null =>
     value === null || value === undefined || value === '' ? null : (parse(value) ?? UNRECOGNISED);
   const toReport = (event: ApiFailureEvent): ReportEvent => {
@@ -304,7 +312,7 @@ function gatherFacts(input: BugReportInput, shown: ReturnType<typeof shownEvents
       errorType: typed(event.errorType, parseErrorType),
       networkCode: typed(event.networkCode, parseNetworkCode),
       // Only what is printed is redacted: an outage of thousands of events logs its latest hundred.
-      message: printed ? free(event.message ?? '') : '',
+      message: printed ? freeMessage(event) : '',
       wording: event === shown.chosen && event.wording ? free(event.wording) : null,
       project: event.cwd ? projectName(free(event.cwd)) || null : null,
       session: parseSessionId(event.sessionId, event.file) ?? (event.sessionId ? UNRECOGNISED : null),
@@ -345,6 +353,16 @@ function gatherFacts(input: BugReportInput, shown: ReturnType<typeof shownEvents
     firstAt: times[0] ?? null,
     lastAt: times[times.length - 1] ?? null,
   };
+}
+
+/** The token after the message's last one in the wording, when the wording goes on past it. */
+function continuationOf(message: string, wording: string): string | null {
+  let start = message.length;
+  while (start > 0 && /[\w+/=.~-]/.test(message[start - 1])) start--;
+  const tail = message.slice(start);
+  if (tail.length < 4) return null;
+  const at = wording.indexOf(`${tail} `);
+  return at < 0 ? null : (/^[\w+/=.~-]{4,}/.exec(wording.slice(at + tail.length + 1))?.[0] ?? null);
 }
 
 function whatsWrong(facts: ReportFacts): string {
