@@ -363,7 +363,9 @@ describe('the failure history panel in code-server', { timeout: 300_000 }, () =>
     await workbench.screenshot('history-error');
     assert.equal(await panel().locator('#notice-action').innerText(), 'Set the Config Dir');
     await panel().locator('#notice-action').click();
-    await page.locator('.settings-editor').waitFor({ state: 'visible', timeout: 10_000 });
-    assert.match(await page.locator('.settings-editor .search-container textarea, .settings-editor .search-container input').first().inputValue(), /claudeAPIWatch\.configDir/);
+    // The Settings editor, searching for the setting (its search box is a suggest input in every release).
+    const search = page.locator('.settings-editor .settings-header .suggest-input-container');
+    await search.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await until('the setting searched for', () => search.innerText(), (text) => /claudeAPIWatch\.configDir/.test(text));
   });
 });
