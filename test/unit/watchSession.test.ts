@@ -426,7 +426,7 @@ describe('WatchSession: back to work', () => {
     assert.deepEqual(returns(h), []);
   });
 
-  it('an outage, then a success in another session: back to work, with the time lost and the session that gave up', () => {
+  it('an outage, then a success in another session: back to work, with the time lost and the session that gave up', async () => {
     // A quiet period longer than the outage: the sessions that gave up still show failing when the answer comes.
     const h = harness({ settings: { quietPeriodMs: 60 * MIN } });
     h.live(retry(T0, 1, { sessionId: 'a' }));
@@ -443,6 +443,13 @@ describe('WatchSession: back to work', () => {
     assert.equal(backToWorkMessage(notice), "Anthropic's API answers again (a request succeeded in another session): down for 23 min");
     assert.match(h.session.state.view.tooltipMarkdown, /Back to work:.*down for 23 min/);
     assert.match(h.session.backToWorkSummary() ?? '', /down for 23 min \(outage 12:00 UTC to 12:23 UTC, 23 min\)/);
+    const report = await buildBugReport({
+      events: h.session.currentOutage(),
+      environment: collectEnvironment({ env: {}, platform: 'linux', osRelease: '6.1', arch: 'x64' }),
+      backToWork: { summary: h.session.backToWorkSummary()! },
+      now: new Date(h.time.now),
+    });
+    assert.match(report.markdown, /- Back to work: `Anthropic's API answers again \(a request succeeded in another session\): down for 23 min/);
     assert.equal(h.session.state.snapshot.state, 'recovered', 'the sessions that gave up no longer show failing');
     assert.equal(h.session.state.view.text, '$(check) Claude API recovered');
     h.live(success(T0 + 24 * MIN, 'd'));
