@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { appendFile, chmod, mkdir, mkdtemp, open, rename, rm, rmdir, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, link, mkdir, mkdtemp, open, rename, rm, rmdir, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -420,6 +420,62 @@ describe('TranscriptTail', () => {
     await assert.rejects(tail.read(file), /consumer bug/);
     await tail.read(file);
     assert.deepEqual(seen, ['ok', 'bad', 'after']);
+  });
+
+  it('goes on where a renamed file stood, under its new name, numbering on', async () => {
+    const moves: [string, string][] = [];
+    const { tail, lines, resets } = recordingTail({ onMoved: (file, from) => moves.push([file, from]) });
+    const file = newPath();
+    const renamed = newPath();
+    await writeFile(file, 'a\nb\n');
+    await tail.read(file);
+    await rename(file, renamed);
+    await appendFile(renamed, 'c\n');
+    await tail.read(file); // gone from there
+    await tail.read(renamed);
+    assert.deepEqual(lines.map((l) => [path.basename(l.file), l.text, l.lineNumber]), [
+      [path.basename(file), 'a', 1],
+      [path.basename(file), 'b', 2],
+      [path.basename(renamed), 'c', 3],
+    ]);
+    assert.deepEqual(resets, [{ file, reason: 'deleted' }]);
+    assert.deepEqual(moves, [[renamed, file]]);
+  });
+
+  // What an inode number used again by another file looks like: the identity it had, other bytes.
+  it('reads from line 1 a file under a known identity whose bytes changed, and says so', async () => {
+    const moves: [string, string][] = [];
+    const { tail, lines, resets } = recordingTail({ onMoved: (file, from) => moves.push([file, from]) });
+    const file = newPath();
+    const renamed = newPath();
+    await writeFile(file, 'first\nsecond\n');
+    await tail.read(file);
+    tail.detach(file);
+    const handle = await open(file, 'r+'); // same inode, other bytes
+    await handle.write('FIRST\nSECOND\nthird\n', 0);
+    await handle.close();
+    await rename(file, renamed);
+    await tail.read(renamed);
+    assert.deepEqual(lines.slice(2).map((l) => [l.text, l.lineNumber]), [['FIRST', 1], ['SECOND', 2], ['third', 3]]);
+    assert.deepEqual(resets, [{ file: renamed, reason: 'rewritten' }]);
+    assert.deepEqual(moves, []);
+  });
+
+  it('reads a file reached by a second name once, under the name it is followed by', async () => {
+    const { tail, lines } = recordingTail();
+    const file = newPath();
+    const second = newPath();
+    await writeFile(file, 'once\n');
+    await tail.read(file);
+    await link(file, second);
+    await appendFile(second, 'twice?\n');
+    await tail.read(second);
+    assert.equal(tail.aliasOf(second), file);
+    await tail.read(file);
+    assert.deepEqual(lines.map((l) => [path.basename(l.file), l.text]), [
+      [path.basename(file), 'once'],
+      [path.basename(file), 'twice?'],
+    ]);
   });
 
   it('ignores a missing file that it never followed', async () => {

@@ -123,6 +123,8 @@ export class TranscriptTail {
   private readonly detached = new Map<string, Detached>();
   /** Paths found to name a file followed under another path, at the last read: that path. */
   private readonly aliases = new Map<string, string>();
+  /** Identity → the read that has it open now. */
+  private readonly reading = new Map<string, RunningRead>();
   /** Files reported unreadable, with the stat signature they had then. */
   private readonly problems = new Map<string, string>();
   private readonly running = new Map<string, RunningRead>();
@@ -279,6 +281,8 @@ export class TranscriptTail {
     }
 
     const signature = signatureOf(stats);
+    const key = identity(stats);
+    this.reading.set(key, run);
     let listenerError: { error: unknown } | undefined;
     /** Where delivery stopped when the read was detached mid-way: the first line not delivered. */
     let stoppedAt: { offset: number; lineNumber: number } | null = null;
@@ -298,7 +302,7 @@ export class TranscriptTail {
           this.options.onReset?.(file, reset);
         }
       } else {
-        const arrived = await this.arrival(file, handle, stats, startAt);
+        const arrived = await this.arrival(file, handle, stats, startAt, run);
         if (arrived === null) return;
         tracked = arrived;
       }
@@ -358,6 +362,7 @@ export class TranscriptTail {
     } catch (error) {
       this.report(file, error, signature);
     } finally {
+      if (this.reading.get(key) === run) this.reading.delete(key);
       await handle.close();
     }
     if (listenerError) throw listenerError.error;
@@ -369,9 +374,15 @@ export class TranscriptTail {
    * of a file followed under a path that still names it (an alias: that path is read), or if a
    * read of where it came from has not ended yet (read again once it has).
    */
-  private async arrival(file: string, handle: FileHandle, stats: Stats, startAt: TailStart): Promise<TrackedFile | null> {
+  private async arrival(file: string, handle: FileHandle, stats: Stats, startAt: TailStart, run: RunningRead): Promise<TrackedFile | null> {
     const key = identity(stats);
     this.aliases.delete(file);
+    const busy = this.reading.get(key);
+    if (busy !== undefined && busy !== run && busy.keepPosition) {
+      // Being read under a path it was detached from: where that read stops is where this one starts.
+      void busy.done.catch(() => undefined).then(() => this.read(file, startAt, { verify: true }));
+      return null;
+    }
     const elsewhere = this.byIdentity.get(key);
     if (elsewhere !== undefined && elsewhere !== file) {
       if (await stillNames(elsewhere, stats)) {

@@ -336,9 +336,11 @@ export class TranscriptWatcher {
    */
   private noticeFile(file: TranscriptFile, cutoff: number, backlog: TranscriptFile[] | null, movedFrom?: KnownFile): void {
     // A followed file that left its path turns up here: it goes on where it stood, whatever its age.
-    const followed = movedFrom ? movedFrom.hot || movedFrom.baseline === null : this.tail.isDetached(file);
+    // The tail decides where, by its fingerprint: an inode number used again by another file is read
+    // as the new file it is. (A file only listed, never read, has no fingerprint: it is taken as new.)
+    const followed = (movedFrom !== undefined && (movedFrom.hot || movedFrom.baseline === null)) || this.tail.isDetached(file);
     const recent = followed || file.mtimeMs >= cutoff;
-    const baseline = movedFrom ? movedFrom.baseline : recent ? null : file.size;
+    const baseline = recent ? null : file.size;
     this.setKnown(file.path, { dev: file.dev, ino: file.ino, size: file.size, mtimeMs: file.mtimeMs, ctimeMs: 0, hot: recent, baseline });
     if (!movedFrom) this.options.onFileSeen?.(file);
     if (!recent) return;
