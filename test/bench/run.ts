@@ -8,6 +8,7 @@
 //   and VS Code's own activation figure in each installed code-server (editorActivation.ts);
 // - watch: start-up until live, latency, idle CPU, CPU beside a session growing at 1 and 20 MB/min;
 // - the history index: first build and reopening (history.ts), on the sparse corpus and on many small sessions.
+// - the bug report: built for a 64 KB error text, Markdown, URL and JSON (report.ts).
 // Public tools only (node, bash, grep). Each section is a BenchSection (table.ts): add one to
 // SECTIONS below and its rows join the table.
 import * as fs from 'node:fs';
@@ -19,6 +20,7 @@ import { editorActivationSection } from './editorActivation';
 import { ensureCorpus, type Corpus, type CorpusProfile } from './generate';
 import { historyBenchRows } from './history';
 import { liveLatencySection, watchCostSection } from './live';
+import { reportSection } from './report';
 import { scanSection, CLI } from './scan';
 import { Bench, type BenchSection } from './table';
 
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       },
     },
     chaosSection,
+    reportSection,
   ];
   const only = process.argv[3]?.toLowerCase();
   for (const section of SECTIONS) if (!only || section === environment || section.name.toLowerCase().includes(only)) await bench.runSection(section);

@@ -23,7 +23,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function sanitizeText(text: string): string {
   // A carriage return before a newline is the line end of another system, not a control.
   let out = text.includes('\r\n') ? text.replaceAll('\r\n', '\n') : text;
-  out = out.replace(INVISIBLE, '').replace(UNICODE_BREAK, ' ');
+  out = out.replace(UNICODE_BREAK, ' ').replace(INVISIBLE, '');
   return out.replace(LONE_SURROGATE, '\uFFFD');
 }
 
@@ -46,7 +46,7 @@ export function hasUnsafeCharacters(text: string): boolean {
  * characters are never JSON syntax, so they can only stand inside strings, where an escape is valid.)
  */
 export function escapeJsonText(json: string): string {
-  return json.replace(INVISIBLE, escapeUnit).replace(UNICODE_BREAK, escapeUnit).replace(LONE_SURROGATE, escapeUnit);
+  return json.replace(UNICODE_BREAK, escapeUnit).replace(INVISIBLE, escapeUnit).replace(LONE_SURROGATE, escapeUnit);
 }
 
 function escapeUnit(units: string): string {
