@@ -104,7 +104,9 @@ export function decideClass(evidence: {
   if (evidence.status !== null && evidence.status >= 400) return classFromStatus(evidence.status);
   if (evidence.networkCode) return 'network';
   // Claude Code files a stream that went quiet under `server_error` or `unknown`: the words say connection.
-  if (connectionLossIn(firstLineOf(evidence.text))) return 'network';
+  const head = firstLineOf(evidence.text);
+  // Claude Code's own timeout (`Request timed out`) is filed under `server_error` by some builds: no answer came.
+  if (connectionLossIn(head) || /^(?:Request|Connection) timed out\b/i.test(head)) return 'network';
   if (evidence.status !== null) return classFromStatus(evidence.status);
   return classFromCategory(evidence.category) ?? classFromWording(evidence.text) ?? 'unknown';
 }
@@ -134,6 +136,8 @@ const CONNECTION_LOSSES: ReadonlyArray<readonly [RegExp, ConnectionLoss]> = [
     { message: 'Stream idle timeout, no data received — the connection stalled (a proxy may be interfering)', cutOff: false },
   ],
   [/^Stream idle timeout/i, { message: 'Stream idle timeout — the answer may be incomplete', cutOff: false }],
+  // undici's word for a stream the network (or a proxy) cut: `API Error: terminated`.
+  [/^terminated\.?$/i, { message: 'Connection terminated (the network or a proxy cut the stream) — the answer may be incomplete', cutOff: false }],
   [
     /^(?:API returned an )?empty or malformed response/i,
     { message: 'Empty or malformed response (HTTP 200) — a proxy or gateway may be interfering; the answer may be incomplete', cutOff: false },

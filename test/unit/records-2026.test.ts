@@ -108,6 +108,19 @@ describe('connections lost during the answer are network failures', () => {
     assert.equal(record.failureClass, 'network');
   });
 
+  it("Claude Code's own timeout and undici's `terminated`, whatever the category", () => {
+    for (const category of [undefined, 'unknown', 'server_error']) {
+      const extra = category ? { error: category } : {};
+      assert.equal(failure(finalFailure('Request timed out', {}, extra)).failureClass, 'network');
+      assert.equal(failure(finalFailure('API Error: Request timed out.', {}, extra)).failureClass, 'network');
+      const cut = failure(finalFailure('API Error: terminated', {}, extra));
+      assert.equal(cut.failureClass, 'network');
+      assert.match(cut.message, /may be incomplete/);
+    }
+    // With a status, the status decides.
+    assert.equal(failure(finalFailure('API Error: 500 terminated', {}, { error: 'server_error' })).failureClass, 'server');
+  });
+
   it('a server error mid-response stays a server error', () => {
     const record = failure(finalFailure('API Error: Server error mid-response. The response above may be incomplete.', {}, { error: 'server_error' }));
     assert.equal(record.failureClass, 'server');

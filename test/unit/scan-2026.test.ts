@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { runScanCommand } from '../../src/cli/scan';
 import { indexedEvents, indexFileFor, loadIndex, refreshIndex, saveIndex } from '../../src/core/history/index';
 import type { ScanJsonRecord } from '../../src/core/scan';
+import { TranscriptEventReader } from '../../src/core/eventReader';
+import { renderStatus } from '../../src/core/statusView';
 import { FailureTracker } from '../../src/core/tracker';
 import type { ApiEvent, ApiRefusalEvent } from '../../src/core/types';
 import { captureIo } from '../support/cliIo';
@@ -108,8 +110,9 @@ describe('scan of 2026 transcripts', () => {
       [
         ['refusal', 'req_011CdRefusedLine001', null, 'client'],
         ['refusal', 'req_011CdFellBack00001', null, 'client'],
-        ['refusal', 'req_011CdModelSaidNo01', null, 'client'],
       ],
+      // A real answer with stop_reason "refusal" and no error marker is not searched for (Claude Code
+      // ends a refused turn with an error line): not an event, and no success either.
     );
     assert.equal(refused[0].refusalCategory, 'cyber');
     assert.equal(refused[0].model, 'claude-fable-5');
@@ -137,7 +140,7 @@ describe('scan of 2026 transcripts', () => {
   });
 
   it('the table says refusals apart from failures', () => {
-    assert.match(table, /3 refusals \(the model declined; not API failures\)/);
+    assert.match(table, /2 refusals \(the model declined; not API failures\)/);
     assert.match(table, /^\S+ \S+\s+refusal\s+-\s+client/m);
   });
 });
@@ -262,5 +265,58 @@ describe('history index of the previous format', () => {
       events.map((e) => [e.kind, e.failureClass, e.midResponse]),
       [['failure', 'network', true]],
     );
+  });
+});
+
+describe('the status bar and its tooltip, from real lines', () => {
+  /** Lines of one session read as the editor reads them, then the status item at `now`. */
+  function statusOf(lines: string[], nowMs: number) {
+    const tracker = new FailureTracker({ now: () => nowMs });
+    const reader = new TranscriptEventReader((event) => tracker.record(event));
+    lines.forEach((line, i) => reader.acceptLine('/cfg/projects/-p/s.jsonl', Buffer.from(line), i + 1, i * 10_000));
+    reader.flush('/cfg/projects/-p/s.jsonl', lines.length * 10_000, lines.length + 1);
+    return { view: renderStatus(tracker.snapshot(), { showWhenHealthy: false, now: nowMs }), tracker };
+  }
+  const at = (minute: number) => Date.parse(T(minute));
+
+  it('a connection closed mid-response: connection failed, the answer may be incomplete', () => {
+    const { view } = statusOf(
+      [
+        assistantText('Writing…', { timestamp: T(0), uuid: 'a1' }, 'claude-opus-4-8', 'req_011CcCutOff000002'),
+        finalFailure('API Error: Connection closed mid-response. The response above may be incomplete.', { timestamp: T(1), parentUuid: 'a1', version: '2.1.226' }, { error: 'unknown' }),
+      ],
+      at(2),
+    );
+    assert.equal(view.visible, true);
+    assert.match(view.text + view.title, /connection failed/);
+    assert.match(view.tooltipMarkdown, /may be incomplete/);
+    assert.match(view.tooltipMarkdown, /req_011CcCutOff000002/);
+  });
+
+  it("a Cloudflare 502 reads 502 Bad Gateway, never HTML", () => {
+    const { view } = statusOf([finalFailure(`API Error: 502 ${cloudflarePage(502)}`, { timestamp: T(1) }, { error: 'server_error' })], at(2));
+    assert.match(view.text, /502/);
+    assert.match(view.tooltipMarkdown, /502 Bad Gateway/);
+    assert.doesNotMatch(view.tooltipMarkdown + view.title + (view.detail ?? ''), /<html|&lt;html|cloudflare/i);
+  });
+
+  it('a per-model credit cap promises no reset', () => {
+    const { view } = statusOf([finalFailure("You've reached your Fable 5 limit · /usage-credits or /model", { timestamp: T(1), version: '2.1.270' }, { error: 'rate_limit' })], at(2));
+    assert.equal(view.visible, true);
+    assert.doesNotMatch(view.tooltipMarkdown + view.text, /\bresets?\b/);
+  });
+
+  it('refusals light nothing', () => {
+    const { view, tracker } = statusOf(
+      [
+        refusalFailure(SAFEGUARDS, { timestamp: T(1), version: '2.1.261' }, { requestId: 'req_011CdRefusedLine001', category: 'cyber' }),
+        modelRefusal('', { timestamp: T(2), version: '2.1.278' }),
+        refusalNotice('model_refusal_fallback', { timestamp: T(3) }),
+      ],
+      at(4),
+    );
+    assert.equal(view.visible, false);
+    assert.equal(tracker.snapshot().state, 'healthy');
+    assert.equal(tracker.recentRefusals(10).length, 2);
   });
 });

@@ -126,6 +126,21 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 beforeEach(() => resetEventIds());
 
 describe('WatchSession: when to notify', () => {
+  it('never notifies for a refusal (the model declined: the API worked), and keeps the indicator quiet', () => {
+    const h = harness({ settings: { notify: 'onFailure' } });
+    for (let i = 0; i < 4; i++) {
+      const refusal = { ...failure(T0 + i * SEC, { sessionId: `r${i}`, status: null, failureClass: 'client', message: "Fable 5's safeguards flagged this message" }), kind: 'refusal' as const, refusalCategory: 'cyber' };
+      h.live(refusal);
+    }
+    h.time.advanceTo(T0 + 5 * MIN);
+    assert.equal(h.notices.length, 0);
+    assert.equal(h.session.state.snapshot.state, 'healthy');
+    assert.equal(h.session.state.notice, null);
+    assert.deepEqual(h.session.recentFailures(10), []);
+    assert.equal(h.session.recentRefusals(10).length, 4, 'listed quietly');
+    assert.equal(h.statusAsked.length, 0, 'no outage to corroborate');
+  });
+
   it('does not notify for a retry Claude Code recovers from', () => {
     const h = harness();
     h.live(retry(T0, 1));
