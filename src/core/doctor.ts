@@ -16,6 +16,7 @@ import { planHealthCheck } from './health/apiHealth';
 import { anthropicStatusApplies } from './health/statusPage';
 import { collectEnvironment } from './report/environment';
 import { redactionFor } from './report/knownSecrets';
+import { parseVersion, UNRECOGNISED } from './report/fields';
 import { redact, type RedactionContext } from './report/redact';
 import { scanConfigDirs } from './scan';
 import { settingName } from './settingNames';
@@ -288,6 +289,8 @@ export async function renderDoctorMarkdown(report: DoctorReport, context: Redact
   const redaction = await redactionFor(stringsOf(report), context);
   const clean = (text: string) => redact(text, redaction);
   const code = (text: string) => `\`${clean(text).replace(/`/g, "'")}\``;
+  // Versions come from transcripts: printed only as parsed (a bug report's rule, report/fields.ts).
+  const version = (text: string) => (text === 'unknown' ? text : (parseVersion(text) ?? UNRECOGNISED));
   const out: string[] = ['# Claude API Watch diagnostics', ''];
   out.push(`Generated ${report.generatedAt}${extensionVersion ? ` by Claude API Watch ${extensionVersion}` : ''}; this release knows Claude Code up to ${report.newestKnownVersion}.`, '');
 
@@ -318,9 +321,9 @@ export async function renderDoctorMarkdown(report: DoctorReport, context: Redact
   out.push('');
 
   out.push('## Claude Code versions', '');
-  out.push(`- Newest seen: ${report.versions.newestSeen.length ? report.versions.newestSeen.join(', ') : 'none'}`);
+  out.push(`- Newest seen: ${report.versions.newestSeen.length ? report.versions.newestSeen.map(version).join(', ') : 'none'}`);
   if (report.versions.newerThanKnown.length > 0) {
-    out.push(`- Newer than this release knows (${report.newestKnownVersion}): ${report.versions.newerThanKnown.join(', ')}`);
+    out.push(`- Newer than this release knows (${report.newestKnownVersion}): ${report.versions.newerThanKnown.map(version).join(', ')}`);
   }
   out.push('');
 
@@ -333,11 +336,14 @@ export async function renderDoctorMarkdown(report: DoctorReport, context: Redact
   const shapes = report.unknownShapes;
   if (shapes.unknownLines === 0) out.push('None: every error line was read.');
   else {
-    const byVersion = Object.entries(shapes.unknownByVersion).map(([version, count]) => `${version} ${count}`).join(', ');
+    const byVersion = Object.entries(shapes.unknownByVersion).map(([seen, count]) => `${version(seen)} ${count}`).join(', ');
     out.push(`${shapes.unknownLines} error lines could not be read (by Claude Code version: ${byVersion}). Their key skeletons (keys and JSON types, no values):`, '');
     for (const shape of shapes.shapes.slice(0, 10)) {
-      const versions = Object.keys(shape.versions).join(', ');
-      out.push(`- ${shape.count}× from ${versions}:`, '', '  ```', `  ${shape.skeleton}`, '  ```', '');
+      const versions = Object.keys(shape.versions).map(version).join(', ');
+      // Keys are transcript text: redacted on their own, in a fence no backtick run of theirs can close.
+      const skeleton = clean(shape.skeleton).replace(/[\r\n]+/g, ' ');
+      const fence = '`'.repeat(Math.max(3, ...(skeleton.match(/`+/g) ?? []).map((run) => run.length + 1)));
+      out.push(`- ${shape.count}× from ${versions}:`, '', `  ${fence}`, `  ${skeleton}`, `  ${fence}`, '');
     }
   }
   out.push('');

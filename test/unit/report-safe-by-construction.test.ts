@@ -7,8 +7,12 @@
 // own: cut before redaction, redaction of the assembled Markdown, value fields, known-safe shapes,
 // thresholds and the word list; and what a maintainer needs stays readable.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
+import { renderDoctorMarkdown, runDiagnostics } from '../../src/core/doctor';
 import { limitWindowLabel } from '../../src/core/planLimit';
 import { parseTranscriptLine } from '../../src/core/records';
 import { collectEnvironment, type EnvironmentFacts } from '../../src/core/report/environment';
@@ -19,6 +23,7 @@ import { buildBugReport, type BugReport, type BugReportInput } from '../../src/c
 import type { ApiFailureEvent } from '../../src/core/types';
 import { INVISIBLE, MARKDOWN_PAYLOADS, plantedSecrets, SecretFactory, TERMINAL_ESCAPES, type Planted } from '../fixtures/report/attackCorpus';
 import { failureEvent, retryEvent } from '../fixtures/report/cases';
+import { finalFailure, writeConfigDir } from '../fixtures/transcripts';
 
 const ENVIRONMENT = collectEnvironment({ env: { HOME: '/home/alice', USER: 'alice' }, platform: 'linux', osRelease: '6.8.0-45-generic', arch: 'x64' });
 const NOW = new Date('2026-01-15T10:30:00.000Z');
@@ -427,5 +432,26 @@ describe('the corpus itself', () => {
   it('plants secrets the rules did not see before this corpus (sanity: the corpus is not empty of them)', () => {
     const corpus: Planted[] = plantedSecrets(new SecretFactory(1), 1);
     assert.ok(corpus.every((planted) => planted.secrets.every((secret) => planted.text.includes(secret))));
+  });
+});
+
+describe('the other pasteable Markdown follows the same rules', () => {
+  it('diagnostics (doctor, Run Diagnostics): transcript versions are parsed, skeletons fenced so they cannot close', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-doctor-md-'));
+    try {
+      const hostile = 'GH-1234 ![x](https://evil.example/x.png) @octocat';
+      const configDir = await writeConfigDir(path.join(root, '.claude'), {
+        '-srv-app/s1.jsonl': [
+          finalFailure('API Error: 500 Internal server error.', { sessionId: 's1', timestamp: '2026-11-20T11:02:00.000Z', version: hostile }),
+          JSON.stringify({ type: 'api_failure', isApiErrorMessage: true, version: `2.1.300 ${hostile}`, sessionId: 's1', timestamp: '2026-11-20T11:03:00.000Z', ['```\n# x\n```<img src=x>']: { [hostile]: 1 } }),
+        ],
+      });
+      const report = await runDiagnostics({ configDirs: [configDir], explicitSource: '--config-dir', env: {}, homedir: root, platform: 'linux', now: new Date('2026-11-20T12:00:00.000Z'), lookbackMs: 3_600_000 });
+      const rendered = await renderDoctorMarkdown(report, { homedir: root, username: 'dev' }, '0.1.0');
+      assert.deepEqual(liveMarkdown(rendered), [], rendered);
+      assert.ok(!rendered.includes('GH-1234 '), rendered);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
   });
 });
