@@ -1,7 +1,8 @@
 // The history panel's page outside the editor: the built webview (dist/webview) in Chromium, with a
 // stand-in for the editor's webview API. The bench times its first paint with it.
-import { pathToFileURL } from 'node:url';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { panelHtml } from '../../src/core/history/panelHtml';
 import type { PanelData } from '../../src/core/history/panelProtocol';
@@ -32,11 +33,10 @@ export async function openPanelPage(options: { width?: number; height?: number; 
   })
     .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
     .replace('<body', `<style>${options.css ?? ''}</style><body class="${options.bodyClass ?? ''}"`);
-  const file = path.join(WEBVIEW, '.panel-page.html');
-  const { writeFile, rm } = await import('node:fs/promises');
+  // Beside the bundle (file: pages load file: scripts), kept until close so the page can be reloaded.
+  const file = path.join(WEBVIEW, `.panel-page-${process.pid}.html`);
   await writeFile(file, html);
   await page.goto(pathToFileURL(file).href);
-  await rm(file, { force: true });
   return {
     page,
     paint: (data) =>
@@ -50,6 +50,9 @@ export async function openPanelPage(options: { width?: number; height?: number; 
           }),
         { type: 'history', data },
       ),
-    close: () => browser.close(),
+    close: async () => {
+      await browser.close();
+      await rm(file, { force: true });
+    },
   };
 }

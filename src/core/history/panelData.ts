@@ -32,6 +32,9 @@ export interface PanelDataOptions {
   statusNote?: string;
 }
 
+/** Request IDs an episode sends the webview (it shows a few; copying takes them all from the extension). */
+const PANEL_REQUEST_IDS = 5;
+
 const RANGE_TEXT: Readonly<Record<PanelRange, string>> = { '24h': 'the last 24 hours', '7d': 'the last 7 days', '30d': 'the last 30 days' };
 const SCOPE_TEXT: Readonly<Record<PanelScope, string>> = { workspace: 'this workspace', all: 'all sessions' };
 
@@ -59,9 +62,15 @@ const CLASS_ADJECTIVES: Readonly<Record<FailureClass, string>> = {
 
 const plural = (n: number, [one, many]: readonly [string, string]) => `${n} ${n === 1 ? one : many}`;
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Short local dates, without the commas `en-US` puts in: `Mon Nov 30`. */
 function dayWords(ms: number, timeZone: string, weekday: boolean): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: weekday ? 'short' : undefined, month: 'short', day: 'numeric' }).formatToParts(ms);
+  const key = `${timeZone}|${weekday}`;
+  let format = dayFormats.get(key);
+  // Made once per zone: building a DateTimeFormat costs far more than using one.
+  if (!format) dayFormats.set(key, (format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: weekday ? 'short' : undefined, month: 'short', day: 'numeric' })));
+  const parts = format.formatToParts(ms);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return [weekday ? part('weekday') : '', part('month'), part('day')].filter(Boolean).join(' ');
 }
@@ -206,7 +215,7 @@ export function toPanelData(history: History, options: PanelDataOptions): PanelD
       classes: episode.classes,
       what: whatHappened(episode.events, episode.sessions),
       versions: episode.versions,
-      requestIds: episode.requestIds.slice(0, 50),
+      requestIds: episode.requestIds.slice(0, PANEL_REQUEST_IDS),
       requestIdCount: episode.requestIds.length,
       incident,
       incidentChecked,

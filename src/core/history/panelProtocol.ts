@@ -62,7 +62,7 @@ export interface PanelEpisode {
   what: string[];
   versions: string[];
   requestIds: string[];
-  /** How many request IDs it has in all (`requestIds` holds at most 50). */
+  /** How many request IDs it has in all (`requestIds` holds the first few). */
   requestIdCount: number;
   incident: PanelIncident | null;
   /** Whether a status page match was looked for (false for the user's own trouble, or status not asked). */
