@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
+import { runReportCommand } from '../../src/cli/report';
 import { renderDoctorMarkdown, runDiagnostics } from '../../src/core/doctor';
 import { limitWindowLabel } from '../../src/core/planLimit';
 import { parseTranscriptLine } from '../../src/core/records';
@@ -23,7 +24,7 @@ import { buildBugReport, type BugReport, type BugReportInput } from '../../src/c
 import type { ApiFailureEvent } from '../../src/core/types';
 import { INVISIBLE, MARKDOWN_PAYLOADS, plantedSecrets, SecretFactory, TERMINAL_ESCAPES, type Planted } from '../fixtures/report/attackCorpus';
 import { failureEvent, retryEvent } from '../fixtures/report/cases';
-import { finalFailure, writeConfigDir } from '../fixtures/transcripts';
+import { assistantText, finalFailure, retrySdkError, writeConfigDir } from '../fixtures/transcripts';
 
 const ENVIRONMENT = collectEnvironment({ env: { HOME: '/home/alice', USER: 'alice' }, platform: 'linux', osRelease: '6.8.0-45-generic', arch: 'x64' });
 const NOW = new Date('2026-01-15T10:30:00.000Z');
@@ -450,6 +451,74 @@ describe('the other pasteable Markdown follows the same rules', () => {
       const rendered = await renderDoctorMarkdown(report, { homedir: root, username: 'dev' }, '0.1.0');
       assert.deepEqual(liveMarkdown(rendered), [], rendered);
       assert.ok(!rendered.includes('GH-1234 '), rendered);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('end to end: transcript lines in, claude-api-watch report out (Markdown, URL, JSON)', () => {
+  it('no window of a secret planted in any field of the lines survives, through the record layer and the CLI', async () => {
+    const corpus = plantedSecrets(new SecretFactory(0xe2e), 1).filter((planted) => planted.secrets.length > 0);
+    const session = '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d';
+    /** Each field of the lines, given the text it carries. */
+    const fields: ReadonlyArray<(t: string) => { success?: object; retry?: object; failure?: object; extra?: object }> = [
+      (t) => ({ failure: { text: `API Error: 500 ${t}` } }),
+      (t) => ({ extra: { errorDetails: `500 ${JSON.stringify({ type: 'error', error: { type: t, message: t }, request_id: t })}` } }),
+      (t) => ({ extra: { error: t } }),
+      (t) => ({ extra: { quotaLimits: { status: 'rejected', resetsAt: 1763640000, rateLimitType: t } } }),
+      (t) => ({ failure: { cwd: `/srv/${t}` } }),
+      (t) => ({ failure: { version: t } }),
+      (t) => ({ failure: { entrypoint: t } }),
+      (t) => ({ extra: { requestId: t } }),
+      (t) => ({ failure: { sessionId: t } }),
+      (t) => ({ success: { model: t } }),
+      (t) => ({ retry: { message: t, errorType: t } }),
+    ];
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'caw-e2e-report-'));
+    const reportOf = async (configDir: string): Promise<string> => {
+      const texts: string[] = [];
+      for (const format of ['markdown', 'url', 'json']) {
+        const out: string[] = [];
+        const io = { stdout: (s: string) => out.push(s), stderr: () => undefined, env: { HOME: '/home/alice', USER: 'alice', TZ: 'UTC' }, now: () => new Date('2026-11-20T12:00:00.000Z') };
+        assert.equal(await runReportCommand(['--config-dir', configDir, '--no-status', '--format', format], io), 0);
+        const text = out.join('\n');
+        texts.push(text, format === 'url' ? decodeURIComponent(text) : text);
+        if (format === 'json') {
+          const json = JSON.parse(text) as { issueUrl: string; searchUrl: string };
+          texts.push(decodeURIComponent(json.issueUrl), decodeURIComponent(json.searchUrl));
+        }
+      }
+      return texts.join('\n');
+    };
+    const write = async (name: string, text: (field: number) => string): Promise<string> => {
+      const parts = fields.map((field, i) => field(text(i)));
+      const pick = (key: 'success' | 'retry' | 'failure' | 'extra') => Object.assign({}, ...parts.map((part) => part[key] ?? {})) as Record<string, string>;
+      const success = pick('success');
+      const retry = pick('retry');
+      const failure = pick('failure');
+      const envelope = { cwd: failure.cwd ?? '/srv/app', version: failure.version ?? '2.1.131', entrypoint: failure.entrypoint ?? 'cli', sessionId: failure.sessionId ?? session };
+      return writeConfigDir(path.join(root, name), {
+        [`-srv-app/${session}.jsonl`]: [
+          assistantText('On it.', { ...envelope, timestamp: '2026-11-20T10:00:00.000Z' }, success.model ?? 'claude-opus-4-5-20251101', 'req_011COk00000000001'),
+          retrySdkError(500, retry.errorType ?? 'api_error', retry.message ?? 'Internal server error', 'req_011CRetry00000001', 1, { ...envelope, timestamp: '2026-11-20T10:01:00.000Z' }),
+          finalFailure(failure.text ?? 'API Error: 500 Internal server error.', { ...envelope, timestamp: '2026-11-20T10:02:00.000Z' }, { apiErrorStatus: 500, ...pick('extra') }),
+        ],
+      });
+    };
+    try {
+      const baseline = await reportOf(await write('baseline', () => 'plain words here'));
+      const leaks: string[] = [];
+      for (let k = 0; k < corpus.length; k++) {
+        // Each field gets another planted text, so that every (text, field) pair is met once.
+        const planted = (i: number) => corpus[(k + i) % corpus.length];
+        const texts = await reportOf(await write(`case-${k}`, (i) => planted(i).text));
+        for (let i = 0; i < fields.length; i++) {
+          const found = survivors(planted(i).secrets, texts, baseline);
+          if (found.length) leaks.push(`field ${i}, ${planted(i).kind}: ${found.slice(0, 2).join(' | ')}`);
+        }
+      }
+      assert.deepEqual(leaks, []);
     } finally {
       await fs.rm(root, { recursive: true, force: true });
     }
