@@ -95,7 +95,7 @@ export async function historyBenchRows(corpus: Corpus, log: (text: string) => vo
       { metric: 'history index, first build: peak RSS growth (worker)', value: `${buildRssMB.toFixed(0)} MB`, target: '≤ 300 MB', pass: buildRssMB <= 300 },
       { metric: 'history panel: index + 30-day history held (heap)', value: `${heldMB.toFixed(1)} MB`, target: '≤ 50 MB', pass: heldMB <= 50 },
       paint
-        ? { metric: 'history panel, first paint of 30 days after the index is open (data + webview)', value: `${paint.totalMs.toFixed(0)} ms (data ${paint.dataMs.toFixed(0)} ms, ${paint.episodes} episodes, ${paint.buckets} bars; drawing ${paint.drawMs.toFixed(0)} ms)`, target: '≤ 300 ms', pass: paint.totalMs <= 300 }
+        ? { metric: 'history panel, first paint of 30 days after the index is open (data + webview)', value: `${paint.totalMs.toFixed(0)} ms (data ${paint.dataMs.toFixed(0)} ms for ${paint.episodes} episodes and ${paint.buckets} bars, message ${paint.messageMs.toFixed(0)} ms, page ${paint.drawMs.toFixed(0)} ms to the painted frame)`, target: '≤ 300 ms', pass: paint.totalMs <= 300 }
         : { metric: 'history panel, first paint', value: `not measured: no ${CHROMIUM}`, target: '≤ 300 ms' },
       { metric: 'history index found the planted events', value: `${found} of ${planted}`, target: `exactly ${planted}`, pass: found === planted },
     ];
@@ -106,24 +106,29 @@ export async function historyBenchRows(corpus: Corpus, log: (text: string) => vo
 
 /**
  * What the user waits for once the index is open: the 30-day history and the panel's data built
- * from it, the message (a structured clone, as postMessage makes), and the built webview drawing it
- * on a freshly loaded page until the frame after. Median of PAINT_RUNS.
+ * from it, the message serialised, and the built webview on a freshly loaded page parsing it and
+ * drawing it until the frame after. The driver's own transport to the page is not counted (the
+ * editor's is not this one). Median of PAINT_RUNS.
  */
 async function firstPaint(index: ReturnType<typeof loadIndex>, now: number, log: (text: string) => void) {
   if (!fs.existsSync(CHROMIUM)) return null;
   log('History panel: first paint in Chromium ...');
   const page = await openPanelPage({ width: 930, height: 657 });
   try {
-    const runs: Array<{ dataMs: number; drawMs: number; totalMs: number; episodes: number; buckets: number }> = [];
+    const runs: Array<{ dataMs: number; messageMs: number; drawMs: number; totalMs: number; episodes: number; buckets: number }> = [];
     for (let run = 0; run < PAINT_RUNS; run++) {
       await page.page.reload();
       const started = performance.now();
       const sinceMs = now - 30 * 86_400_000;
       const history = buildHistory(indexedEvents(index, sinceMs), { sinceMs, untilMs: now, bucket: 'day', timeZone: localTimeZone(), quietPeriodMs: 10 * 60_000 });
-      const data = structuredClone(toPanelData(history, { range: '30d', scope: 'all', incidents: [] }));
+      const data = toPanelData(history, { range: '30d', scope: 'all', incidents: [] });
       const dataMs = performance.now() - started;
+      // The extension side of postMessage: the message serialised (the page side is in drawMs).
+      const serialised = performance.now();
+      JSON.stringify({ type: 'history', data });
+      const messageMs = performance.now() - serialised;
       const drawMs = await page.paint(data);
-      runs.push({ dataMs, drawMs, totalMs: performance.now() - started, episodes: data.episodes.length, buckets: data.buckets.length });
+      runs.push({ dataMs, messageMs, drawMs, totalMs: dataMs + messageMs + drawMs, episodes: data.episodes.length, buckets: data.buckets.length });
     }
     return runs.sort((a, b) => a.totalMs - b.totalMs)[Math.floor(PAINT_RUNS / 2)];
   } finally {
