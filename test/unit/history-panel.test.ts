@@ -103,14 +103,6 @@ describe('history panel buckets, words and verdicts', () => {
     assert.equal(data.empty, null);
   });
 
-  it('shows a refusal quietly: not a failure, nothing to file (whatever the classifier calls its kind)', () => {
-    const refusal = { ...failureEvent({ line: 1, timestamp: '2026-01-15T10:00:00.000Z', status: null, failureClass: 'unknown' }), kind: 'refusal' } as unknown as ReturnType<typeof failureEvent>;
-    const data = toPanelData(buildHistory([refusal], { sinceMs: NOW - 86_400_000, untilMs: NOW, bucket: 'hour', timeZone: 'UTC', quietPeriodMs: 600_000 }), { range: '24h', scope: 'all', incidents: [] });
-    const [episode] = data.episodes;
-    assert.deepEqual(episode.what, ['1 refusal by the model']);
-    assert.deepEqual([episode.verdict.headline, episode.reportable, episode.quiet], ['Not a failure', false, true]);
-  });
-
   it('gives an empty range one sentence and the action that widens it', () => {
     const none = (range: '24h' | '7d' | '30d', scope: 'workspace' | 'all') =>
       toPanelData(buildHistory([], { sinceMs: NOW - 86_400_000, untilMs: NOW, bucket: 'hour', timeZone: 'UTC', quietPeriodMs: 600_000 }), { range, scope, incidents: [] }).empty;

@@ -87,33 +87,21 @@ function spanWords(start: number, end: number | null, timeZone: string): string 
 
 const impactOf = (impact: string): Impact => ((IMPACTS as readonly string[]).includes(impact) ? (impact as Impact) : 'none');
 
-/**
- * Refusals (the model declining, not the API failing) are never an outage and never a bug to file;
- * they are shown quietly. Read from the event's kind as a string, so this holds before and after the
- * classifier names the kind.
- */
-const isRefusal = (event: ApiFailureEvent) => (event.kind as string) === 'refusal';
-type Kind = 'failure' | 'retry' | 'refusal';
-const kindOf = (event: ApiFailureEvent): Kind => (isRefusal(event) ? 'refusal' : event.kind === 'retry' ? 'retry' : 'failure');
-const KIND_ORDER: Readonly<Record<Kind, number>> = { failure: 0, retry: 1, refusal: 2 };
-
 /** `2 server errors (500)`, `3 retries: overloaded (529)`, `in 2 sessions`. */
 function whatHappened(events: readonly ApiFailureEvent[], sessions: number): string[] {
-  const groups = new Map<string, { kind: Kind; failureClass: FailureClass; count: number; details: Set<string> }>();
+  const groups = new Map<string, { kind: 'failure' | 'retry'; failureClass: FailureClass; count: number; details: Set<string> }>();
   for (const event of events) {
-    const kind = kindOf(event);
-    const key = `${kind}:${event.failureClass}`;
+    const key = `${event.kind}:${event.failureClass}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { kind, failureClass: event.failureClass, count: 0, details: new Set() }));
+    if (!group) groups.set(key, (group = { kind: event.kind, failureClass: event.failureClass, count: 0, details: new Set() }));
     group.count += 1;
     if (event.status !== null) group.details.add(String(event.status));
     else if (parseNetworkCode(event.networkCode)) group.details.add(event.networkCode!);
   }
   const phrases = [...groups.values()]
-    .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'failure' ? -1 : 1))
     .map((group) => {
       const details = group.details.size ? ` (${[...group.details].sort().join(', ')})` : '';
-      if (group.kind === 'refusal') return plural(group.count, ['refusal by the model', 'refusals by the model']);
       return group.kind === 'failure'
         ? `${plural(group.count, CLASS_NOUNS[group.failureClass])}${details}`
         : `${plural(group.count, ['retry', 'retries'])}: ${CLASS_ADJECTIVES[group.failureClass]}${details}`;
@@ -124,9 +112,6 @@ function whatHappened(events: readonly ApiFailureEvent[], sessions: number): str
 
 /** "Is it me or Anthropic?" from the family, the matched incident and what the lines said. */
 export function verdictFor(episode: Pick<HistoryEpisode, 'family' | 'incident' | 'events'>, incidentChecked: boolean): Verdict {
-  if (episode.events.length > 0 && episode.events.every(isRefusal)) {
-    return { who: 'you', headline: 'Not a failure', detail: 'the model declined the request; nothing to file' };
-  }
   const incident = episode.incident;
   if (incident) return { who: 'anthropic', headline: 'Anthropic', detail: `on the status page (${impactOf(incident.impact)})` };
   const unconfirmed = incidentChecked ? 'not on the status page' : 'status page not asked';
@@ -220,8 +205,7 @@ export function toPanelData(history: History, options: PanelDataOptions): PanelD
       incident,
       incidentChecked,
       verdict: verdictFor(episode, incidentChecked),
-      reportable: REPORTABLE.has(episode.family) && !episode.events.every(isRefusal),
-      quiet: episode.events.every(isRefusal),
+      reportable: REPORTABLE.has(episode.family),
     };
   });
   return {

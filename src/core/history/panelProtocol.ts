@@ -70,8 +70,6 @@ export interface PanelEpisode {
   verdict: Verdict;
   /** Whether a bug report fits (not for limits and logins: nothing to file). */
   reportable: boolean;
-  /** Refusals only: not an API failure, shown quietly. */
-  quiet: boolean;
 }
 
 export interface PanelBucket {

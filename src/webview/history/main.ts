@@ -369,7 +369,6 @@ function renderTable(data: PanelData): void {
       verdictCell(episode),
       element('td', { className: 'actions' }, [element('div', { className: 'buttons' }, actions)]),
     ]);
-    if (episode.quiet) row.className = 'quiet';
     Object.assign(row.dataset, { family: episode.family, episode: id, start: String(episode.start), end: String(episode.end) });
     return row;
   });
