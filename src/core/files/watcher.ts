@@ -582,7 +582,8 @@ export class TranscriptWatcher {
     if (this.disposed) return;
     for (const entry of entries) {
       const child = path.join(dir, entry.name);
-      if (entry.name.endsWith('.jsonl') && !entry.isDirectory()) this.scheduleRead(child, true);
+      // Found by a listing, not by an event of its own: read if new or changed, not checked byte by byte.
+      if (entry.name.endsWith('.jsonl') && !entry.isDirectory()) this.scheduleRead(child, false);
       else if ((entry.isDirectory() || entry.isSymbolicLink()) && depth < WATCH_DEPTH) void this.noticeNewDir(root, child, depth + 1);
     }
   }
@@ -648,8 +649,10 @@ export class TranscriptWatcher {
         if (!(await this.arrive(file, stats))) return;
         known = this.known.get(file);
         if (!known) return;
-      } else if (!verify && stats.size === known.size && stats.mtimeMs === known.mtimeMs && stats.ctimeMs === known.ctimeMs) {
-        return; // an event without a change (or one for an old file we only list)
+      } else if (stats.size === known.size && stats.mtimeMs === known.mtimeMs && (this.tail.position(file) === undefined || (!verify && stats.ctimeMs === known.ctimeMs))) {
+        // An event without a change, or one for an old file we only list: nothing of it is held,
+        // so there is no content to check (and its first read would count every line before it).
+        return;
       }
       known.hot = true;
     }
