@@ -9,8 +9,6 @@ import type { ApiFailureEvent, FailureClass } from './types';
  */
 export type EpisodeFamily = 'anthropic' | 'rate_limit' | 'auth' | 'network' | 'client' | 'unknown';
 
-export const EPISODE_FAMILIES: readonly EpisodeFamily[] = ['anthropic', 'rate_limit', 'auth', 'network', 'client', 'unknown'];
-
 /** `claudeAPIWatch.quietPeriodMinutes`' default. */
 export const DEFAULT_QUIET_PERIOD_MS = 10 * 60_000;
 

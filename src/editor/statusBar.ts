@@ -8,15 +8,11 @@ const TOOLTIP_COMMANDS = [...Object.values(CommandId), ...SETTINGS_COMMANDS];
 
 export class StatusBarController implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('claudeApiWatch.status', vscode.StatusBarAlignment.Left, 100);
-  /** What the item shows now. */
-  current: StatusView | undefined;
-
   constructor() {
     this.item.name = vscode.l10n.t('Claude API Watch');
   }
 
   show(view: StatusView): void {
-    this.current = view;
     const item = this.item;
     item.text = view.text;
     const tooltip = new vscode.MarkdownString(view.tooltipMarkdown, true);
