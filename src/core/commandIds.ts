@@ -1,4 +1,5 @@
-// Every command id the extension contributes, in one place (package.json must list the same).
+// Every command id the extension contributes, in one place (package.json must list the same), and
+// the history panel's webview type (package.json's onWebviewPanel activation event names it).
 export const CommandId = {
   copyBugReport: 'claudeApiWatch.copyBugReport',
   openGitHubIssue: 'claudeApiWatch.openGitHubIssue',
@@ -21,3 +22,6 @@ export const CommandId = {
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
+
+/** The failure history panel's webview type. */
+export const HISTORY_VIEW_TYPE = 'claudeApiWatch.history';

@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import { IncidentSource, incidentLineForOutage } from '../core/health/incidents';
 import { anthropicStatusApplies } from '../core/health/statusPage';
 import type { HistoryIncident } from '../core/history/history';
-import { HistoryStore } from '../core/history/historyStore';
 import { realSchedule } from '../core/events';
 import { followTranscripts } from '../core/session/transcriptSource';
 import { WatchSession, type SessionNotice, type SessionState } from '../core/session/watchSession';
@@ -16,7 +15,7 @@ import type { TrackerSnapshot } from '../core/tracker';
 import type { ApiFailureEvent } from '../core/types';
 import { BugReports } from './bugReports';
 import { registerCommands } from './commands';
-import { HistoryPanels } from './history/historyPanel';
+import { HistoryPanelLoader } from './history/panelLoader';
 import { trackContextKeys } from './contextKeys';
 import { contentOf, showNotice } from './notifications';
 import { ReportDocuments } from './reportDocument';
@@ -36,7 +35,7 @@ export interface ClaudeApiWatchApi {
   recentFailures(limit: number): ApiFailureEvent[];
   configDirs(): string[];
   /** What the failure history panel last drew, and its episodes. */
-  historyPanel(): ReturnType<HistoryPanels['lastDrawn']>;
+  historyPanel(): ReturnType<HistoryPanelLoader['lastDrawn']>;
   /** The context keys last set (the palette's `when` clauses). */
   contextKeys(): Record<string, boolean>;
   /** The settings as last read (from the new names, else the 0.1 names). */
@@ -144,7 +143,6 @@ export function startClaudeApiWatch(context: vscode.ExtensionContext): ClaudeApi
  * config dirs) and Anthropic's incidents (at most every 5 minutes, only where the status page applies).
  */
 function createHistoryPanels(context: vscode.ExtensionContext, session: WatchSession, log: vscode.LogOutputChannel) {
-  let store: HistoryStore | null = null;
   let incidentSource: IncidentSource | null = null;
   const incidents = async (): Promise<{ incidents: HistoryIncident[] } | { note: string }> => {
     const { anthropicStatusEnabled, anthropicStatusUrl, healthBaseUrl } = session.settings;
@@ -156,14 +154,11 @@ function createHistoryPanels(context: vscode.ExtensionContext, session: WatchSes
     if (answer?.kind === 'reported') return { incidents: answer.incidents };
     return { note: vscode.l10n.t("Anthropic's incidents are unknown ({0}).", answer?.reason ?? 'no answer') };
   };
-  const panels = new HistoryPanels({
+  const panels = new HistoryPanelLoader({
     extensionUri: context.extensionUri,
     log,
-    store: () => {
-      const configDirs = [...session.configDirs];
-      if (store?.configDirs.join('\0') !== configDirs.join('\0')) store = new HistoryStore({ configDirs, storageDir: context.globalStorageUri.fsPath });
-      return store;
-    },
+    configDirs: () => session.configDirs,
+    storageDir: context.globalStorageUri.fsPath,
     incidents,
     quietPeriodMs: () => session.settings.quietPeriodMs,
     defaultScope: () => session.settings.scope,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildHistory } from '../../src/core/history/history';
-import { copySummaryMarkdown, summaryMarkdown, toPanelData } from '../../src/core/history/panelData';
+import { toPanelData } from '../../src/core/history/panelData';
+import { copySummaryMarkdown, summaryMarkdown } from '../../src/core/history/summary';
 import { panelHtml } from '../../src/core/history/panelHtml';
 import { parseHostMessage, parseWebviewMessage } from '../../src/core/history/panelProtocol';
 import { failureEvent, retryEvent } from '../fixtures/report/cases';

@@ -1,11 +1,7 @@
 // The history panel's data, from the history: what the webview draws, already in words and local
 // times so the webview only lays it out; and Copy Summary's Markdown, made from the same data.
 import type { EpisodeFamily } from '../episodes';
-import { parseNetworkCode, parseRequestId, parseVersion } from '../report/fields';
-import { redactionFor } from '../report/knownSecrets';
-import { redact, type RedactionContext } from '../report/redact';
-import { code } from '../report/report';
-import { sanitizeText } from '../text/sanitize';
+import { parseNetworkCode } from '../report/fields';
 import type { ApiFailureEvent, FailureClass } from '../types';
 import type { HistoryEpisode, HistoryIncident, History } from './history';
 import { incidentMatters, summarizeHistory } from './history';
@@ -39,7 +35,7 @@ const RANGE_TEXT: Readonly<Record<PanelRange, string>> = { '24h': 'the last 24 h
 const SCOPE_TEXT: Readonly<Record<PanelScope, string>> = { workspace: 'this workspace', all: 'all sessions' };
 
 /** Final failures of a class in words, one and many. */
-const CLASS_NOUNS: Readonly<Record<FailureClass, readonly [string, string]>> = {
+export const CLASS_NOUNS: Readonly<Record<FailureClass, readonly [string, string]>> = {
   server: ['server error', 'server errors'],
   overloaded: ['overloaded error', 'overloaded errors'],
   rate_limit: ['rate limit', 'rate limits'],
@@ -244,55 +240,4 @@ function toPanelIncident(incident: HistoryIncident, id: number, zone: string): P
     when: spanWords(incident.startAt, incident.endAt, zone),
     episodes: [],
   };
-}
-
-/** How many request IDs a summary row lists before `+N more`. */
-const SUMMARY_REQUEST_IDS = 3;
-
-/** A table cell: one line, no pipe that would end it. */
-const cell = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\|/g, '\\|');
-
-/** The most common class in words: `server errors`. */
-const classWords = (failureClass: FailureClass | null) => (failureClass ? CLASS_NOUNS[failureClass][1] : '—');
-
-/**
- * Copy Summary: the range's figures and its episodes as Markdown tables, for a team chat or an
- * incident review, made safe as the bug report is: typed values (request IDs, versions) printed
- * only when they parse, free text (incident names, the status line) sanitised and redacted whole
- * with the report's rule set, then quoted on its own; our own words in between.
- */
-export async function copySummaryMarkdown(data: PanelData, context: RedactionContext): Promise<string> {
-  const texts = [data.statusLine, ...data.incidents.map((incident) => incident.name), ...data.episodes.flatMap((e) => (e.incident ? [e.incident.name] : []))];
-  const redaction = await redactionFor(texts, context);
-  return summaryMarkdown(data, (text) => redact(sanitizeText(text), redaction));
-}
-
-/** `copySummaryMarkdown` before redaction: `free` is what free text goes through (none in tests of the layout). */
-export function summaryMarkdown(data: PanelData, free: (text: string) => string = (text) => text): string {
-  const s = data.summary;
-  const versions = s.versions.map((version) => parseVersion(version)).filter((version): version is string => version !== null);
-  const lines = [
-    `### Claude API failures: ${data.rangeText}, ${data.scopeText}`,
-    '',
-    `Times in ${data.timeZone}. ${cell(free(data.statusLine))}`,
-    '',
-    '| Failures | Retries | Outages | Longest outage | Hours with failures | Most common | Claude Code versions |',
-    '| ---: | ---: | ---: | --- | ---: | --- | --- |',
-    `| ${s.failures} | ${s.retries} | ${s.outages} | ${s.longestOutageText ?? '—'} | ${s.hoursWithFailures} | ${classWords(s.mostCommonClass)} | ${versions.join(', ') || '—'} |`,
-    '',
-  ];
-  if (data.episodes.length === 0) {
-    lines.push(data.empty?.text ?? 'No episodes in this range.');
-    return lines.join('\n') + '\n';
-  }
-  lines.push('| Start | Duration | What happened | Is it me or Anthropic? | Request IDs |', '| --- | --- | --- | --- | --- |');
-  for (const episode of [...data.episodes].reverse()) {
-    const verdict = `**${episode.verdict.headline}**: ${episode.verdict.detail}${episode.incident ? `, ${code(cell(free(episode.incident.name)))}` : ''}`;
-    const ids = episode.requestIds.map((id) => parseRequestId(id)).filter((id): id is string => id !== null);
-    const shown = ids.slice(0, SUMMARY_REQUEST_IDS);
-    const more = episode.requestIdCount - shown.length;
-    const idText = shown.length ? shown.join(', ') + (more > 0 ? ` +${more} more` : '') : '—';
-    lines.push(`| ${episode.when} | ${episode.duration} | ${episode.what.join(', ')} | ${verdict} | ${idText} |`);
-  }
-  return lines.join('\n') + '\n';
 }

@@ -2,11 +2,11 @@
 // history comes from the core (index, episodes, incidents), the drawing from the webview script.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { CommandId } from '../../core/commandIds';
+import { CommandId, HISTORY_VIEW_TYPE } from '../../core/commandIds';
 import { ConfigDirError } from '../../core/files/discover';
 import { buildHistory, type History, type HistoryIncident } from '../../core/history/history';
 import type { HistoryStore } from '../../core/history/historyStore';
-import { copySummaryMarkdown, toPanelData } from '../../core/history/panelData';
+import { toPanelData } from '../../core/history/panelData';
 import { panelHtml } from '../../core/history/panelHtml';
 import {
   PANEL_RANGES,
@@ -24,8 +24,6 @@ import { localTimeZone } from '../../core/history/time';
 import { isCwdInScope } from '../../core/scope';
 import { OPEN_CONFIG_DIR_SETTING } from '../../core/statusView';
 import type { ApiFailureEvent } from '../../core/types';
-
-export const HISTORY_VIEW_TYPE = 'claudeApiWatch.history';
 
 export interface HistoryPanelHost {
   extensionUri: vscode.Uri;
@@ -62,15 +60,14 @@ export class HistoryPanels implements vscode.Disposable {
   #pending: NodeJS.Timeout | undefined;
   #updating: Promise<void> | null = null;
   #again = false;
-  readonly #disposables: vscode.Disposable[] = [];
 
   constructor(private readonly host: HistoryPanelHost) {
     this.#state = { range: DEFAULT_RANGE, scope: host.defaultScope() };
-    this.#disposables.push(
-      vscode.window.registerWebviewPanelSerializer(HISTORY_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => this.#adopt(panel, readState(state) ?? this.#state),
-      }),
-    );
+  }
+
+  /** A panel VS Code restored after a reload (the loader registered its serializer at activation). */
+  adopt(panel: vscode.WebviewPanel, state: unknown): void {
+    this.#adopt(panel, readState(state) ?? this.#state);
   }
 
   /** Opens the panel, or brings it forward. */
@@ -248,6 +245,7 @@ export class HistoryPanels implements vscode.Disposable {
   /** The range's figures and episodes as Markdown, redacted as a bug report is. */
   async #copySummary(): Promise<void> {
     if (!this.#data) return;
+    const { copySummaryMarkdown } = await import('../lazy/reporting.js');
     const markdown = await copySummaryMarkdown(this.#data, { homedir: os.homedir(), username: safeUsername() });
     await vscode.env.clipboard.writeText(markdown);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the summary of {0} as Markdown', this.#data.rangeText), 3000);
@@ -260,7 +258,6 @@ export class HistoryPanels implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.#pending);
     this.#panel?.dispose();
-    for (const disposable of this.#disposables.splice(0)) disposable.dispose();
   }
 }
 
