@@ -22,7 +22,7 @@ import {
 } from '../../core/history/panelProtocol';
 import { localTimeZone } from '../../core/history/time';
 import { isCwdInScope } from '../../core/scope';
-import { OPEN_CONFIG_DIR_SETTING } from '../../core/statusView';
+import { openConfigDirSetting } from '../../core/statusView';
 import type { ApiFailureEvent } from '../../core/types';
 
 export interface HistoryPanelHost {
@@ -154,9 +154,15 @@ export class HistoryPanels implements vscode.Disposable {
           return;
         }
         case 'action':
-          if (message.action === 'openConfigDirSetting') await vscode.commands.executeCommand(OPEN_CONFIG_DIR_SETTING.command, ...(OPEN_CONFIG_DIR_SETTING.args ?? []));
-          else if (message.action === 'runDiagnostics') await vscode.commands.executeCommand(CommandId.runDiagnostics);
-          else await this.#update();
+          if (message.action === 'openConfigDirSetting') {
+            // The setting is machine-scoped: a remote window shows it only under the Remote tab.
+            const open = openConfigDirSetting(vscode.env.remoteName !== undefined);
+            await vscode.commands.executeCommand(open.command, ...(open.args ?? []));
+          } else if (message.action === 'runDiagnostics') {
+            await vscode.commands.executeCommand(CommandId.runDiagnostics);
+          } else {
+            await this.#update();
+          }
           return;
       }
       const episode = this.#history?.episodes[message.episode];
