@@ -6,7 +6,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  // Every regex over transcript, settings or network text runs in linear time (DESIGN §4).
+  // Every regex over transcript, settings or network text runs in linear time (ARCHITECTURE.md §4).
   regexp.configs['flat/recommended'],
   {
     rules: {

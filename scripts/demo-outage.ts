@@ -1,5 +1,5 @@
 // A simulated Anthropic API outage written into a Claude config dir over about a minute, as Claude Code
-// would log it (line builders: test/fixtures/transcripts.ts, shaped per DESIGN §2): a success, retries
+// would log it (line builders: test/fixtures/transcripts.ts, shaped per ARCHITECTURE.md §1.1): a success, retries
 // 1..3 of a 529, the final 500 with its request ID, a new request hitting a 529, then a success (recovery).
 // Used by `npm start -- --demo`; tests can run it fast with a small `stepDelayMs`.
 import { randomUUID } from 'node:crypto';

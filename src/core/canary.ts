@@ -1,4 +1,4 @@
-// The format canary. Claude Code changes its transcript format without notice (DESIGN §2): a line
+// The format canary. Claude Code changes its transcript format without notice (ARCHITECTURE.md §1.1): a line
 // that carries an error marker but cannot be read must be visible — counted per Claude Code
 // version, described by its key skeleton (keys and JSON types, never values), offered for a
 // report — never silently dropped. And transcripts from a Claude Code newer than this release

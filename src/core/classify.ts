@@ -165,7 +165,7 @@ export function isRefusalWording(text: string): boolean {
 }
 
 /**
- * Network error codes in both spellings (DESIGN §2): Node's (`ECONNRESET`, `ENOTFOUND`,
+ * Network error codes in both spellings (ARCHITECTURE.md §1.1): Node's (`ECONNRESET`, `ENOTFOUND`,
  * `EAI_AGAIN`, `UND_ERR_CONNECT_TIMEOUT`) and those of Claude Code's own runtime, CamelCase
  * (`FailedToOpenSocket`, `ConnectionRefused`, `ConnectionClosed`). The CamelCase ones must name a
  * connection word, so a project name in parentheses is never taken for one.

@@ -1,4 +1,4 @@
-// Episodes: the one definition of "an outage" (DESIGN §3), shared by the status bar's count, the
+// Episodes: the one definition of "an outage" (ARCHITECTURE.md §1.2), shared by the status bar's count, the
 // bug report and the history. An episode is a run of failures and retries of one family, each
 // less than the quiet period after the one before it.
 import type { ApiFailureEvent, FailureClass } from './types';

@@ -28,7 +28,7 @@ import type {
 } from './types';
 
 const SYNTHETIC_MODEL = '<synthetic>';
-/** Regexes see at most this much of an error text (DESIGN §4: linear time, bounded input). */
+/** Regexes see at most this much of an error text (ARCHITECTURE.md §4: linear time, bounded input). */
 const MAX_SCANNED_TEXT = 64 * 1024;
 const REQUEST_ID_PATTERN = /\breq_[A-Za-z0-9]{6,}/g;
 const STATUS_AFTER_API_ERROR = /^API Error(?::\s*|\s*\()(\d{3})\b/;

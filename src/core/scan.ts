@@ -20,7 +20,7 @@ export interface ScanOptions {
   sinceMs: number | null;
   /** Each entry that could not be read (a symlink loop, a FIFO, an unreadable file, ...), skipped. */
   onSkipped?: (entry: SkippedEntry) => void;
-  /** Counts the error lines that cannot be read and the versions seen (DESIGN §2); all lines, whatever `sinceMs`. */
+  /** Counts the error lines that cannot be read and the versions seen (ARCHITECTURE.md §1.1); all lines, whatever `sinceMs`. */
   canary?: FormatCanary;
   /** Threads to read with, the calling one included: default `scanThreadsFor`'s. */
   threads?: number;
@@ -350,7 +350,7 @@ export function toScanJson(event: ScannedEvent): ScanJsonRecord {
 
 /**
  * The line `scan --json` prints, after the events, for each shape of error line this release
- * cannot read (DESIGN §2): keys and JSON types, never values. `kind` tells it from an event.
+ * cannot read (ARCHITECTURE.md §1.1): keys and JSON types, never values. `kind` tells it from an event.
  */
 export interface ScanJsonUnknownShape {
   kind: 'unknownShape';

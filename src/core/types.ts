@@ -38,7 +38,7 @@ export interface RecordEnvelope {
 export type StatusSource = 'record' | 'text' | 'errorType' | 'category';
 
 /**
- * What newer Claude Code builds add to an error (DESIGN §2 "Newer fields"). Always set on records;
+ * What newer Claude Code builds add to an error (ARCHITECTURE.md §1.1). Always set on records;
  * optional on events, where absent means "not known" (events built by hand, older producers).
  */
 export interface NewerErrorFacts {

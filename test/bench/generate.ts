@@ -1,7 +1,7 @@
 // A synthetic Claude Code config dir for the benchmark: thousands of sessions in many project
 // folders, realistic lines (prompts, assistant turns with real models and request IDs, tool
 // results, some of them megabytes long, some quoting error text as decoys), and a few hundred
-// planted retries and final failures in every shape DESIGN §2 lists. Deterministic (seeded), and
+// planted retries and final failures in every shape ARCHITECTURE.md §1.1 lists. Deterministic (seeded), and
 // cached under os.tmpdir() by size: a second run reuses it.
 //
 //   node --import tsx test/bench/generate.ts [sizeMB] [sparse|dense|huge-lines|many-small]
@@ -96,7 +96,7 @@ const WORDS = (
 ).split(' ');
 const CODE_BITS = ['{', '}', '(', ')', ';', ' = ', ' => ', '"', "'", '\\', '\n', '\n  ', '\t', ': ', ', ', '[]', '<T>', '// '];
 
-/** Eras of Claude Code, by what their transcripts look like (DESIGN §2). */
+/** Eras of Claude Code, by what their transcripts look like (ARCHITECTURE.md §1.1). */
 type Era = 'v0.2' | 'v1.0' | 'v2.0' | 'v2.1-early' | 'v2.1-human' | 'v2.1-late';
 const ERAS: { era: Era; weight: number; versions: string[]; models: string[] }[] = [
   { era: 'v0.2', weight: 4, versions: ['0.2.125', '0.2.74'], models: ['claude-3-7-sonnet-20250219', 'claude-3-5-haiku-20241022'] },

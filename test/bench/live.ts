@@ -248,7 +248,7 @@ function ordinaryLine(file: string, n: number, length: number): string {
   return JSON.stringify({ ...envelope, type: 'user', message: { role: 'user', content: text } });
 }
 
-/** A 2.1.108+ final failure (DESIGN §2) with a unique uuid. */
+/** A 2.1.108+ final failure (ARCHITECTURE.md §1.1) with a unique uuid. */
 function failureLine(uuid: string, file: string): string {
   return JSON.stringify({
     parentUuid: null,

@@ -1,4 +1,4 @@
-// Every newer field, spelling and wording of DESIGN §2 ("Newer fields"), read from a config dir
+// Every newer field, spelling and wording of ARCHITECTURE.md §1.1, read from a config dir
 // through `claude-api-watch scan --json`, as a user or a script sees them. The lines are written
 // in our own words after the shapes recent Claude Code releases write.
 import { after, before, describe, it } from 'node:test';

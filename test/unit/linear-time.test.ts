@@ -1,4 +1,4 @@
-// Every text path runs in linear time (DESIGN §4): megabyte-long blank runs, deep nesting and huge
+// Every text path runs in linear time (ARCHITECTURE.md §4): megabyte-long blank runs, deep nesting and huge
 // lines go through the record reader, the status view, the report builder and the redactor, and
 // come out right. No timing is asserted: with inputs this size, quadratic work would not finish.
 import assert from 'node:assert/strict';

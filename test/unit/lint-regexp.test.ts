@@ -1,4 +1,4 @@
-// The linter is what keeps every regex linear (DESIGN §4): prove it rejects a super-linear one
+// The linter is what keeps every regex linear (ARCHITECTURE.md §4): prove it rejects a super-linear one
 // with the project's own configuration, and accepts the linear rewrite.
 import assert from 'node:assert/strict';
 import path from 'node:path';

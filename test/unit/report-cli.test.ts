@@ -10,7 +10,7 @@ import { incidentsDocument, startStatusPageStandIn, statusSummary, type StatusPa
 const NOW = new Date('2026-01-15T12:00:00.000Z');
 const T = (minute: number, second = 0) => new Date(Date.UTC(2026, 0, 15, 10, minute, second)).toISOString();
 
-/** The envelope every transcript line carries (DESIGN §2). */
+/** The envelope every transcript line carries (ARCHITECTURE.md §1.1). */
 function envelope(sessionId: string, timestamp: string, version: string, cwd: string) {
   return { uuid: `${sessionId}-${timestamp}`, parentUuid: null, sessionId, timestamp, version, cwd, gitBranch: 'main', entrypoint: 'cli', isSidechain: false };
 }

@@ -1,4 +1,4 @@
-// Transcript text cannot become Markdown in the issue (DESIGN §4): hostile error texts go through
+// Transcript text cannot become Markdown in the issue (ARCHITECTURE.md §4): hostile error texts go through
 // the report, and the Markdown (as a CommonMark parser with GFM autolinks reads it) holds no link,
 // image or HTML of theirs, no list, heading or quote they started, and every @mention or
 // #reference they carry sits inside code. The URL fields are checked the same way, and the log

@@ -1,4 +1,4 @@
-// No secret reaches a report (DESIGN §4): a corpus of fake secrets by kind × every place a failure
+// No secret reaches a report (ARCHITECTURE.md §4): a corpus of fake secrets by kind × every place a failure
 // can carry one, through the Markdown (the clipboard text), every string of the report object
 // (`report --format json`) and the DECODED issue and search URLs. And benign text stays as it is.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Settings that cannot be turned against the user, and strings that cannot break a URL (DESIGN §4).
+// Settings that cannot be turned against the user, and strings that cannot break a URL (ARCHITECTURE.md §4).
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

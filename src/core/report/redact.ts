@@ -1,5 +1,5 @@
 // Redaction of everything a report takes from transcripts and the environment, before it leaves
-// the machine (DESIGN §4). It holds by construction, in layers:
+// the machine (ARCHITECTURE.md §4). It holds by construction, in layers:
 //   1. known token shapes found by a maintained rule set (secretlint, see knownSecrets.ts), hidden
 //      wherever the same string occurs, plus a few distinctive shapes of our own, glued or not;
 //   2. our own rules: every `name=value` / `name: value` / JSON pair / `--flag value` on a line,

@@ -116,7 +116,7 @@ export class WatchSession implements Disposable {
   /** Limits waiting for their reset, outages waiting for the API to answer again. */
   readonly #backToWork: BackToWork;
   #inScope: (event: ApiEvent) => boolean = () => false;
-  /** Error lines no known shape fits, and the Claude Code versions seen (DESIGN §2): logged once per shape. */
+  /** Error lines no known shape fits, and the Claude Code versions seen (ARCHITECTURE.md §1.1): logged once per shape. */
   readonly #canary: FormatCanary;
   /** Every change of state: the status bar, the CLI's output. */
   readonly onDidChange = this.#changed.event;
