@@ -30,8 +30,8 @@ export interface StatusViewOptions {
   unknownFormatLines?: number;
   /** What the transcript source sees; omitted: not known (no "not watching" state). */
   watching?: WatchingState;
-  /** The outage the user was told of is over: the evidence and the time lost, in words; omitted or null: none. */
-  backToWork?: string | null;
+  /** The outage the user was told of is over: the evidence and the time lost in words, and when; omitted or null: none. */
+  backToWork?: { words: string; at: number } | null;
   /**
    * The window is remote (code-server, SSH, WSL, a container): machine settings such as the config
    * dir live only under the Settings editor's Remote tab, so "Not watching" opens that tab.
@@ -261,7 +261,7 @@ function renderFailing(snapshot: TrackerSnapshot, failure: ApiFailureEvent, opti
 
   const actions = actionsFor(failure);
   const sections = [
-    backToWorkSection(options.backToWork),
+    backToWorkSection(options.backToWork, options.now),
     failureSummary(snapshot, failure, options.now),
     failureContext(failure),
     anthropicStatusSection(options.anthropicStatus),
@@ -320,7 +320,7 @@ function localClock(iso: string): string {
 function renderRecovered(snapshot: TrackerSnapshot, options: StatusViewOptions): StatusView {
   const lines = ['**Claude API recovered**'];
   if (snapshot.recoveredAt !== null) lines[0] += ` ${when(snapshot.recoveredAt, options.now)}`;
-  const sections = [lines.join(HARD_BREAK), backToWorkSection(options.backToWork)];
+  const sections = [lines.join(HARD_BREAK), backToWorkSection(options.backToWork, options.now)];
   if (snapshot.failure) {
     sections.push(failureSummary(snapshot, snapshot.failure, options.now), failureContext(snapshot.failure));
   }
@@ -389,7 +389,7 @@ function renderHealthy(snapshot: TrackerSnapshot, options: StatusViewOptions): S
     text: '$(pulse)',
     tooltipMarkdown: joinSections([
       lines.join(HARD_BREAK),
-      backToWorkSection(options.backToWork),
+      backToWorkSection(options.backToWork, options.now),
       anthropicStatusSection(options.anthropicStatus),
       unknownFormatSection(options.unknownFormatLines),
       commandLinks(actions),
@@ -475,8 +475,8 @@ function anthropicStatusSection(status: StatusViewOptions['anthropicStatus']): s
 }
 
 /** The evidence that the API answers again after the outage, and the time lost. */
-function backToWorkSection(words: string | null | undefined): string {
-  return words ? `**Back to work:** ${escapeMarkdown(words)}` : '';
+function backToWorkSection(backToWork: StatusViewOptions['backToWork'], now: number): string {
+  return backToWork ? `**Back to work:** ${escapeMarkdown(backToWork.words)}, ${localTime(backToWork.at, now)}` : '';
 }
 
 /** One quiet line: Claude Code wrote error lines this release cannot read, and how to tell us. */

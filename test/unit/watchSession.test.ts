@@ -5,6 +5,7 @@ import type { AnthropicStatus } from '../../src/core/health/statusPage';
 import { collectEnvironment } from '../../src/core/report/environment';
 import { buildBugReport } from '../../src/core/report/report';
 import type { Disposable } from '../../src/core/events';
+import { localTime } from '../../src/core/statusView';
 import { WatchSession, type OutageNotice, type SessionNotice, type SessionSettings, type SessionState } from '../../src/core/session/watchSession';
 import type { TranscriptSourceOptions } from '../../src/core/session/transcriptSource';
 import type { ApiEvent, ApiFailureEvent } from '../../src/core/types';
@@ -457,6 +458,10 @@ describe('WatchSession: back to work', () => {
     assert.equal(notice.failure.sessionId, 'b', 'the latest session that gave up');
     assert.equal(backToWorkMessage(notice), "Anthropic's API answers again (a request succeeded in another session): down for 23 min");
     assert.match(h.session.state.view.tooltipMarkdown, /Back to work:.*down for 23 min/);
+    // The tooltip is on the user's clock, as the rest of it; the report (below) keeps UTC.
+    const backLine = h.session.state.view.tooltipMarkdown.split('\n').find((line) => line.includes('Back to work:')) ?? '';
+    assert.ok(backLine.includes(localTime(T0 + 23 * MIN, h.time.now)), backLine);
+    assert.doesNotMatch(backLine, /UTC/);
     assert.match(h.session.backToWorkSummary() ?? '', /down for 23 min \(outage 12:00 UTC to 12:23 UTC, 23 min\)/);
     const report = await buildBugReport({
       events: h.session.currentOutage(),

@@ -378,7 +378,7 @@ export class WatchSession implements Disposable {
     return {
       snapshot,
       view: renderStatus(snapshot, {
-        backToWork: answeredAgain ? `${backToWorkMessage(answeredAgain)}, ${formatClockUtc(answeredAgain.answeredAt)}` : null,
+        backToWork: answeredAgain ? { words: backToWorkMessage(answeredAgain), at: answeredAgain.answeredAt } : null,
         showWhenHealthy: this.#settings.showWhenHealthy,
         now,
         anthropicStatus: toStatusSummary(anthropicStatus),
