@@ -10,11 +10,11 @@ import type { WorkerReply, WorkerRequest } from './indexWorkerProtocol';
 export function buildIndexInWorker(
   request: WorkerRequest,
   onProgress?: (done: number, total: number) => void,
-  // From a bundle: dist/lazy/historyIndexWorker.js; from source (tests): the .ts beside this file.
-  script = path.join(__dirname, 'lazy', 'historyIndexWorker' + path.extname(__filename)),
+  // From a bundle: dist/lazy/historyIndexWorker.js, beside this code when it runs in a lazy module
+  // itself (the history panel's); from source (tests): the .ts in lazy/ beside this file.
+  script = path.join(path.basename(__dirname) === 'lazy' ? __dirname : path.join(__dirname, 'lazy'), 'historyIndexWorker' + path.extname(__filename)),
 ): Promise<{ index: IndexData; stats: RefreshStats }> {
-  // Loaded here, not at the top: this module is on the activation path, and worker_threads cost
-  // about 2.5 ms of every start-up there.
+  // Loaded here, not at the top: worker_threads cost about 2.5 ms of a start-up that needs none.
   const { Worker } = process.getBuiltinModule('node:worker_threads');
   return new Promise((resolve, reject) => {
     // Bounded memory: the index holds only failures and retries, read line by line.
