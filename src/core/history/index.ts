@@ -19,7 +19,7 @@ import { isFailureEvent, type ApiFailureEvent } from '../types';
  * lost connections as `network`, limit windows from the wording); refusals are not failures and are
  * not stored.
  */
-const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 2;
 /** Bytes at each end of the read part that the fingerprint covers. */
 const FINGERPRINT_BYTES = 1024;
 /** The history never looks further back than this: older files are not read, nor kept. */
