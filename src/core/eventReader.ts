@@ -446,7 +446,7 @@ export class TranscriptEventReader {
     // Retries before a refusal led to it, not to a later failure.
     stream.pendingRetryIds = [];
     const { envelope } = record;
-    const event: ApiRefusalEvent = {
+    const event: Required<ApiRefusalEvent> = {
       kind: 'refusal',
       file: location.file,
       line: location.line,
@@ -497,8 +497,9 @@ export class TranscriptEventReader {
       stream.pendingRetryIds = [];
     }
     const { envelope } = record;
-    // Every field spelled out, eventBase's too (see there): a literal is several times cheaper.
-    const event: ApiFailureEvent = {
+    // Every field spelled out, eventBase's too (see there): a literal is several times cheaper. Required<>:
+    // a field added to the event type (the optional newer facts too) and forgotten here fails to compile.
+    const event: Required<ApiFailureEvent> = {
       kind: record.kind,
       file: location.file,
       line: location.line,
