@@ -2,7 +2,7 @@
 // whether the status page applies), as redacted Markdown or as JSON.
 import * as os from 'node:os';
 import { renderDoctorMarkdown, runDiagnostics } from '../core/doctor';
-import { configDirsFor, ExitCode, parseFlags, sinceFlag, type CliIo, PERIOD_FLAGS } from './common';
+import { configDirsFor, ExitCode, parseFlags, sinceFlag, type CliIo, PERIOD_FLAGS, runCommand } from './common';
 
 export const DOCTOR_USAGE = `Usage: claude-api-watch doctor [--config-dir DIR] [--since 30m|24h|7d] [--json]
 
@@ -12,7 +12,11 @@ when the last line was written, failures and retries by class since --since (def
 lines this release cannot read (their key skeletons, no values), and whether Anthropic's status
 page and the health check apply. Markdown, redacted, ready to paste into an issue; or --json.`;
 
-export async function runDoctorCommand(args: string[], io: CliIo): Promise<number> {
+export function runDoctorCommand(args: string[], io: CliIo): Promise<number> {
+  return runCommand('doctor', DOCTOR_USAGE, io, () => doctorCommand(args, io));
+}
+
+async function doctorCommand(args: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args, PERIOD_FLAGS);
   if (flags.help) {
     io.stdout(DOCTOR_USAGE);

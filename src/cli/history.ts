@@ -6,7 +6,7 @@ import { buildHistory, historyToJson, incidentMatters, summarizeHistory, type Cl
 import { checkTimeZone, formatDuration, formatLocal, localTimeZone, type BucketSize } from '../core/history/time';
 import { parseSince } from '../core/scan';
 import { FAILURE_CLASSES, type ApiFailureEvent } from '../core/types';
-import { type CliIo, configDirsFor, ExitCode, parseFlags, scanOrExplain, UsageError } from './common';
+import { type CliIo, configDirsFor, ExitCode, parseFlags, scanOrExplain, UsageError, runCommand } from './common';
 import { askIncidents, STATUS_FLAGS, STATUS_FLAGS_USAGE, statusUrlFrom } from './incidents';
 
 export const HISTORY_USAGE = `Usage: claude-api-watch history [--config-dir DIR] [--since 24h|7d|30d|all|ISO] [--bucket hour|day]
@@ -76,7 +76,11 @@ function planFrom(args: string[], now: number): HistoryPlan | 'help' {
   };
 }
 
-export async function runHistoryCommand(args: string[], io: CliIo): Promise<number> {
+export function runHistoryCommand(args: string[], io: CliIo): Promise<number> {
+  return runCommand('history', HISTORY_USAGE, io, () => historyCommand(args, io));
+}
+
+async function historyCommand(args: string[], io: CliIo): Promise<number> {
   const plan = planFrom(args, io.now().getTime());
   if (plan === 'help') {
     io.stdout(HISTORY_USAGE);

@@ -145,6 +145,8 @@ describe('claude-api-watch doctor', () => {
     const io = captureIo({ HOME: home });
     assert.equal(await runDoctorCommand(['--config-dir', path.join(home, 'missing')], io), 1);
     assert.match(io.out.join(''), /missing/);
-    await assert.rejects(runDoctorCommand(['--bogus'], captureIo({ HOME: home })), /Unknown option '--bogus'/);
+    const bad = captureIo({ HOME: home });
+    assert.equal(await runDoctorCommand(['--bogus'], bad), 2);
+    assert.match(bad.err.join(''), /Unknown option '--bogus'[\s\S]*Usage: claude-api-watch doctor/);
   });
 });

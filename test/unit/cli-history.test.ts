@@ -129,7 +129,11 @@ describe('claude-api-watch history', () => {
 
   it('rejects bad flags as usage errors and says when the config dir is missing', async () => {
     for (const args of [['--bucket', 'week'], ['--since', 'yesterday'], ['--quiet-minutes', '0'], ['--no-status', '--status-url', page.url], ['--status-url', 'file:///x']]) {
-      await assert.rejects(runHistoryCommand(args, captureIo()), /--/);
+      const bad = captureIo();
+      assert.equal(await runHistoryCommand(args, bad), 2, args.join(' '));
+      const [said, usage] = bad.err.join('').split('\n\n');
+      assert.ok(said.startsWith('claude-api-watch history: ') && said.includes('--'), said);
+      assert.ok(usage.startsWith('Usage: claude-api-watch history'), usage);
     }
     const io = captureIo();
     assert.equal(await runHistoryCommand(['--config-dir', path.join(root, 'nope'), '--no-status'], io), 1);

@@ -1,7 +1,3 @@
 // `claude-api-watch doctor`, loaded only when that command runs (a lazy module: see scripts/build.mjs).
-import { runCommand, type CliIo } from '../common';
-import { runDoctorCommand, DOCTOR_USAGE } from '../doctor';
-
-export function run(args: string[], io: CliIo): Promise<number> {
-  return runCommand('doctor', DOCTOR_USAGE, io, () => runDoctorCommand(args, io));
-}
+// The command ends through runCommand (exit 2 with its usage for bad flags) inside runDoctorCommand.
+export { runDoctorCommand as run } from '../doctor';

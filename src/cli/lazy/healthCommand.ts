@@ -1,7 +1,3 @@
 // `claude-api-watch health`, loaded only when that command runs (a lazy module: see scripts/build.mjs).
-import { runCommand, type CliIo } from '../common';
-import { runHealthCommand, HEALTH_USAGE } from '../health';
-
-export function run(args: string[], io: CliIo): Promise<number> {
-  return runCommand('health', HEALTH_USAGE, io, () => runHealthCommand(args, io));
-}
+// The command ends through runCommand (exit 2 with its usage for bad flags) inside runHealthCommand.
+export { runHealthCommand as run } from '../health';

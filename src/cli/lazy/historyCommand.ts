@@ -1,7 +1,3 @@
 // `claude-api-watch history`, loaded only when that command runs (a lazy module: see scripts/build.mjs).
-import { runCommand, type CliIo } from '../common';
-import { runHistoryCommand, HISTORY_USAGE } from '../history';
-
-export function run(args: string[], io: CliIo): Promise<number> {
-  return runCommand('history', HISTORY_USAGE, io, () => runHistoryCommand(args, io));
-}
+// The command ends through runCommand (exit 2 with its usage for bad flags) inside runHistoryCommand.
+export { runHistoryCommand as run } from '../history';

@@ -1,7 +1,3 @@
 // `claude-api-watch report`, loaded only when that command runs (a lazy module: see scripts/build.mjs).
-import { runCommand, type CliIo } from '../common';
-import { runReportCommand, REPORT_USAGE } from '../report';
-
-export function run(args: string[], io: CliIo): Promise<number> {
-  return runCommand('report', REPORT_USAGE, io, () => runReportCommand(args, io));
-}
+// The command ends through runCommand (exit 2 with its usage for bad flags) inside runReportCommand.
+export { runReportCommand as run } from '../report';

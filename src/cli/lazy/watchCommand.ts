@@ -1,9 +1,9 @@
 // `claude-api-watch watch`, loaded only when that command runs (a lazy module: see scripts/build.mjs).
-import { runCommand, type CliIo } from '../common';
-import { runWatchCommand, WATCH_USAGE } from '../watch';
+import type { CliIo } from '../common';
+import { runWatchCommand } from '../watch';
 
 export function run(args: string[], io: CliIo): Promise<number> {
   const interrupted = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted.abort());
-  return runCommand('watch', WATCH_USAGE, io, () => runWatchCommand(args, io, interrupted.signal));
+  return runWatchCommand(args, io, interrupted.signal);
 }
