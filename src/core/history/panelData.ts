@@ -154,16 +154,7 @@ export function toPanelData(history: History, options: PanelDataOptions): PanelD
       ? 'No outages in this range.'
       : `Anthropic's status page reported an incident during ${summary.outagesWithIncident} of ${summary.outages} outage${summary.outages === 1 ? '' : 's'}.`;
   const known = (options.incidents ?? []).filter((incident) => (incident.endAt ?? history.untilMs) >= since && incident.startAt <= history.untilMs);
-  const incidents: PanelIncident[] = known.map((incident, id) => ({
-    id,
-    name: incident.name,
-    impact: impactOf(incident.impact),
-    url: incident.url,
-    start: incident.startAt,
-    end: incident.endAt,
-    when: spanWords(incident.startAt, incident.endAt, zone),
-    episodes: [],
-  }));
+  const incidents: PanelIncident[] = known.map((incident, id) => toPanelIncident(incident, id, zone));
   const buckets: PanelBucket[] = history.buckets.map((bucket) => {
     const end = nextBucketStart(bucket.startAt, history.bucket, zone);
     const midnight = clock(bucket.startAt, zone) === '00:00';
